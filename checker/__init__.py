@@ -1,0 +1,1 @@
+"""Semantics and engines: lowering, the reference simulator, the explicit and SMT engines."""

@@ -1,0 +1,1 @@
+"""The trace model: `failspec-trace/1` JSON, text and HTML rendering, the viewer."""

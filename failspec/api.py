@@ -1,0 +1,96 @@
+"""`load` a model file into the engine-neutral form, `check` its properties."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from failspec.checker import ir
+from failspec.checker.explicit import check_explicit
+from failspec.checker.lowering import lower_model
+from failspec.checker.simulate import build_trace
+from failspec.counterexamples.trace import Trace
+from failspec.spec.errors import SpecError, SpecErrors
+from failspec.spec.parser import parse_model
+from failspec.spec.spans import Span
+from failspec.spec.validate import validate_model
+
+ENGINES = ("explicit",)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict of one check: `holds`, `violated` (with its counterexample) or `unknown`."""
+
+    file: str
+    model: str
+    check: str
+    line: int
+    verdict: str
+    engine: str
+    seconds: float
+    counterexample: Trace | None
+    reason: str | None = None
+    """Why the verdict is `unknown` (the limit that was hit)."""
+
+
+def loads(text: str, file: str = "<string>") -> ir.Model:
+    """Parse, validate and lower a model given as text; raise SpecErrors on bad input."""
+    tree = parse_model(text, file)
+    errors = validate_model(tree)
+    if errors:
+        raise SpecErrors(errors)
+    return lower_model(tree, file)
+
+
+def load(path: str | Path) -> ir.Model:
+    """Read, parse, validate and lower a model file; raise SpecErrors on bad input."""
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise SpecErrors([SpecError(Span(file, 1, 1, 1, 1), f"cannot read the model: {reason}")])
+    return loads(text, file)
+
+
+def check(
+    model: ir.Model,
+    check_name: str | None = None,
+    engine: str = "explicit",
+    timeout: float | None = None,
+) -> list[CheckResult]:
+    """Check every check of `model` (or only `check_name`) and return one result each.
+
+    `timeout` (seconds, per check) turns an engine that runs out of time into an
+    `unknown` verdict, never a guess.  Raise KeyError for an unknown check name and
+    ValueError for an unknown engine.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    checks = [c for c in model.checks if check_name is None or c.name == check_name]
+    if check_name is not None and not checks:
+        raise KeyError(check_name)
+    results = []
+    for item in checks:
+        started = time.perf_counter()
+        deadline = None if timeout is None else started + timeout
+        outcome = check_explicit(model, item, deadline)
+        counterexample = None
+        if outcome.scenario is not None:
+            counterexample = build_trace(model, item, outcome.scenario)
+        results.append(
+            CheckResult(
+                file=model.file,
+                model=model.name,
+                check=item.name,
+                line=item.line,
+                verdict=outcome.verdict,
+                engine=engine,
+                seconds=round(time.perf_counter() - started, 3),
+                counterexample=counterexample,
+                reason=outcome.reason,
+            )
+        )
+    return results

@@ -1,0 +1,1 @@
+"""The failspec language: grammar, parser, AST, validation and errors with source spans."""
