@@ -171,7 +171,7 @@ def _result_lines(result: CheckResult, saved: Path | None) -> list[str]:
     mark = VERDICT_MARKS.get(result.verdict, f"? {result.verdict}").ljust(MARK_WIDTH)
     line = f"  {mark}  {result.check}  ({result.seconds:.2f}s)"
     if result.reason:
-        line += f"  {result.reason}"
+        line += f" — {result.reason}"
     lines = [line]
     if result.counterexample is not None:
         timeline = render_trace_text(result.counterexample)
@@ -180,6 +180,23 @@ def _result_lines(result: CheckResult, saved: Path | None) -> list[str]:
             lines.append(f"{TIMELINE_INDENT}counterexample saved to {saved}")
         lines.append("")
     return lines
+
+
+class _Lines:
+    """Writes lines to a stream as they come, with at most one blank line between blocks."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+        self._state = "start"  # "start", "text" or "blank"
+
+    def write(self, line: str) -> None:
+        if not line:
+            if self._state == "text":
+                self._stream.write("\n")
+                self._state = "blank"
+            return
+        self._stream.write(line + "\n")
+        self._state = "text"
 
 
 def _save_path(directory: Path, result: CheckResult, used: set[str]) -> Path:
@@ -237,6 +254,7 @@ def _run_check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
             stderr.write(f"failspec: cannot create {args.save}: {error.strerror or error}\n")
             return EXIT_SPEC_ERROR
 
+    text = _Lines(stdout)
     results: list[CheckResult] = []
     used_names: set[str] = set()
     for model in models:
@@ -246,7 +264,8 @@ def _run_check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
             stdout.flush()
             return _report_internal_error(error, stderr)
         if not as_json:
-            stdout.write(f"{model.file}  (model {model.name})\n")
+            text.write("")
+            text.write(f"{model.file}  (model {model.name})")
         for result in model_results:
             saved = None
             if args.save is not None and result.counterexample is not None:
@@ -257,14 +276,16 @@ def _run_check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
                     stderr.write(f"failspec: cannot write {saved}: {error.strerror or error}\n")
                     return EXIT_SPEC_ERROR
             if not as_json:
-                stdout.write("\n".join(_result_lines(result, saved)) + "\n")
+                for line in _result_lines(result, saved):
+                    text.write(line)
         stdout.flush()
         results.extend(model_results)
 
     if as_json:
         stdout.write(dump_report(results))
     else:
-        stdout.write(_summary_line(results) + "\n")
+        text.write("")
+        text.write(_summary_line(results))
     return _exit_code(results)
 
 
