@@ -1,0 +1,310 @@
+"""Turn one concrete run into the counterexample trace: every state change at or
+before the violation instant, each with the earlier events that caused it."""
+
+from __future__ import annotations
+
+from failspec.checker import ir
+from failspec.checker.signals import EMPTY, INF, Ctx, Signal, holds_at
+from failspec.counterexamples.trace import Trace, TraceEvent, TraceFault, Violation
+from failspec.spec.ast import render_duration
+
+
+def build_trace(model: ir.Model, check: ir.Check, scenario: dict[int, int]) -> Trace:
+    """The trace of a violating concrete scenario; raise ValueError if it does not violate."""
+    from failspec.checker.simulate import judge, simulate
+
+    ctx = Ctx()
+    run = simulate(model, dict(scenario), ctx)
+    verdict = judge(run, ctx, check)
+    if verdict is None:
+        raise ValueError("the scenario does not violate the check")
+    at, index = verdict
+    assert isinstance(at, int)
+    events = _events(run, at)
+    faults = tuple(
+        TraceFault(
+            number=n,
+            component=model.fault(n).component_name,
+            mode=model.fault(n).mode,
+            at=int(scenario[n]),
+            repair=model.fault(n).repair,
+        )
+        for n in sorted(scenario)
+    )
+    return Trace(
+        model=model.name,
+        title=model.title,
+        check=check.name,
+        horizon=model.horizon,
+        faults=faults,
+        events=tuple(events),
+        violation=Violation(at, check.assertions[index].text),
+    )
+
+
+def _edges(signal: Signal, until: int) -> list[tuple[int, bool]]:
+    """(instant, rising) for every change of the signal at instants ≤ until."""
+    result = []
+    for start, end in signal:
+        if start > until:
+            break
+        result.append((int(start), True))
+        if end <= until:
+            result.append((int(end), False))
+    return result
+
+
+def _events(run: object, until: int) -> list[TraceEvent]:
+    from failspec.checker.simulate import Run
+
+    assert isinstance(run, Run)
+    model = run.model
+    ctx = Ctx()
+    events: list[TraceEvent] = []
+
+    def emit(at: int, component: str, change: str, cause: list[str], detail: str | None = None) -> None:
+        if at <= until:
+            events.append(TraceEvent(at, component, change, tuple(dict.fromkeys(cause)), detail))
+
+    def name(index: int) -> str:
+        return model.components[index].name
+
+    for index in model.order:
+        component = model.components[index]
+        me = component.name
+        spec = component.spec
+        for n in component.faults:
+            if n not in run.fault_active:
+                continue
+            fault = model.fault(n)
+            onset = int(run.scenario[n])
+            latent = isinstance(spec, ir.FailoverSpec) and spec.stuck == n
+            emit(onset, me, fault.mode, [], "latent: counts only at a switchover" if latent else "fault injected")
+            if fault.repair is not None:
+                emit(onset + fault.repair, me, f"{fault.mode} repaired", [])
+
+        if isinstance(spec, ir.FailoverSpec):
+            primary, secondary = name(spec.primary), name(spec.secondary)
+            for episode in run.episodes.get(index, []):
+                start = int(episode.start)
+                if episode.window is None:
+                    continue
+                emit(
+                    start,
+                    me,
+                    "switchover started",
+                    [f"{primary}.down"],
+                    f"detect {episode.mode or 'any'} within {render_duration(episode.window)}",
+                )
+                if episode.outcome == "returned":
+                    emit(int(episode.end), me, "switchover cancelled", [f"{primary}.up"],
+                         f"{primary} came back before the switchover")
+                    continue
+                assert episode.switch_at is not None
+                switch_at = int(episode.switch_at)
+                if episode.outcome == "switched":
+                    emit(switch_at, me, f"switched to {secondary}", [f"{me}.switchover started"])
+                elif episode.outcome == "stuck manual":
+                    assert spec.manual is not None
+                    emit(switch_at, me, "switchover failed", [f"{me}.stuck"],
+                         f"manual recovery takes {render_duration(spec.manual)}")
+                    emit(switch_at + spec.manual, me, f"switched to {secondary} by hand",
+                         [f"{me}.switchover failed"])
+                else:
+                    emit(switch_at, me, "switchover failed", [f"{me}.stuck"], f"stays with {primary}")
+        elif isinstance(spec, ir.PartitionSpec):
+            for start, end in run.closed.get(index, EMPTY):
+                reasons = []
+                for channel, txn in spec.routed:
+                    classes = run.txn_class.get((channel, txn))
+                    channel_spec = model.components[channel].spec
+                    assert isinstance(channel_spec, ir.ChannelSpec)
+                    x = channel_spec.transactions[txn].name
+                    # the class signals are computed after the partition: recompute service errors
+                    calls = channel_spec.transactions[txn].calls
+                    if any(holds_at(ctx, run.down[c], int(start) - 1) for c in calls):
+                        reasons.append(f"{name(channel)}.{x} fails (service)")
+                    del classes
+                emit(int(start), me, "closed", reasons,
+                     f"after {spec.closes_after} errors")
+                if end < INF:
+                    emit(int(end), me, "reopened", [f"{me}.closed"])
+        elif isinstance(spec, ir.StoreSpec):
+            for start, _ in run.full.get(index, EMPTY):
+                writers = [f"{name(job)}.started" for job, _ in spec.writers
+                           if run.job_start.get(job) is not None]
+                emit(int(start), me, "full", writers, f"records exceed capacity {spec.capacity}")
+        elif isinstance(spec, ir.JobSpec):
+            start = run.job_start.get(index)
+            if start is not None:
+                emit(int(start), me, "started", [f"{name(j)}.done" for j in spec.after])
+                done = run.job_done.get(index)
+                if done is not None:
+                    emit(int(done), me, "done", [f"{me}.started"])
+
+        if isinstance(spec, ir.ChannelSpec):
+            _channel_events(run, ctx, index, spec, emit)
+
+        for at, rising in _edges(run.down[index], until):
+            if rising:
+                emit(at, me, "down", _down_reasons(run, ctx, index, at))
+            else:
+                emit(at, me, "up", _up_reasons(run, ctx, index, at))
+
+    events.sort(key=lambda e: e.at)
+    return events
+
+
+def _down_reasons(run: object, ctx: Ctx, index: int, at: int) -> list[str]:
+    from failspec.checker.simulate import Run
+
+    assert isinstance(run, Run)
+    model = run.model
+    component = model.components[index]
+    spec = component.spec
+    reasons = []
+    for n in component.faults:
+        if n in run.fault_active and holds_at(ctx, run.own_down[index], at) and holds_at(
+            ctx, run.fault_active[n], at
+        ):
+            if not (isinstance(spec, ir.FailoverSpec) and spec.stuck == n):
+                reasons.append(f"{component.name}.{model.fault(n).mode}")
+    for group in component.needs:
+        members_down = [m for m in group.members if holds_at(ctx, run.down[m], at)]
+        if len(group.members) - len(members_down) < group.k:
+            reasons += [f"{model.components[m].name}.down" for m in members_down]
+    if isinstance(spec, ir.FailoverSpec) and holds_at(ctx, run.pair_down.get(index, EMPTY), at):
+        primary, secondary = model.components[spec.primary].name, model.components[spec.secondary].name
+        following_b = False
+        for episode in run.episodes.get(index, []):
+            if episode.outcome == "switched" and episode.switch_at is not None and at >= episode.switch_at:
+                following_b = True
+            if episode.outcome == "stuck manual" and episode.switch_at is not None:
+                assert spec.manual is not None
+                if at >= episode.switch_at + spec.manual:
+                    following_b = True
+                elif at >= episode.switch_at:
+                    reasons.append(f"{component.name}.switchover failed")
+        if following_b:
+            reasons.append(f"{secondary}.down")
+        elif holds_at(ctx, run.down[spec.primary], at):
+            reasons.append(f"{primary}.down")
+    if isinstance(spec, ir.PartitionSpec) and holds_at(ctx, run.closed.get(index, EMPTY), at):
+        reasons.append(f"{component.name}.closed")
+    if isinstance(spec, ir.StoreSpec) and holds_at(ctx, run.full.get(index, EMPTY), at):
+        reasons.append(f"{component.name}.full")
+    if isinstance(spec, ir.JobSpec):
+        for store, _ in spec.writes:
+            if holds_at(ctx, run.down[store], at):
+                reasons.append(f"{model.components[store].name}.down")
+    if isinstance(spec, ir.ChannelSpec) and holds_at(ctx, run.all_fail.get(index, EMPTY), at):
+        for x, txn in enumerate(spec.transactions):
+            klass = _class_at(run, ctx, index, x, at)
+            if klass is not None:
+                reasons.append(f"{component.name}.{txn.name} fails ({klass})")
+    return reasons
+
+
+def _up_reasons(run: object, ctx: Ctx, index: int, at: int) -> list[str]:
+    from failspec.checker.simulate import Run
+
+    assert isinstance(run, Run)
+    model = run.model
+    component = model.components[index]
+    reasons = []
+    for n in component.faults:
+        fault = model.fault(n)
+        if n in run.fault_active and fault.repair is not None and int(run.scenario[n]) + fault.repair == at:
+            reasons.append(f"{component.name}.{fault.mode} repaired")
+    inputs: list[int] = [m for g in component.needs for m in g.members]
+    spec = component.spec
+    if isinstance(spec, ir.FailoverSpec):
+        inputs += [spec.primary, spec.secondary]
+        for episode in run.episodes.get(index, []):
+            if episode.outcome == "switched" and episode.switch_at == at:
+                reasons.append(f"{component.name}.switched to {model.components[spec.secondary].name}")
+            if episode.outcome == "stuck manual" and episode.switch_at is not None and spec.manual is not None and episode.switch_at + spec.manual == at:
+                reasons.append(f"{component.name}.switched to {model.components[spec.secondary].name} by hand")
+    if isinstance(spec, ir.PartitionSpec):
+        for start, end in run.closed.get(index, EMPTY):
+            if end == at:
+                reasons.append(f"{component.name}.reopened")
+    if isinstance(spec, ir.JobSpec):
+        inputs += [s for s, _ in spec.writes]
+    for m in inputs:
+        signal = run.down[m]
+        if at > 0 and holds_at(ctx, signal, at - 1) and not holds_at(ctx, signal, at):
+            reasons.append(f"{model.components[m].name}.up")
+    if isinstance(spec, ir.ChannelSpec):
+        for x, txn in enumerate(spec.transactions):
+            if _class_at(run, ctx, index, x, at) is None:
+                reasons.append(f"{component.name}.{txn.name} recovers")
+    return reasons
+
+
+def _class_at(run: object, ctx: Ctx, channel: int, txn: int, at: int) -> str | None:
+    from failspec.checker.simulate import Run
+
+    assert isinstance(run, Run)
+    for klass, signal in run.txn_class[(channel, txn)].items():
+        if holds_at(ctx, signal, at):
+            return klass
+    return None
+
+
+def _channel_events(run: object, ctx: Ctx, index: int, spec: ir.ChannelSpec, emit: object) -> None:
+    from failspec.checker.simulate import Run
+
+    assert isinstance(run, Run) and callable(emit)
+    model = run.model
+    me = model.components[index].name
+    until_events: list[tuple[int, int, str | None]] = []
+    for x, txn in enumerate(spec.transactions):
+        points = sorted(
+            {int(p) for signal in run.txn_class[(index, x)].values() for iv in signal for p in iv if p < INF}
+        )
+        previous: str | None = None
+        for at in points:
+            klass = _class_at(run, ctx, index, x, at)
+            if klass == previous:
+                continue
+            if klass is None:
+                emit(at, me, f"{txn.name} recovers", [])
+            else:
+                emit(at, me, f"{txn.name} fails ({klass})", _class_reasons(run, ctx, index, x, klass, at))
+            until_events.append((at, x, klass))
+            previous = klass
+    # channel actions: CH.ACTION starts when some transaction fails with a class mapped to it
+    for action in spec.actions:
+        holders: list[tuple[int, int]] = []
+        active = False
+        points = sorted({at for at, _, _ in until_events})
+        for at in points:
+            causes = []
+            for x, txn in enumerate(spec.transactions):
+                klass = _class_at(run, ctx, index, x, at)
+                if klass is not None and txn.action_for(klass) == action:
+                    causes.append(f"{me}.{txn.name} fails ({klass})")
+            if causes and not active:
+                emit(at, me, action, causes)
+            elif not causes and active:
+                emit(at, me, f"{action} stops", [])
+            active = bool(causes)
+        del holders
+
+
+def _class_reasons(run: object, ctx: Ctx, channel: int, txn: int, klass: str, at: int) -> list[str]:
+    from failspec.checker.simulate import Run
+
+    assert isinstance(run, Run)
+    model = run.model
+    spec = model.components[channel].spec
+    assert isinstance(spec, ir.ChannelSpec)
+    if klass == "comm":
+        return [f"{model.components[v].name}.down" for v in spec.via if holds_at(ctx, run.down[v], at)]
+    if klass == "partition":
+        assert spec.through is not None
+        p = spec.through
+        return [f"{model.components[p].name}.{'closed' if holds_at(ctx, run.closed.get(p, EMPTY), at) else 'down'}"]
+    calls = spec.transactions[txn].calls
+    return [f"{model.components[c].name}.down" for c in calls if holds_at(ctx, run.down[c], at)]

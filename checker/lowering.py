@@ -1,0 +1,284 @@
+"""Lower a validated AST to the engine-neutral IR (`ir.py`).
+
+Names become indices, times integer seconds, fault windows are clipped to
+`[0, horizon]`, a transaction's `on` lines replace the channel's for their
+class, and the components get an evaluation order in which each follows
+everything it reads.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import networkx as nx
+
+from failspec.checker import ir
+from failspec.spec import ast
+
+DEFAULT_HORIZON = 24 * 3600
+"""The horizon (seconds) of a model without a `horizon` line."""
+
+
+def lower_model(model: ast.Model, file: str) -> ir.Model:
+    """Return the IR of `model`, which `validate_model` found free of errors."""
+    horizon = model.horizon.seconds if model.horizon is not None else DEFAULT_HORIZON
+    name = model.name.text if model.name is not None else Path(file).stem
+    index = {c.name.text: i for i, c in enumerate(model.components)}
+
+    faults: list[ir.Fault] = []
+    fault_numbers: list[tuple[int, ...]] = []
+    for i, component in enumerate(model.components):
+        numbers = []
+        for decl in component.faults:
+            faults.append(_lower_fault(decl, len(faults) + 1, i, component.name.text, horizon))
+            numbers.append(len(faults))
+        fault_numbers.append(tuple(numbers))
+
+    routed: dict[int, list[tuple[int, int]]] = {}
+    writers: dict[int, list[tuple[int, int]]] = {}
+    for i, component in enumerate(model.components):
+        if isinstance(component, ast.Channel) and component.through is not None:
+            p = index[component.through.text]
+            routed.setdefault(p, []).extend((i, x) for x in range(len(component.transactions)))
+        if isinstance(component, ast.Job):
+            for w in component.writes:
+                writers.setdefault(index[w.store.text], []).append((i, w.records))
+
+    components = []
+    for i, component in enumerate(model.components):
+        stuck = None
+        if isinstance(component, ast.Failover):
+            for number, decl in zip(fault_numbers[i], component.faults, strict=True):
+                if decl.mode.text == "stuck":
+                    stuck = number
+        components.append(
+            ir.Component(
+                index=i,
+                name=component.name.text,
+                kind=component.kind,
+                faults=fault_numbers[i],
+                needs=tuple(_lower_needs(n, index) for n in component.needs),
+                spec=_lower_kind(component, index, stuck, routed.get(i, []), writers.get(i, [])),
+            )
+        )
+
+    order = _evaluation_order(components)
+    checks = tuple(_lower_check(c, model, index, faults) for c in model.checks)
+    return ir.Model(
+        name=name,
+        title=model.title,
+        file=file,
+        horizon=horizon,
+        components=tuple(components),
+        order=order,
+        faults=tuple(faults),
+        checks=checks,
+    )
+
+
+def _lower_fault(
+    decl: ast.FaultDecl, number: int, component: int, component_name: str, horizon: int
+) -> ir.Fault:
+    if decl.at is not None:
+        earliest = latest = decl.at.seconds
+    else:
+        earliest = decl.from_.seconds if decl.from_ is not None else 0
+        latest = decl.until.seconds if decl.until is not None else horizon
+    earliest, latest = max(earliest, 0), min(latest, horizon)
+    rate_per_hour = None
+    if decl.rate is not None:
+        rate_per_hour = decl.rate.value * 3600 / decl.rate.unit_seconds
+    return ir.Fault(
+        number=number,
+        component=component,
+        component_name=component_name,
+        mode=decl.mode.text,
+        earliest=earliest,
+        latest=latest,
+        repair=decl.repair.seconds if decl.repair is not None else None,
+        probability=decl.probability,
+        rate_per_hour=rate_per_hour,
+    )
+
+
+def _lower_needs(decl: ast.NeedsDecl, index: dict[str, int]) -> ir.NeedGroup:
+    members = tuple(index[m.text] for m in decl.members)
+    return ir.NeedGroup(k=len(members) if decl.k is None else decl.k, members=members)
+
+
+def _lower_kind(
+    component: ast.Component,
+    index: dict[str, int],
+    stuck: int | None,
+    routed: list[tuple[int, int]],
+    writers: list[tuple[int, int]],
+) -> ir.KindSpec:
+    if isinstance(component, ast.Failover):
+        assert component.primary is not None and component.secondary is not None
+        detect = tuple((d.mode.text, d.within.seconds) for d in component.detects)
+        return ir.FailoverSpec(
+            primary=index[component.primary.text],
+            secondary=index[component.secondary.text],
+            detect=tuple((m, w) for m, w in detect if m != "any"),
+            detect_any=next((w for m, w in detect if m == "any"), None),
+            stuck=stuck,
+            manual=component.manual.seconds if component.manual is not None else None,
+        )
+    if isinstance(component, ast.Store):
+        return ir.StoreSpec(capacity=component.capacity, writers=tuple(writers))
+    if isinstance(component, ast.Partition):
+        return ir.PartitionSpec(
+            closes_after=component.closes_after,
+            reopens_after=(
+                component.reopens_after.seconds if component.reopens_after is not None else None
+            ),
+            routed=tuple(routed),
+        )
+    if isinstance(component, ast.Channel):
+        channel_on = {line.error_class.text: line.action.text for line in component.on}
+        transactions = []
+        for t in component.transactions:
+            actions = dict(channel_on)
+            actions.update({line.error_class.text: line.action.text for line in t.on})
+            transactions.append(
+                ir.TransactionSpec(
+                    name=t.name.text,
+                    calls=tuple(index[c.text] for c in t.calls),
+                    rate_per_minute=t.rate.per_minute if t.rate is not None else Fraction(0),
+                    actions=tuple(
+                        (klass, actions[klass]) for klass in ast.ERROR_CLASSES if klass in actions
+                    ),
+                )
+            )
+        return ir.ChannelSpec(
+            via=tuple(index[v.text] for v in component.via),
+            through=index[component.through.text] if component.through is not None else None,
+            timeout=component.timeout.seconds if component.timeout is not None else 0,
+            transactions=tuple(transactions),
+        )
+    if isinstance(component, ast.Job):
+        assert component.takes is not None
+        return ir.JobSpec(
+            at=component.at.seconds if component.at is not None else None,
+            after=tuple(index[a.text] for a in component.after),
+            takes=component.takes.seconds,
+            writes=tuple((index[w.store.text], w.records) for w in component.writes),
+        )
+    return None
+
+
+def reference_edges(components: tuple[ir.Component, ...] | list[ir.Component]) -> list[tuple[int, int]]:
+    """Return (reader, read) pairs: every component a component's state depends on.
+
+    A store's dependence on the jobs writing into it is left out: records at t
+    depend only on progress before t (see `ir.py`).
+    """
+    edges: list[tuple[int, int]] = []
+    for c in components:
+        for group in c.needs:
+            edges.extend((c.index, m) for m in group.members)
+        spec = c.spec
+        if isinstance(spec, ir.FailoverSpec):
+            edges += [(c.index, spec.primary), (c.index, spec.secondary)]
+        elif isinstance(spec, ir.ChannelSpec):
+            edges.extend((c.index, v) for v in spec.via)
+            if spec.through is not None:
+                edges.append((c.index, spec.through))
+            for t in spec.transactions:
+                edges.extend((c.index, x) for x in t.calls)
+        elif isinstance(spec, ir.PartitionSpec):
+            for channel_index, txn in spec.routed:
+                channel = components[channel_index].spec
+                assert isinstance(channel, ir.ChannelSpec)
+                edges.extend((c.index, v) for v in channel.via)
+                edges.extend((c.index, x) for x in channel.transactions[txn].calls)
+        elif isinstance(spec, ir.JobSpec):
+            edges.extend((c.index, a) for a in spec.after)
+            edges.extend((c.index, s) for s, _ in spec.writes)
+    return edges
+
+
+def _evaluation_order(components: list[ir.Component]) -> tuple[int, ...]:
+    graph: nx.DiGraph[int] = nx.DiGraph()
+    graph.add_nodes_from(c.index for c in components)
+    graph.add_edges_from((read, reader) for reader, read in reference_edges(components))
+    return tuple(nx.lexicographical_topological_sort(graph))
+
+
+def _lower_check(
+    check: ast.Check, model: ast.Model, index: dict[str, int], faults: list[ir.Fault]
+) -> ir.Check:
+    if check.hypothesis is None:
+        at_most, selected = 0, ()
+    else:
+        at_most = check.hypothesis.at_most
+        selected = _select_faults(check.hypothesis.selectors, model, faults)
+    return ir.Check(
+        name=check.name,
+        line=check.span.line,
+        at_most=at_most,
+        faults=selected,
+        assertions=tuple(_lower_assertion(a, model, index) for a in check.assertions),
+    )
+
+
+def _select_faults(
+    selectors: tuple[ast.Selector, ...], model: ast.Model, faults: list[ir.Fault]
+) -> tuple[int, ...]:
+    if not selectors:
+        return tuple(f.number for f in faults)
+    kinds = {c.name.text: c.kind for c in model.components}
+    chosen: set[int] = set()
+    for selector in selectors:
+        for f in faults:
+            if selector.mode is not None:
+                hit = f.component_name == selector.name.text and f.mode == selector.mode.text
+            elif selector.name.text in kinds:
+                hit = f.component_name == selector.name.text
+            else:
+                hit = kinds[f.component_name] == selector.name.text
+            if hit:
+                chosen.add(f.number)
+    return tuple(sorted(chosen))
+
+
+def _lower_assertion(
+    assertion: ast.Assertion, model: ast.Model, index: dict[str, int]
+) -> ir.Assertion:
+    text = ast.render_assertion(assertion)
+    if isinstance(assertion, ast.Never):
+        return ir.Never(_lower_expr(assertion.expr, model, index), text)
+    if isinstance(assertion, ast.Always):
+        return ir.Always(_lower_expr(assertion.expr, model, index), text)
+    if isinstance(assertion, ast.DoneBy):
+        return ir.DoneBy(index[assertion.job.text], assertion.deadline.seconds, text)
+    return ir.LastsAtMost(_lower_expr(assertion.expr, model, index), assertion.limit.seconds, text)
+
+
+def _lower_expr(expr: ast.Expr, model: ast.Model, index: dict[str, int]) -> ir.Expr:
+    if isinstance(expr, ast.Not):
+        return ir.NotExpr(_lower_expr(expr.operand, model, index))
+    if isinstance(expr, ast.And):
+        return ir.AndExpr(_lower_expr(expr.left, model, index), _lower_expr(expr.right, model, index))
+    if isinstance(expr, ast.Or):
+        return ir.OrExpr(_lower_expr(expr.left, model, index), _lower_expr(expr.right, model, index))
+    return _lower_atom(expr, model, index)
+
+
+def _lower_atom(atom: ast.Atom, model: ast.Model, index: dict[str, int]) -> ir.AtomRef:
+    parts = [p.text for p in atom.parts]
+    c = index[parts[0]]
+    component = model.components[c]
+    if len(parts) == 3:
+        assert isinstance(component, ast.Channel)
+        txn = next(i for i, t in enumerate(component.transactions) if t.name.text == parts[1])
+        if parts[2] == "fails":
+            return ir.AtomRef(c, "txn_fails", None, txn)
+        return ir.AtomRef(c, "txn_action", parts[2], txn)
+    word = parts[1]
+    if word in ("down", "up", "closed", "full", "done", "running"):
+        return ir.AtomRef(c, word)
+    if any(f.mode.text == word for f in component.faults):
+        return ir.AtomRef(c, "fault", word)
+    return ir.AtomRef(c, "action", word)
