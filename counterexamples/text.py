@@ -74,7 +74,7 @@ def _explanation(event: TraceEvent, faults: tuple[TraceFault, ...]) -> str:
         cause = "fault injected"
     else:
         cause = ""
-    if event.detail:
+    if event.detail and event.detail != cause:
         return f"{cause}  ({event.detail})" if cause else f"({event.detail})"
     return cause
 
