@@ -19,6 +19,10 @@ from failspec.spec.validate import validate_model
 ENGINES = ("explicit",)
 
 
+class InternalError(Exception):
+    """An engine contradicted the reference simulator: a bug, reported as exit code 3."""
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """The verdict of one check: `holds`, `violated` (with its counterexample) or `unknown`."""
@@ -79,7 +83,13 @@ def check(
         outcome = check_explicit(model, item, deadline)
         counterexample = None
         if outcome.scenario is not None:
+            # Every counterexample is replayed by the reference simulator before it is shown.
             counterexample = build_trace(model, item, outcome.scenario)
+            if counterexample.violation.at != outcome.violation_at:
+                raise InternalError(
+                    f"check {item.name!r}: the {engine} engine's counterexample violates at "
+                    f"{outcome.violation_at}, but its replay at {counterexample.violation.at}"
+                )
         results.append(
             CheckResult(
                 file=model.file,

@@ -1,0 +1,235 @@
+"""Hypothesis strategies that draw small valid failspec models as source text.
+
+Components are declared so that every reference points at an earlier
+component (the reference graph is a DAG by construction, drawn with
+networkx-free layering): devices, then programs and services, failover
+pairs, stores and jobs, partitions, channels.  Checks draw random assertions
+over the components' atoms and random fault hypotheses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hypothesis import strategies as st
+
+MODES = ("crash", "flap", "hang")
+ACTIONS = ("retain", "give_back", "queue")
+
+
+@dataclass
+class _Draft:
+    horizon: int
+    lines: list[str] = field(default_factory=list)
+    components: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    """(name, kind, fault modes)"""
+    channels: list[tuple[str, list[str], list[tuple[str, list[str]]]]] = field(default_factory=list)
+    """(name, actions, [(transaction, its actions)])"""
+    jobs: list[str] = field(default_factory=list)
+    stores: list[str] = field(default_factory=list)
+    partitions: list[str] = field(default_factory=list)
+    failovers: list[str] = field(default_factory=list)
+
+    def names(self, kinds: tuple[str, ...] | None = None) -> list[str]:
+        return [n for n, k, _ in self.components if kinds is None or k in kinds]
+
+
+def _fault_line(draw: st.DrawFn, mode: str, horizon: int) -> str:
+    line = f"fault {mode}"
+    window = draw(st.sampled_from(["any", "any", "any", "at", "from", "from_until"]))
+    if window == "at":
+        line += f" at {draw(st.integers(0, horizon + 2))}s"
+    elif window == "from":
+        line += f" from {draw(st.integers(0, horizon))}s"
+    elif window == "from_until":
+        start = draw(st.integers(0, horizon))
+        line += f" from {start}s until {draw(st.integers(start, horizon + 2))}s"
+    if draw(st.booleans()):
+        line += f" repair {draw(st.integers(1, max(2, horizon // 2)))}s"
+    return line
+
+
+def _faults(draw: st.DrawFn, horizon: int, at_least: int = 0) -> list[tuple[str, str]]:
+    modes = draw(st.lists(st.sampled_from(MODES), min_size=at_least, max_size=2, unique=True))
+    return [(m, _fault_line(draw, m, horizon)) for m in modes]
+
+
+def _needs(draw: st.DrawFn, earlier: list[str]) -> list[str]:
+    if not earlier or draw(st.integers(0, 2)) == 0:
+        return []
+    members = draw(st.lists(st.sampled_from(earlier), min_size=1, max_size=3, unique=True))
+    form = draw(st.sampled_from(["all", "any", "k"]))
+    if form == "any" and len(members) > 1:
+        return [f"needs any of {', '.join(members)}"]
+    if form == "k" and len(members) > 1:
+        return [f"needs {draw(st.integers(1, len(members)))} of {', '.join(members)}"]
+    return [f"needs {', '.join(members)}"]
+
+
+def _block(kind: str, name: str, items: list[str]) -> str:
+    body = "\n".join(f"  {item}" for item in items)
+    return f"{kind} {name} {{\n{body}\n}}" if items else f"{kind} {name} {{\n}}"
+
+
+@st.composite
+def models(draw: st.DrawFn, max_horizon: int = 30) -> str:
+    """A small valid model with one or more checks, as source text."""
+    horizon = draw(st.integers(4, max_horizon))
+    d = _Draft(horizon)
+    for i in range(draw(st.integers(1, 3))):
+        name = f"dev{i}"
+        faults = _faults(draw, horizon, at_least=1)
+        d.components.append((name, "device", [m for m, _ in faults]))
+        d.lines.append(_block("device", name, [line for _, line in faults]))
+    for i in range(draw(st.integers(0, 2))):
+        name = f"svc{i}"
+        faults = _faults(draw, horizon) if draw(st.booleans()) else []
+        items = [line for _, line in faults] + _needs(draw, d.names())
+        d.components.append((name, draw(st.sampled_from(["service", "program"])), [m for m, _ in faults]))
+        d.lines.append(_block(d.components[-1][1], name, items))
+    for i in range(draw(st.integers(0, 2))):
+        candidates = d.names(("device", "service", "program"))
+        if len(candidates) < 2:
+            break
+        primary, secondary = draw(st.lists(st.sampled_from(candidates), min_size=2, max_size=2, unique=True))
+        primary_modes = next(m for n, _, m in d.components if n == primary)
+        items = [f"primary {primary}", f"secondary {secondary}"]
+        for mode in primary_modes:
+            if draw(st.booleans()):
+                items.append(f"detect {mode} within {draw(st.integers(1, 8))}s")
+        if draw(st.booleans()):
+            items.append(f"detect any within {draw(st.integers(1, 8))}s")
+        modes = []
+        if draw(st.booleans()):
+            modes.append("stuck")
+            items.append(_fault_line(draw, "stuck", horizon))
+            if draw(st.booleans()):
+                items.append(f"manual {draw(st.integers(1, 10))}s")
+        if draw(st.integers(0, 3)) == 0:
+            modes.append("crash")
+            items.append(_fault_line(draw, "crash", horizon))
+        name = f"pair{i}"
+        d.components.append((name, "failover", modes))
+        d.failovers.append(name)
+        d.lines.append(_block("failover", name, items))
+    if draw(st.booleans()):
+        store = "store0"
+        d.components.append((store, "store", []))
+        d.stores.append(store)
+        d.lines.append(_block("store", store, [f"capacity {draw(st.integers(0, 50))}"]))
+        for i in range(draw(st.integers(1, 2))):
+            name = f"job{i}"
+            items = []
+            if d.jobs and draw(st.booleans()):
+                items.append(f"after {draw(st.sampled_from(d.jobs))}")
+            else:
+                items.append(f"at {draw(st.integers(0, horizon))}s")
+            items.append(f"takes {draw(st.integers(1, horizon))}s")
+            items += _needs(draw, d.names(("device", "service", "program", "failover")))
+            if draw(st.booleans()):
+                items.append(f"writes {draw(st.integers(1, 80))} into {store}")
+            faults = _faults(draw, horizon) if draw(st.integers(0, 3)) == 0 else []
+            items += [line for _, line in faults]
+            d.components.append((name, "job", [m for m, _ in faults]))
+            d.jobs.append(name)
+            d.lines.append(_block("job", name, items))
+    backends = d.names(("device", "service", "program", "failover", "store", "job"))
+    if draw(st.booleans()):
+        items = [f"closes after {draw(st.integers(1, 20))} errors"]
+        if draw(st.booleans()):
+            items.append(f"reopens after {draw(st.integers(1, 10))}s")
+        d.components.append(("part0", "partition", []))
+        d.partitions.append("part0")
+        d.lines.append(_block("partition", "part0", items))
+    for i in range(draw(st.integers(0, 2))):
+        name = f"chan{i}"
+        items = []
+        if draw(st.integers(0, 3)) > 0:
+            items.append(f"via {', '.join(draw(st.lists(st.sampled_from(backends), min_size=1, max_size=2, unique=True)))}")
+        if d.partitions and draw(st.booleans()):
+            items.append("through part0")
+        if draw(st.booleans()):
+            items.append(f"timeout {draw(st.integers(0, 6))}s")
+        channel_actions: dict[str, str] = {}
+        for klass in ("comm", "partition", "service"):
+            if draw(st.integers(0, 2)) > 0:
+                channel_actions[klass] = draw(st.sampled_from(ACTIONS))
+                items.append(f"on {klass} -> {channel_actions[klass]}")
+        transactions = []
+        for x in range(draw(st.integers(1, 2))):
+            txn_items = [f"calls {', '.join(draw(st.lists(st.sampled_from(backends), min_size=1, max_size=2, unique=True)))}"]
+            txn_items.append(f"rate {draw(st.sampled_from(['60', '30', '120', '45', '7']))} per minute")
+            own = dict(channel_actions)
+            if draw(st.integers(0, 2)) == 0:
+                klass = draw(st.sampled_from(["comm", "partition", "service"]))
+                own[klass] = draw(st.sampled_from(ACTIONS))
+                txn_items.append(f"on {klass} -> {own[klass]}")
+            txn = f"tx{x}"
+            transactions.append((txn, sorted(set(own.values()))))
+            items.append("transaction " + txn + " {\n    " + "\n    ".join(txn_items) + "\n  }")
+        all_actions = sorted({a for _, acts in transactions for a in acts})
+        d.components.append((name, "channel", []))
+        d.channels.append((name, all_actions, transactions))
+        d.lines.append(_block("channel", name, items))
+    checks = [_check(draw, d, i) for i in range(draw(st.integers(1, 2)))]
+    return f"model generated\nhorizon {horizon}s\n\n" + "\n\n".join(d.lines + checks) + "\n"
+
+
+def _atoms(d: _Draft) -> list[str]:
+    atoms = []
+    for name, kind, modes in d.components:
+        atoms += [f"{name}.down", f"{name}.up"]
+        atoms += [f"{name}.{m}" for m in modes]
+        if kind == "partition":
+            atoms.append(f"{name}.closed")
+        if kind == "store":
+            atoms.append(f"{name}.full")
+        if kind == "job":
+            atoms += [f"{name}.done", f"{name}.running"]
+    for name, actions, transactions in d.channels:
+        atoms += [f"{name}.{a}" for a in actions]
+        for txn, txn_actions in transactions:
+            atoms.append(f"{name}.{txn}.fails")
+            atoms += [f"{name}.{txn}.{a}" for a in txn_actions]
+    return atoms
+
+
+def _expr(draw: st.DrawFn, atoms: list[str], depth: int = 0) -> str:
+    choice = draw(st.integers(0, 5 if depth < 2 else 0))
+    if choice <= 2:
+        return draw(st.sampled_from(atoms))
+    if choice == 3:
+        return "not " + _expr(draw, atoms, depth + 1)
+    op = "and" if choice == 4 else "or"
+    return f"({_expr(draw, atoms, depth + 1)} {op} {_expr(draw, atoms, depth + 1)})"
+
+
+def _check(draw: st.DrawFn, d: _Draft, i: int) -> str:
+    atoms = _atoms(d)
+    items = []
+    faulty = [(n, k, m) for n, k, m in d.components if m]
+    k = draw(st.sampled_from([0, 1, 1, 2, 2] if d.horizon <= 16 else [0, 1, 1]))
+    form = draw(st.sampled_from(["all", "kind", "component", "mode"]))
+    if form == "all":
+        items.append(f"faults at most {k}")
+    elif form == "kind":
+        kinds = sorted({kind for _, kind, _ in faulty})
+        items.append(f"faults at most {k} of {draw(st.sampled_from(kinds))}")
+    elif form == "component":
+        items.append(f"faults at most {k} of {draw(st.sampled_from([n for n, _, _ in faulty]))}")
+    else:
+        selectors = draw(
+            st.lists(st.sampled_from([f"{n}.{m}" for n, _, ms in faulty for m in ms]), min_size=1, max_size=3, unique=True)
+        )
+        items.append(f"faults at most {k} of {', '.join(selectors)}")
+    for _ in range(draw(st.integers(1, 2))):
+        kind = draw(st.sampled_from(["never"] * 5 + ["lasts"] * 3 + ["done"] * 2 + ["always"]))
+        if kind == "done" and d.jobs:
+            items.append(f"{draw(st.sampled_from(d.jobs))} done by {draw(st.integers(0, d.horizon + 5))}s")
+        elif kind == "lasts":
+            items.append(f"{_expr(draw, atoms)} lasts at most {draw(st.integers(0, 8))}s")
+        elif kind == "always":
+            items.append(f"always {_expr(draw, atoms)}")
+        else:
+            items.append(f"never {_expr(draw, atoms)}")
+    return f'check "c{i}" {{\n' + "\n".join(f"  {x}" for x in items) + "\n}"
