@@ -1,0 +1,788 @@
+"""Text -> AST: parse a failspec model with the lark grammar in `grammar.lark`.
+
+`parse_model` is the only entry point.  It raises `SpecError` (one error) or
+`SpecErrors` (several) and nothing else for any input: lark's exceptions are
+converted here, and no lark type leaves this module.
+
+The grammar accepts every component item in every kind of component; the
+transformer builds the node of the component's kind and reports an item that
+belongs elsewhere (`capacity` in a device), a single item given twice, and
+literals that do not read (`25:00`, `30` without a unit).  Checks that need
+the whole model (names, kinds, cycles) are `validate.py`'s.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from failspec.spec import ast
+from failspec.spec.durations import (
+    DURATION_HINT,
+    LiteralError,
+    parse_clock,
+    parse_day_clock,
+    parse_duration,
+    parse_integer,
+    parse_number,
+    parse_rate_unit,
+)
+from failspec.spec.errors import SpecError, SpecErrors
+from failspec.spec.spans import Span
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import (
+    LarkError,
+    UnexpectedCharacters,
+    UnexpectedInput,
+    UnexpectedToken,
+    VisitError,
+)
+from lark.lexer import PatternStr
+
+GRAMMAR_PATH = Path(__file__).with_name("grammar.lark")
+
+_COMMON_ITEMS = ("fault", "needs")
+_KIND_ITEMS = {
+    "device": _COMMON_ITEMS,
+    "program": _COMMON_ITEMS,
+    "service": _COMMON_ITEMS,
+    "store": (*_COMMON_ITEMS, "capacity"),
+    "failover": (*_COMMON_ITEMS, "primary", "secondary", "detect", "manual"),
+    "partition": (*_COMMON_ITEMS, "closes", "reopens"),
+    "channel": (*_COMMON_ITEMS, "via", "through", "timeout", "transaction", "on"),
+    "job": (*_COMMON_ITEMS, "at", "after", "takes", "writes"),
+}
+_TRANSACTION_ITEMS = ("calls", "rate", "on")
+_SINGLE_ITEMS = frozenset(
+    {"primary", "secondary", "manual", "capacity", "closes", "reopens", "through", "timeout"}
+    | {"at", "takes", "rate"}
+)
+_TERMINAL_DESCRIPTIONS = {
+    "NAME": "a name",
+    "NUMBER": "a number",
+    "DURATION": "a duration",
+    "CLOCK": "a clock time",
+    "STRING": 'a quoted "string"',
+    "_SEP": "end of line",
+    "$END": "end of file",
+}
+_WORD_AT = re.compile(r"[A-Za-z0-9_]+([.:][A-Za-z0-9_]+)*")
+
+
+class _AcceptNames:
+    """A do-nothing postlexer that makes NAME acceptable in every lexer state.
+
+    Without it, the contextual lexer would read `devicefoo` as the keyword
+    `device` followed by the name `foo` where only a keyword is expected.
+    """
+
+    always_accept = ("NAME",)
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        return stream
+
+
+@functools.cache
+def _lark() -> Lark:
+    return Lark(
+        GRAMMAR_PATH.read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=False,
+        postlex=_AcceptNames(),
+    )
+
+
+def grammar_parser() -> Lark:
+    """Return the lark parser of the language, for grammar fuzzing in the tests only."""
+    return _lark()
+
+
+def parse_model(text: str, file: str) -> ast.Model:
+    """Parse the model `text` read from `file` into its AST.
+
+    Raise `SpecError` for a syntax error or a single malformed item, and
+    `SpecErrors` (sorted by position) when several items are malformed.
+    """
+    try:
+        tree = _lark().parse(text)
+    except UnexpectedInput as error:
+        raise _syntax_error(error, text, file) from None
+    except LarkError as error:  # pragma: no cover - lark raises UnexpectedInput for bad input
+        raise SpecError(Span.point(file, 1, 1), f"cannot parse the model: {error}") from None
+    builder = _AstBuilder(file)
+    try:
+        model: ast.Model = builder.transform(tree)
+    except VisitError as error:  # pragma: no cover - the builder reports, it does not raise
+        raise SpecError(Span.point(file, 1, 1), f"cannot read the model: {error}") from None
+    if len(builder.errors) == 1:
+        raise builder.errors[0]
+    if builder.errors:
+        raise SpecErrors(builder.errors)
+    return model
+
+
+# --- syntax errors -----------------------------------------------------------------
+
+
+def _syntax_error(error: UnexpectedInput, text: str, file: str) -> SpecError:
+    if isinstance(error, UnexpectedCharacters):
+        return _character_error(error, text, file)
+    if isinstance(error, UnexpectedToken):
+        return _token_error(error, text, file)
+    return SpecError(Span.point(file, error.line, error.column), "syntax error")
+
+
+def _character_error(error: UnexpectedCharacters, text: str, file: str) -> SpecError:
+    position = error.pos_in_stream or 0
+    char = text[position]
+    expected = _describe_expected(error.allowed or set())
+    if char.isdigit():
+        match = _WORD_AT.match(text, position)
+        word = match.group(0) if match else char
+        span = Span(file, error.line, error.column, error.line, error.column + len(word))
+        return SpecError(span, f"malformed number or duration '{word}'", DURATION_HINT)
+    if char == '"':
+        line_end = text.find("\n", position)
+        length = (len(text) if line_end < 0 else line_end) - position
+        span = Span(file, error.line, error.column, error.line, error.column + max(length, 1))
+        return SpecError(span, "unterminated string", 'a quoted string ends with " on its line')
+    return SpecError(
+        Span.point(file, error.line, error.column),
+        f"unexpected character {char!r}",
+        f"expected {expected}" if expected else None,
+    )
+
+
+def _token_error(error: UnexpectedToken, text: str, file: str) -> SpecError:
+    token = error.token
+    expected_names = set(error.expected)
+    expected = _describe_expected(expected_names)
+    hint = f"expected {expected}" if expected else None
+    if token.type == "$END":
+        # point just past the last character that is not white space
+        lines = text.rstrip().split("\n")
+        span = Span.point(file, len(lines), len(lines[-1]) + 1)
+        return SpecError(span, "unexpected end of file", hint)
+    line = token.line if token.line is not None else 1
+    column = token.column if token.column is not None else 1
+    if token.type == "_SEP":
+        what = "';'" if str(token).startswith(";") else "end of line"
+        return SpecError(Span.point(file, line, column), f"unexpected {what}", hint)
+    span = Span(file, line, column, line, column + len(str(token)))
+    word = str(token)
+    if token.type == "NAME" and word != word.lower():
+        return _uppercase_error(word, span)
+    if token.type == "NAME":
+        keywords = sorted(_keyword_values(expected_names))
+        close = difflib.get_close_matches(word, keywords, n=1)
+        if close:
+            hint = f"did you mean '{close[0]}'?"
+    return SpecError(span, f"unexpected '{word}'", hint)
+
+
+def _uppercase_error(word: str, span: Span) -> SpecError:
+    return SpecError(span, f"'{word}': names and keywords are lowercase", f"write '{word.lower()}'")
+
+
+def _keyword_values(terminal_names: set[str]) -> set[str]:
+    lark = _lark()
+    values = set()
+    for name in terminal_names:
+        if name in _TERMINAL_DESCRIPTIONS:
+            continue
+        pattern = lark.get_terminal(name).pattern
+        if isinstance(pattern, PatternStr):
+            values.add(pattern.value)
+    return values
+
+
+def _describe_expected(terminal_names: set[str]) -> str:
+    """Return `'a', 'b' or a name` for a set of lark terminal names, in a fixed order."""
+    keywords = [f"'{value}'" for value in sorted(_keyword_values(terminal_names))]
+    others = [
+        description
+        for name, description in _TERMINAL_DESCRIPTIONS.items()
+        if name in terminal_names
+    ]
+    words = keywords + others
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+# --- the tree -> AST transformer -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A component item before it is sorted into its component's node."""
+
+    word: str  # the item's keyword, as written: "fault", "capacity", "at", …
+    value: Any
+    span: Span
+
+    @property
+    def word_span(self) -> Span:
+        return Span(
+            self.span.file,
+            self.span.line,
+            self.span.column,
+            self.span.line,
+            self.span.column + len(self.word),
+        )
+
+
+@dataclass(frozen=True)
+class _Option:
+    """A fault option (`at T`, `repair D`, …) before it is put into its FaultDecl."""
+
+    word: str
+    value: Any
+    span: Span
+
+
+@dataclass(frozen=True)
+class _ModelLine:
+    name: ast.Name
+    title: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class _HorizonLine:
+    horizon: ast.Duration
+    span: Span
+
+
+_ITEM_PLACES = {
+    "capacity": "a store",
+    "primary": "a failover",
+    "secondary": "a failover",
+    "detect": "a failover",
+    "manual": "a failover",
+    "closes": "a partition",
+    "reopens": "a partition",
+    "via": "a channel",
+    "through": "a channel",
+    "timeout": "a channel",
+    "transaction": "a channel",
+    "on": "a channel or one of its transactions",
+    "calls": "a channel's transaction",
+    "rate": "a channel's transaction",
+    "at": "a job",
+    "after": "a job",
+    "takes": "a job",
+    "writes": "a job",
+    "fault": "a component",
+    "needs": "a component",
+}
+
+
+@v_args(meta=True)
+class _AstBuilder(Transformer[Token, Any]):
+    """Build `ast` nodes from the lark tree, collecting the errors it finds in `errors`."""
+
+    def __init__(self, file: str) -> None:
+        super().__init__()
+        self.file = file
+        self.errors: list[SpecError] = []
+
+    # --- helpers ---
+
+    def _span(self, meta: Any) -> Span:
+        if getattr(meta, "empty", True):
+            return Span(self.file, 1, 1, 1, 1)
+        return Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column)
+
+    def _token_span(self, token: Token) -> Span:
+        line = token.line or 1
+        column = token.column or 1
+        end_line = token.end_line or line
+        end_column = token.end_column or column + len(token)
+        return Span(self.file, line, column, end_line, end_column)
+
+    def _error(self, span: Span, message: str, hint: str | None = None) -> None:
+        self.errors.append(SpecError(span, message, hint))
+
+    def _name(self, token: Token) -> ast.Name:
+        span = self._token_span(token)
+        text = str(token)
+        if text != text.lower():
+            self.errors.append(_uppercase_error(text, span))
+        return ast.Name(text, span)
+
+    def _literal(self, token: Token, parse: Any, fallback: Any) -> Any:
+        try:
+            return parse(str(token))
+        except LiteralError as error:
+            self._error(self._token_span(token), error.message, error.hint)
+            return fallback
+
+    def _integer(self, token: Token) -> int | None:
+        """Return the whole number `token` holds, or None (and an error) if it holds none."""
+        value: int | None = self._literal(token, parse_integer, None)
+        return value
+
+    # --- top level ---
+
+    def start(self, meta: Any, children: list[Any]) -> ast.Model:
+        model_line: _ModelLine | None = None
+        horizon: _HorizonLine | None = None
+        components: list[ast.Component] = []
+        checks: list[ast.Check] = []
+        for child in children:
+            if isinstance(child, _ModelLine):
+                if model_line is not None:
+                    self._duplicate_line("model", child.span, model_line.span, "a model file")
+                else:
+                    model_line = child
+            elif isinstance(child, _HorizonLine):
+                if horizon is not None:
+                    self._duplicate_line("horizon", child.span, horizon.span, "a model file")
+                else:
+                    horizon = child
+            elif isinstance(child, ast.Check):
+                checks.append(child)
+            else:
+                components.append(child)
+        return ast.Model(
+            name=model_line.name if model_line else None,
+            title=model_line.title if model_line else None,
+            horizon=horizon.horizon if horizon else None,
+            components=tuple(components),
+            checks=tuple(checks),
+            span=self._span(meta),
+        )
+
+    def _duplicate_line(self, word: str, span: Span, first: Span, where: str) -> None:
+        word_span = Span(span.file, span.line, span.column, span.line, span.column + len(word))
+        self._error(
+            word_span,
+            f"second '{word}' line in {where}",
+            f"give '{word}' once (the first is at line {first.line})",
+        )
+
+    def model_line(self, meta: Any, children: list[Token]) -> _ModelLine:
+        title = str(children[1])[1:-1] if len(children) > 1 else None
+        return _ModelLine(self._name(children[0]), title, self._span(meta))
+
+    def horizon_line(self, meta: Any, children: list[ast.TimePoint]) -> _HorizonLine:
+        time = children[0]
+        return _HorizonLine(ast.Duration(time.seconds, time.span), self._span(meta))
+
+    # --- components ---
+
+    def kind(self, meta: Any, children: list[Token]) -> Token:
+        return children[0]
+
+    def block(self, meta: Any, children: list[_Item]) -> list[_Item]:
+        return children
+
+    def component(self, meta: Any, children: list[Any]) -> ast.Component:
+        kind = str(children[0])
+        name = self._name(children[1])
+        items: list[_Item] = children[2] if len(children) > 2 else []
+        span = self._span(meta)
+        allowed = _KIND_ITEMS[kind]
+        kept = self._sort_items(items, allowed, f"{kind} '{name.text}'", f"a {kind}")
+        faults = tuple(item.value for item in kept.get("fault", []))
+        needs = tuple(item.value for item in kept.get("needs", []))
+        if kind == "failover":
+            return ast.Failover(
+                kind=kind,
+                name=name,
+                faults=faults,
+                needs=needs,
+                span=span,
+                primary=_single(kept, "primary"),
+                secondary=_single(kept, "secondary"),
+                detects=tuple(item.value for item in kept.get("detect", [])),
+                manual=_single(kept, "manual"),
+            )
+        if kind == "store":
+            return ast.Store(kind, name, faults, needs, span, capacity=_single(kept, "capacity"))
+        if kind == "partition":
+            return ast.Partition(
+                kind,
+                name,
+                faults,
+                needs,
+                span,
+                closes_after=_single(kept, "closes"),
+                reopens_after=_single(kept, "reopens"),
+            )
+        if kind == "channel":
+            return ast.Channel(
+                kind,
+                name,
+                faults,
+                needs,
+                span,
+                via=_joined(kept, "via"),
+                through=_single(kept, "through"),
+                timeout=_single(kept, "timeout"),
+                transactions=tuple(item.value for item in kept.get("transaction", [])),
+                on=tuple(item.value for item in kept.get("on", [])),
+            )
+        if kind == "job":
+            return ast.Job(
+                kind,
+                name,
+                faults,
+                needs,
+                span,
+                at=_single(kept, "at"),
+                after=_joined(kept, "after"),
+                takes=_single(kept, "takes"),
+                writes=tuple(item.value for item in kept.get("writes", [])),
+            )
+        return ast.PlainComponent(kind, name, faults, needs, span)
+
+    def _sort_items(
+        self, items: list[_Item], allowed: tuple[str, ...], owner: str, place: str
+    ) -> dict[str, list[_Item]]:
+        """Group the items by keyword, reporting misplaced and repeated single items."""
+        kept: dict[str, list[_Item]] = {}
+        for item in items:
+            if item.word not in allowed:
+                self._error(
+                    item.word_span,
+                    f"'{item.word}' does not belong in {place}",
+                    f"'{item.word}' is an item of {_ITEM_PLACES[item.word]}",
+                )
+                continue
+            previous = kept.setdefault(item.word, [])
+            if previous and item.word in _SINGLE_ITEMS:
+                self._error(
+                    item.word_span,
+                    f"second '{item.word}' in {owner}",
+                    f"give '{item.word}' once (the first is at line {previous[0].span.line})",
+                )
+                continue
+            previous.append(item)
+        return kept
+
+    def fault(self, meta: Any, children: list[Any]) -> _Item:
+        mode = self._name(children[0])
+        options: dict[str, _Option] = {}
+        for option in children[1:]:
+            if option.word in options:
+                self._error(
+                    _word_span(option.span, option.word),
+                    f"second '{option.word}' in fault '{mode.text}'",
+                    f"give '{option.word}' once",
+                )
+                continue
+            options[option.word] = option
+        for first, second in (("at", "from"), ("at", "until"), ("probability", "rate")):
+            if first in options and second in options:
+                later = max(options[first], options[second], key=_position)
+                self._error(
+                    _word_span(later.span, later.word),
+                    f"fault '{mode.text}' has both '{first}' and '{second}'",
+                    f"a fault takes either '{first}' or '{second}'",
+                )
+        if "until" in options and "from" not in options and "at" not in options:
+            self._error(
+                _word_span(options["until"].span, "until"),
+                f"'until' without 'from' in fault '{mode.text}'",
+                "write 'from T until U'",
+            )
+
+        def value(word: str) -> Any:
+            return options[word].value if word in options else None
+
+        decl = ast.FaultDecl(
+            mode=mode,
+            at=value("at"),
+            from_=value("from"),
+            until=value("until"),
+            repair=value("repair"),
+            probability=value("probability"),
+            rate=value("rate"),
+            span=self._span(meta),
+        )
+        return _Item("fault", decl, decl.span)
+
+    def opt_at(self, meta: Any, children: list[Any]) -> _Option:
+        return _Option("at", children[0], self._span(meta))
+
+    def opt_from(self, meta: Any, children: list[Any]) -> _Option:
+        return _Option("from", children[0], self._span(meta))
+
+    def opt_until(self, meta: Any, children: list[Any]) -> _Option:
+        return _Option("until", children[0], self._span(meta))
+
+    def opt_repair(self, meta: Any, children: list[Any]) -> _Option:
+        return _Option("repair", children[0], self._span(meta))
+
+    def opt_probability(self, meta: Any, children: list[Token]) -> _Option:
+        token = children[0]
+        probability: Fraction = self._literal(token, parse_number, Fraction(0))
+        if probability > 1:
+            self._error(
+                self._token_span(token),
+                f"probability {token} is greater than 1",
+                "a probability lies between 0 and 1",
+            )
+        return _Option("probability", probability, self._span(meta))
+
+    def opt_rate(self, meta: Any, children: list[Any]) -> _Option:
+        return _Option("rate", children[0], self._span(meta))
+
+    def needs_all(self, meta: Any, children: list[Any]) -> _Item:
+        span = self._span(meta)
+        return _Item("needs", ast.NeedsDecl(None, children[0], span), span)
+
+    def needs_group(self, meta: Any, children: list[Any]) -> _Item:
+        k_token: Token = children[0]
+        members: tuple[ast.Name, ...] = children[1]
+        span = self._span(meta)
+        k_span = self._token_span(k_token)
+        k = 1
+        if k_token.type == "NAME":
+            if str(k_token) != "any":
+                self._error(
+                    k_span,
+                    f"unexpected '{k_token}' before 'of'",
+                    "write 'needs any of A, B' or 'needs K of A, B, C'",
+                )
+        else:
+            k_value = self._integer(k_token)
+            k = k_value if k_value is not None else 1
+            if k_value is not None and not 1 <= k_value <= len(members):
+                self._error(
+                    k_span,
+                    f"'needs {k_token} of' with {len(members)} "
+                    f"member{'s' if len(members) != 1 else ''}",
+                    f"K lies between 1 and the number of members ({len(members)})",
+                )
+        return _Item("needs", ast.NeedsDecl(k, members, span), span)
+
+    def needs_k(self, meta: Any, children: list[Token]) -> Token:
+        return children[0]
+
+    def primary(self, meta: Any, children: list[Token]) -> _Item:
+        return _Item("primary", self._name(children[0]), self._span(meta))
+
+    def secondary(self, meta: Any, children: list[Token]) -> _Item:
+        return _Item("secondary", self._name(children[0]), self._span(meta))
+
+    def detect(self, meta: Any, children: list[Any]) -> _Item:
+        span = self._span(meta)
+        return _Item("detect", ast.Detect(self._name(children[0]), children[1], span), span)
+
+    def manual(self, meta: Any, children: list[Any]) -> _Item:
+        return _Item("manual", children[0], self._span(meta))
+
+    def capacity(self, meta: Any, children: list[Token]) -> _Item:
+        return _Item("capacity", self._integer(children[0]) or 0, self._span(meta))
+
+    def closes(self, meta: Any, children: list[Token]) -> _Item:
+        count_token, word = children
+        count = self._integer(count_token)
+        if str(word) not in ("errors", "error"):
+            self._error(
+                self._token_span(word),
+                f"unexpected '{word}'",
+                f"write 'closes after {count_token} errors'",
+            )
+        if count == 0:
+            self._error(
+                self._token_span(count_token),
+                "'closes after 0 errors' would close the partition at once",
+                "a partition closes after 1 or more errors",
+            )
+        return _Item("closes", count, self._span(meta))
+
+    def reopens(self, meta: Any, children: list[Any]) -> _Item:
+        return _Item("reopens", children[0], self._span(meta))
+
+    def via(self, meta: Any, children: list[Any]) -> _Item:
+        return _Item("via", children[0], self._span(meta))
+
+    def through(self, meta: Any, children: list[Token]) -> _Item:
+        return _Item("through", self._name(children[0]), self._span(meta))
+
+    def timeout(self, meta: Any, children: list[Any]) -> _Item:
+        return _Item("timeout", children[0], self._span(meta))
+
+    def transaction(self, meta: Any, children: list[Any]) -> _Item:
+        name = self._name(children[0])
+        items: list[_Item] = children[1] if len(children) > 1 else []
+        kept = self._sort_items(
+            items, _TRANSACTION_ITEMS, f"transaction '{name.text}'", "a transaction"
+        )
+        span = self._span(meta)
+        node = ast.Transaction(
+            name=name,
+            calls=_joined(kept, "calls"),
+            rate=_single(kept, "rate"),
+            on=tuple(item.value for item in kept.get("on", [])),
+            span=span,
+        )
+        return _Item("transaction", node, span)
+
+    def calls(self, meta: Any, children: list[Any]) -> _Item:
+        return _Item("calls", children[0], self._span(meta))
+
+    def rate_item(self, meta: Any, children: list[Any]) -> _Item:
+        return _Item("rate", children[0], self._span(meta))
+
+    def on(self, meta: Any, children: list[Token]) -> _Item:
+        span = self._span(meta)
+        line = ast.OnLine(self._name(children[0]), self._name(children[1]), span)
+        return _Item("on", line, span)
+
+    def job_at(self, meta: Any, children: list[Any]) -> _Item:
+        return _Item("at", children[0], self._span(meta))
+
+    def after(self, meta: Any, children: list[Any]) -> _Item:
+        return _Item("after", children[0], self._span(meta))
+
+    def takes(self, meta: Any, children: list[Any]) -> _Item:
+        return _Item("takes", children[0], self._span(meta))
+
+    def writes(self, meta: Any, children: list[Token]) -> _Item:
+        span = self._span(meta)
+        node = ast.Writes(self._integer(children[0]) or 0, self._name(children[1]), span)
+        return _Item("writes", node, span)
+
+    def names(self, meta: Any, children: list[Token]) -> tuple[ast.Name, ...]:
+        return tuple(self._name(token) for token in children)
+
+    def rate(self, meta: Any, children: list[Token]) -> ast.Rate:
+        value_token, unit_token = children
+        value: Fraction = self._literal(value_token, parse_number, Fraction(0))
+        unit, unit_seconds = self._literal(unit_token, parse_rate_unit, ("second", 1))
+        return ast.Rate(value, unit, unit_seconds, self._span(meta))
+
+    # --- time ---
+
+    def time_duration(self, meta: Any, children: list[Token]) -> ast.TimePoint:
+        return ast.TimePoint(self._literal(children[0], parse_duration, 0), self._span(meta))
+
+    def time_clock(self, meta: Any, children: list[Token]) -> ast.TimePoint:
+        return ast.TimePoint(self._literal(children[0], parse_clock, 0), self._span(meta))
+
+    def time_day(self, meta: Any, children: list[Token]) -> ast.TimePoint:
+        day_token, clock_token = children
+        day = self._integer(day_token)
+        seconds = 0
+        if day is not None:
+            try:
+                seconds = parse_day_clock(day, str(clock_token))
+            except LiteralError as error:
+                token = day_token if day < 1 else clock_token
+                self._error(self._token_span(token), error.message, error.hint)
+        return ast.TimePoint(seconds, self._span(meta))
+
+    def time_bare(self, meta: Any, children: list[Token]) -> ast.TimePoint:
+        token = children[0]
+        self._error(
+            self._token_span(token),
+            f"'{token}' has no unit",
+            f"write a clock time like 13:00 or a duration like {token}s",
+        )
+        return ast.TimePoint(0, self._span(meta))
+
+    def duration(self, meta: Any, children: list[Token]) -> ast.Duration:
+        return ast.Duration(self._literal(children[0], parse_duration, 0), self._span(meta))
+
+    def duration_bare(self, meta: Any, children: list[Token]) -> ast.Duration:
+        token = children[0]
+        self._error(
+            self._token_span(token),
+            f"'{token}' has no unit",
+            f"write a duration like {token}s, {token}m or {token}h",
+        )
+        return ast.Duration(0, self._span(meta))
+
+    # --- checks ---
+
+    def check(self, meta: Any, children: list[Any]) -> ast.Check:
+        name_token: Token = children[0]
+        items: list[Any] = children[1]
+        hypothesis: ast.Hypothesis | None = None
+        assertions: list[ast.Assertion] = []
+        name = str(name_token)[1:-1]
+        for item in items:
+            if isinstance(item, ast.Hypothesis):
+                if hypothesis is not None:
+                    self._error(
+                        _word_span(item.span, "faults"),
+                        f"second 'faults' line in check \"{name}\"",
+                        "a check has one fault hypothesis "
+                        f"(the first is at line {hypothesis.span.line})",
+                    )
+                else:
+                    hypothesis = item
+            else:
+                assertions.append(item)
+        return ast.Check(
+            name=name,
+            hypothesis=hypothesis,
+            assertions=tuple(assertions),
+            span=self._span(meta),
+            name_span=self._token_span(name_token),
+        )
+
+    def check_block(self, meta: Any, children: list[Any]) -> list[Any]:
+        return children
+
+    def faults(self, meta: Any, children: list[Any]) -> ast.Hypothesis:
+        at_most = self._integer(children[0]) or 0
+        return ast.Hypothesis(at_most, tuple(children[1:]), self._span(meta))
+
+    def selector(self, meta: Any, children: list[Token]) -> ast.Selector:
+        mode = self._name(children[1]) if len(children) > 1 else None
+        return ast.Selector(self._name(children[0]), mode, self._span(meta))
+
+    def never(self, meta: Any, children: list[Any]) -> ast.Never:
+        return ast.Never(children[0], self._span(meta))
+
+    def always(self, meta: Any, children: list[Any]) -> ast.Always:
+        return ast.Always(children[0], self._span(meta))
+
+    def done_by(self, meta: Any, children: list[Any]) -> ast.DoneBy:
+        return ast.DoneBy(self._name(children[0]), children[1], self._span(meta))
+
+    def lasts(self, meta: Any, children: list[Any]) -> ast.LastsAtMost:
+        return ast.LastsAtMost(children[0], children[1], self._span(meta))
+
+    def or_(self, meta: Any, children: list[Any]) -> ast.Or:
+        return ast.Or(children[0], children[1], self._span(meta))
+
+    def and_(self, meta: Any, children: list[Any]) -> ast.And:
+        return ast.And(children[0], children[1], self._span(meta))
+
+    def not_(self, meta: Any, children: list[Any]) -> ast.Not:
+        return ast.Not(children[0], self._span(meta))
+
+    def atom(self, meta: Any, children: list[Token]) -> ast.Atom:
+        return ast.Atom(tuple(self._name(token) for token in children), self._span(meta))
+
+
+def _single(kept: dict[str, list[_Item]], word: str) -> Any:
+    items = kept.get(word)
+    return items[0].value if items else None
+
+
+def _joined(kept: dict[str, list[_Item]], word: str) -> tuple[ast.Name, ...]:
+    return tuple(name for item in kept.get(word, []) for name in item.value)
+
+
+def _word_span(span: Span, word: str) -> Span:
+    return Span(span.file, span.line, span.column, span.line, span.column + len(word))
+
+
+def _position(option: _Option) -> tuple[int, int]:
+    return (option.span.line, option.span.column)
