@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -60,15 +59,8 @@ def without_timings(text: str) -> str:
     return re.sub(r"\(\d+\.\d\ds\)", "(T)", text)
 
 
-def assert_golden(request: pytest.FixtureRequest, relative: str, actual: str) -> None:
-    path = GOLDEN_DIR / relative
-    update = request.config.getoption("--update-goldens", default=None)
-    if update or os.environ.get("FAILSPEC_UPDATE_GOLDENS") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-        return
-    assert path.exists(), f"no golden {path}; run pytest --update-goldens"
-    assert actual == path.read_text(encoding="utf-8")
+AssertGolden = Callable[[Path, str], None]
+"""The `assert_golden` fixture of tests/conftest.py (rewrites with --update-goldens)."""
 
 
 def example_with(tmp_path: Path, check_block: str, horizon: str = "10m") -> Path:
@@ -370,7 +362,7 @@ def test_exit_code_follows_the_verdicts(
 
 
 def test_text_output_layout_matches_golden(
-    request: pytest.FixtureRequest, fakes: dict[str, list[str]], tmp_path: Path
+    assert_golden: AssertGolden, fakes: dict[str, list[str]], tmp_path: Path
 ) -> None:
     fakes["models/a.fspec"] = ["holds", "violated", "unknown"]
     fakes["models/b.fspec"] = ["violated again", "violated: 'quoted' / slashed"]
@@ -378,7 +370,7 @@ def test_text_output_layout_matches_golden(
         ["check", "models/a.fspec", "models/b.fspec", "--save", str(tmp_path / "out")]
     )
     assert (code, err) == (3, "")
-    assert_golden(request, "text/cli-check.txt", out.replace(str(tmp_path), "TMP"))
+    assert_golden(GOLDEN_DIR / "text" / "cli-check.txt", out.replace(str(tmp_path), "TMP"))
     assert out.endswith("5 checks: 1 holds, 3 violated, 1 unknown\n")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "a--violated.json",
@@ -400,12 +392,12 @@ def test_save_numbers_names_that_would_collide(fakes: dict[str, list[str]], tmp_
 
 
 def test_json_report_matches_golden(
-    request: pytest.FixtureRequest, fakes: dict[str, list[str]]
+    assert_golden: AssertGolden, fakes: dict[str, list[str]]
 ) -> None:
     fakes["models/a.fspec"] = ["holds", "violated", "unknown"]
     code, out, err = run(["check", "models/a.fspec", "--format", "json"])
     assert (code, err) == (3, "")
-    assert_golden(request, "report/cli-check.json", out)
+    assert_golden(GOLDEN_DIR / "report" / "cli-check.json", out)
     report = json.loads(out)
     assert [list(r) for r in report["results"]] == [RESULT_KEYS] * 3
     assert report["results"][2]["reason"] == "timeout after 5s"

@@ -1,12 +1,11 @@
 """The text timeline of a counterexample: goldens on hand-built traces, and its rules.
 
-Rewrite the goldens with `pytest --update-goldens` (or FAILSPEC_UPDATE_GOLDENS=1)
-and review the diff like code.
+Rewrite the goldens with `pytest --update-goldens` and review the diff like code.
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,20 +15,8 @@ from failspec.counterexamples.trace import Trace, TraceEvent, TraceFault, Violat
 GOLDEN_DIR = Path(__file__).resolve().parent.parent / "counterexamples" / "golden" / "text"
 
 
-def updating_goldens(request: pytest.FixtureRequest) -> bool:
-    """True when the goldens are to be rewritten rather than compared."""
-    option = request.config.getoption("--update-goldens", default=None)
-    return bool(option) or os.environ.get("FAILSPEC_UPDATE_GOLDENS") == "1"
-
-
-def assert_golden(request: pytest.FixtureRequest, name: str, actual: str) -> None:
-    path = GOLDEN_DIR / name
-    if updating_goldens(request):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-        return
-    assert path.exists(), f"no golden {path}; run pytest --update-goldens"
-    assert actual == path.read_text(encoding="utf-8")
+AssertGolden = Callable[[Path, str], None]
+"""The `assert_golden` fixture of tests/conftest.py (rewrites with --update-goldens)."""
 
 
 FLAP = Trace(
@@ -125,9 +112,9 @@ AT_ZERO = Trace(
     ],
 )
 def test_render_trace_text_matches_golden(
-    request: pytest.FixtureRequest, name: str, trace: Trace, header: bool
+    assert_golden: AssertGolden, name: str, trace: Trace, header: bool
 ) -> None:
-    assert_golden(request, name, render_trace_text(trace, header=header))
+    assert_golden(GOLDEN_DIR / name, render_trace_text(trace, header=header))
 
 
 @pytest.mark.parametrize(
