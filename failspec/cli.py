@@ -241,7 +241,7 @@ def _run_check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
         selected = [m for m in models if any(c.name == args.check for c in m.checks)]
         if not selected:
             names = sorted({f'"{c.name}"' for m in models for c in m.checks})
-            known = f"; the checks are: {', '.join(names)}" if names else "; it has no checks"
+            known = f"; the checks are: {', '.join(names)}" if names else "; there are no checks"
             stderr.write(f'failspec: no check named "{args.check}" in {", ".join(args.files)}')
             stderr.write(known + "\n")
             return EXIT_SPEC_ERROR
