@@ -143,7 +143,7 @@ def _syntax_error(error: UnexpectedInput, text: str, file: str) -> SpecError:
 def _character_error(error: UnexpectedCharacters, text: str, file: str) -> SpecError:
     position = error.pos_in_stream or 0
     char = text[position]
-    expected = _describe_expected(error.allowed or set())
+    expected = _describe_expected(_parser_expects(error) or set(error.allowed or ()))
     if char.isdigit():
         match = _WORD_AT.match(text, position)
         word = match.group(0) if match else char
@@ -159,6 +159,17 @@ def _character_error(error: UnexpectedCharacters, text: str, file: str) -> SpecE
         f"unexpected character {char!r}",
         f"expected {expected}" if expected else None,
     )
+
+
+def _parser_expects(error: UnexpectedCharacters) -> set[str]:
+    """The terminals the parser expected where the lexer failed (keywords included)."""
+    try:
+        state = error.state
+        names = state.parse_conf.parse_table.states[state.position]
+    except AttributeError:  # pragma: no cover - lark without parser state in the error
+        return set()
+    # the table also holds the rules it goes to; terminals are the upper-case names
+    return {name for name in names if name == name.upper()}
 
 
 def _token_error(error: UnexpectedToken, text: str, file: str) -> SpecError:

@@ -21,6 +21,15 @@ RESERVED_COMPONENT_NAMES = ("not", "never", "always", "faults")
 """Words that start a check line or an expression, so they cannot name a component."""
 
 _KIND_ATOMS = {"closed": "partition", "full": "store", "done": "job", "running": "job"}
+_ZERO_HINTS = {
+    "repair": "a fault repaired after 0s never takes its component down; "
+    "drop 'repair' for a fault that lasts",
+    "takes": "a job takes at least 1s",
+    "within": "a switchover takes at least 1s",
+    "reopens after": "a closed partition reopens after at least 1s; drop 'reopens' "
+    "for one that stays closed",
+    "manual": "a manual recovery takes at least 1s",
+}
 _CYCLE_HINT = (
     "dependencies (needs, primary, secondary, via, through, calls, after, writes into) "
     "must not lead back to where they start"
@@ -208,11 +217,7 @@ class _Validator:
 
     def require_positive(self, duration: ast.Duration, word: str) -> None:
         if duration.seconds == 0:
-            self.error(
-                duration.span,
-                f"'{word}' of 0s",
-                f"'{word}' takes a duration longer than 0s",
-            )
+            self.error(duration.span, f"'{word}' must be longer than 0s", _ZERO_HINTS[word])
 
     def check_needs(self, component: ast.Component, needs: ast.NeedsDecl) -> None:
         self.check_members(needs.members, "'needs'")

@@ -1,0 +1,177 @@
+"""Every kind of spec error: its location and message, and its rendering as a golden file.
+
+Each error kind has an input `tests/golden/errors/NAME.fspec` that holds exactly
+that one error, a row below (line, column, end column, message), and the
+rendered output `NAME.out` (`render_errors`), rewritten by `pytest --update-goldens`.
+Errors found while parsing and errors found by validation are alike to the user,
+so `spec_errors` collects both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from failspec.spec.errors import SpecError, SpecErrors, render_errors
+from failspec.spec.parser import parse_model
+from failspec.spec.validate import validate_model
+
+GOLDEN = Path(__file__).parent / "golden" / "errors"
+
+ERROR_KINDS = [
+    ("action_named_atom_word", 2, 14, 19, "an action cannot be named 'fails'"),
+    ("after_not_job", 4, 9, 15, "'after' must name a job, and 'ledger' is a store"),
+    ("atom_action_never_taken", 8, 21, 27, "transaction 'inquiry' of 'atm' never takes 'retain'"),
+    (
+        "atom_closed_not_partition",
+        4,
+        11,
+        17,
+        "'closed' is an atom of a partition, and 'a' is a device",
+    ),
+    ("atom_done_not_job", 4, 12, 16, "'done' is an atom of a job, and 'a' is a store"),
+    ("atom_fails_without_transaction", 5, 13, 18, "'atm.fails' does not name an event"),
+    ("atom_full_not_store", 4, 11, 15, "'full' is an atom of a store, and 'a' is a device"),
+    (
+        "atom_three_parts_not_channel",
+        4,
+        9,
+        10,
+        "a three-part atom must name a channel, and 'a' is a device",
+    ),
+    ("atom_unknown_action", 5, 13, 20, "channel 'atm' has no fault mode or action 'swallow'"),
+    ("atom_unknown_mode", 5, 11, 15, "'a' has no fault mode 'flap'"),
+    ("atom_unknown_transaction", 5, 13, 20, "channel 'atm' has no transaction 'inquiry'"),
+    ("check_without_assertion", 4, 7, 10, 'check "c" has no assertion'),
+    ("closes_after_bad_word", 2, 18, 26, "unexpected 'failures'"),
+    ("closes_after_zero", 2, 16, 17, "'closes after 0 errors' would close the partition at once"),
+    ("component_named_check_word", 1, 8, 13, "a component cannot be named 'never'"),
+    ("component_named_kind", 1, 8, 13, "a component cannot be named 'store'"),
+    ("cycle_needs", 2, 9, 10, "dependency cycle: a -> c -> b -> a"),
+    ("cycle_self", 2, 9, 10, "dependency cycle: a -> a"),
+    ("cycle_through_partition", 10, 7, 14, "dependency cycle: p -> gateway -> p"),
+    ("detect_unknown_mode", 10, 10, 14, "primary 'a' has no fault mode 'flop'"),
+    ("done_by_not_job", 5, 3, 9, "'done by' must name a job, and 'ledger' is a store"),
+    ("duplicate_check", 7, 7, 10, 'duplicate check "c"'),
+    ("duplicate_component", 3, 9, 13, "duplicate component 'disk'"),
+    ("duplicate_detect", 10, 10, 15, "second 'detect crash' in failover 'g'"),
+    ("duplicate_fault_mode", 3, 9, 14, "duplicate fault mode 'crash' in device 'disk'"),
+    ("duplicate_member", 4, 12, 13, "'a' is listed twice in 'needs'"),
+    ("duplicate_on_class", 3, 6, 10, "second 'on comm' in channel 'atm'"),
+    ("duplicate_transaction", 3, 15, 25, "duplicate transaction 'withdrawal' in channel 'atm'"),
+    ("failover_own_primary", 4, 11, 12, "failover 'g' cannot be its own primary"),
+    (
+        "failover_primary_is_secondary",
+        5,
+        13,
+        14,
+        "failover 'g' has 'a' as both primary and secondary",
+    ),
+    ("failover_without_primary", 3, 10, 11, "failover 'g' has no primary"),
+    ("failover_without_secondary", 3, 10, 11, "failover 'g' has no secondary"),
+    ("fault_at_and_from", 2, 24, 28, "fault 'crash' has both 'at' and 'from'"),
+    ("fault_option_twice", 2, 25, 31, "second 'repair' in fault 'crash'"),
+    ("fault_probability_and_rate", 2, 32, 36, "fault 'crash' has both 'probability' and 'rate'"),
+    ("fault_until_without_from", 2, 15, 20, "'until' without 'from' in fault 'crash'"),
+    ("faults_line_twice", 6, 3, 9, "second 'faults' line in check \"c\""),
+    ("horizon_twice", 2, 1, 8, "second 'horizon' line in a model file"),
+    ("item_given_twice", 7, 3, 10, "second 'primary' in failover 'g'"),
+    ("item_wrong_in_transaction", 3, 5, 10, "'fault' does not belong in a transaction"),
+    ("item_wrong_kind", 2, 3, 11, "'capacity' does not belong in a device"),
+    ("job_at_and_after", 5, 6, 11, "job 'posting' has both 'at' and 'after'"),
+    ("job_without_takes", 1, 5, 12, "job 'posting' has no 'takes'"),
+    ("literal_clock_out_of_range", 1, 9, 14, "clock time '24:00' is out of range"),
+    ("literal_day_zero", 2, 10, 11, "there is no day 0"),
+    (
+        "literal_duration_order",
+        1,
+        9,
+        14,
+        "malformed duration '30m1h': units must go from days down to seconds, each at most once",
+    ),
+    ("literal_missing_unit", 2, 11, 13, "'30' has no unit"),
+    ("literal_not_whole_number", 2, 12, 15, "expected a whole number, found '1.5'"),
+    ("literal_rate_unit", 2, 29, 38, "unknown rate unit 'fortnight'"),
+    ("manual_zero", 9, 10, 12, "'manual' must be longer than 0s"),
+    ("mode_named_any", 2, 9, 12, "a fault mode cannot be named 'any'"),
+    ("mode_named_atom_word", 2, 9, 13, "a fault mode cannot be named 'down'"),
+    ("model_line_twice", 2, 1, 6, "second 'model' line in a model file"),
+    ("namespace_clash", 3, 14, 20, "'retain' is both a fault mode and an action of channel 'atm'"),
+    ("needs_bad_word", 6, 9, 13, "unexpected 'some' before 'of'"),
+    ("needs_k_too_large", 6, 9, 10, "'needs 3 of' with 2 members"),
+    ("needs_k_zero", 6, 9, 10, "'needs 0 of' with 2 members"),
+    ("probability_out_of_range", 2, 27, 30, "probability 1.5 is greater than 1"),
+    ("reopens_zero", 3, 17, 19, "'reopens after' must be longer than 0s"),
+    ("repair_zero", 2, 22, 24, "'repair' must be longer than 0s"),
+    ("selector_component_without_faults", 4, 23, 24, "'a' has no fault, so it selects nothing"),
+    ("selector_kind_without_faults", 5, 23, 26, "no job has a fault, so 'job' selects nothing"),
+    ("selector_unknown_mode", 5, 25, 29, "'a' has no fault mode 'flap'"),
+    ("syntax_end_of_file", 2, 14, 15, "unexpected end of file"),
+    ("syntax_glued_keyword", 1, 1, 10, "unexpected 'devicefoo'"),
+    ("syntax_malformed_duration", 1, 9, 18, "malformed number or duration '10seconds'"),
+    ("syntax_unexpected_character", 2, 14, 15, "unexpected character '!'"),
+    ("syntax_unexpected_end_of_line", 2, 8, 9, "unexpected end of line"),
+    ("syntax_unknown_item", 2, 3, 8, "unexpected 'fualt'"),
+    ("syntax_unterminated_string", 1, 11, 23, "unterminated string"),
+    ("syntax_uppercase_keyword", 1, 1, 7, "'Device': names and keywords are lowercase"),
+    ("syntax_uppercase_name", 1, 8, 14, "'NwCard': names and keywords are lowercase"),
+    ("takes_zero", 2, 9, 11, "'takes' must be longer than 0s"),
+    (
+        "through_not_partition",
+        4,
+        11,
+        17,
+        "'through' must name a partition, and 'minori' is a service",
+    ),
+    ("transaction_named_atom_word", 2, 15, 19, "a transaction cannot be named 'done'"),
+    ("unknown_component", 7, 11, 20, "unknown component 'nw_card_c'"),
+    ("unknown_error_class", 2, 6, 13, "unknown error class 'network'"),
+    ("until_before_from", 2, 32, 37, "fault 'crash' has 'until' before 'from'"),
+    ("within_zero", 9, 23, 25, "'within' must be longer than 0s"),
+    (
+        "writes_into_not_store",
+        5,
+        23,
+        29,
+        "'writes … into' must name a store, and 'ledger' is a service",
+    ),
+]
+
+
+def spec_errors(text: str, file: str = "m.fspec") -> list[SpecError]:
+    """Return the errors of a model text, from the parser or else from validation."""
+    try:
+        model = parse_model(text, file)
+    except SpecErrors as errors:
+        return errors.errors
+    except SpecError as error:
+        return [error]
+    return validate_model(model)
+
+
+@pytest.mark.parametrize(("name", "line", "column", "end_column", "message"), ERROR_KINDS)
+def test_error_kind_location_and_message(
+    name: str, line: int, column: int, end_column: int, message: str
+) -> None:
+    file = f"{name}.fspec"
+    errors = spec_errors((GOLDEN / file).read_text(encoding="utf-8"), file)
+    assert len(errors) == 1, errors
+    (error,) = errors
+    assert (error.span.file, error.span.line, error.span.column) == (file, line, column)
+    assert (error.span.end_line, error.span.end_column) == (line, end_column)
+    assert error.message == message
+    assert error.hint
+
+
+@pytest.mark.parametrize("name", [row[0] for row in ERROR_KINDS])
+def test_error_kind_golden(name: str, assert_golden: Callable[[Path, str], None]) -> None:
+    file = f"{name}.fspec"
+    text = (GOLDEN / file).read_text(encoding="utf-8")
+    assert_golden(GOLDEN / f"{name}.out", render_errors(spec_errors(text, file), {file: text}))
+
+
+def test_every_golden_input_has_a_row() -> None:
+    inputs = sorted(path.stem for path in GOLDEN.glob("*.fspec"))
+    assert inputs == sorted(row[0] for row in ERROR_KINDS)
