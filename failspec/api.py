@@ -41,7 +41,10 @@ class CheckResult:
 
 def loads(text: str, file: str = "<string>") -> ir.Model:
     """Parse, validate and lower a model given as text; raise SpecErrors on bad input."""
-    tree = parse_model(text, file)
+    try:
+        tree = parse_model(text, file)
+    except SpecError as error:
+        raise SpecErrors([error]) from None
     errors = validate_model(tree)
     if errors:
         raise SpecErrors(errors)

@@ -169,9 +169,11 @@ def _summary_line(results: Sequence[CheckResult]) -> str:
 
 def _result_lines(result: CheckResult, saved: Path | None) -> list[str]:
     mark = VERDICT_MARKS.get(result.verdict, f"? {result.verdict}").ljust(MARK_WIDTH)
-    line = f"  {mark}  {result.check}  ({result.seconds:.2f}s)"
+    # No timings in text output: the same input prints the same bytes (`--format json`
+    # has each check's seconds).
+    line = f"  {mark}  {result.check}"
     if result.reason:
-        line += f" — {result.reason}"
+        line += f"  — {result.reason}"
     lines = [line]
     if result.counterexample is not None:
         timeline = render_trace_text(result.counterexample)

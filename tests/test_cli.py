@@ -82,7 +82,7 @@ def test_the_contract_example_is_violated_with_exit_1() -> None:
     assert err == ""
     lines = out.split("\n")
     assert lines[0] == f"{EXAMPLE}  (model atm_network)"
-    assert re.fullmatch(rf"  ✗ violated  {CHECK_NAME}  \(\d+\.\d\ds\)", lines[1])
+    assert lines[1] == f"  ✗ violated  {CHECK_NAME}"
     assert "      fault nw_card_a.flap at 00:00:00" in lines
     assert "      VIOLATED at 00:00:00: never atm.retain" in lines
     assert out.endswith("1 check: 0 holds, 1 violated\n")
@@ -100,7 +100,7 @@ def test_a_check_that_holds_exits_0(tmp_path: Path) -> None:
     )
     code, out, err = run(["check", str(path)])
     assert (code, err) == (0, "")
-    assert re.search(r"^  ✓ holds     a crashing card retains no card  \(", out, re.MULTILINE)
+    assert re.search(r"^  ✓ holds     a crashing card retains no card$", out, re.MULTILINE)
     assert out.endswith("1 check: 1 holds, 0 violated\n")
 
 
