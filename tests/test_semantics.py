@@ -883,3 +883,24 @@ def test_design_fx_fragment_holds_for_single_device_failures() -> None:
 )
 def test_design_fx_fragment_with_stuck_switchover(manual: str, expected: Outcome) -> None:
     assert verdict(FX, "with a stuck switchover", manual=manual) == expected
+
+
+def test_lasts_at_most_judges_runs_of_the_whole_expression() -> None:
+    # a down 100..109 and b 110..119: (a or b) holds on one run of 20 instants
+    text = """
+        horizon 10m
+        device a {
+          fault crash at 100s repair 10s
+        }
+        device b {
+          fault crash at $tb repair 10s
+        }
+        check "c" {
+          faults at most 2
+          (a.down or b.down) lasts at most $limit
+        }
+    """
+    assert verdict(text, tb="110s", limit="19s") == violated(119, ("a.crash", 100), ("b.crash", 110))
+    assert verdict(text, tb="110s", limit="20s") == HOLDS
+    # b from 111: a gap at 110, two runs of 10
+    assert verdict(text, tb="111s", limit="10s") == HOLDS

@@ -567,3 +567,192 @@ COMM_NOT_COUNTED = """
 )
 def test_comm_failures_do_not_count_towards_closing(bug: str, expected: Outcome) -> None:
     assert verdict(COMM_NOT_COUNTED, bug=bug) == expected
+
+
+PATH_PAST_HORIZON = """
+    horizon 100s
+    device link {
+      fault crash at 95s $repair
+    }
+    service svc {
+    }
+    channel atm {
+      via link
+      timeout 30s
+      transaction w {
+        calls svc
+      }
+      on comm -> retain
+    }
+    check "c" {
+      faults at most 1
+      never atm.retain
+    }
+"""
+
+
+@pytest.mark.parametrize(
+    ("repair", "expected"),
+    [
+        # comm at 95 needs the link down on [95, 125], past the horizon: signals are
+        # defined for all t >= 0 (no new faults after the horizon)
+        ("repair 31s", violated(95, ("link.crash", 95))),
+        ("repair 30s", HOLDS),
+        ("", violated(95, ("link.crash", 95))),
+    ],
+)
+def test_comm_looks_past_the_horizon(repair: str, expected: Outcome) -> None:
+    assert verdict(PATH_PAST_HORIZON, repair=repair) == expected
+
+
+TWO_VIAS = """
+    horizon 10m
+    device l1 {
+      fault crash at 100s repair 20s
+    }
+    device l2 {
+      fault crash at $t2 repair 20s
+    }
+    service svc {
+    }
+    channel atm {
+      via l1, l2
+      timeout 30s
+      transaction w {
+        calls svc
+      }
+      on comm -> retain
+    }
+    check "c" {
+      faults at most 2
+      never atm.retain
+    }
+"""
+
+
+@pytest.mark.parametrize(
+    ("t2", "expected"),
+    [
+        # the access path is down while any via is down: l1 100..119 and l2 120..139
+        # make 40 instants, comm at 100..109; each alone is 20 < 31
+        ("120s", violated(100, ("l1.crash", 100), ("l2.crash", 120))),
+        # l2 111..130: path down 100..130 = 31 instants: comm at 100
+        ("111s", violated(100, ("l1.crash", 100), ("l2.crash", 111))),
+        # l2 110..129: path down 100..129 = 30 instants: ridden out
+        ("110s", HOLDS),
+        # l2 121..140: a gap at 120
+        ("121s", HOLDS),
+    ],
+)
+def test_access_path_is_down_while_any_via_is_down(t2: str, expected: Outcome) -> None:
+    assert verdict(TWO_VIAS, t2=t2) == expected
+
+
+def test_failures_while_partition_is_down_do_not_count() -> None:
+    # x crashes at 100: svc (needs x) is down from 100; g (the partition's need) is
+    # down in its switchover window [100, 105), so P is down and w fails with
+    # `partition` at 100..104, not counted; `service` from 105: 10 errors at
+    # 60/min reach 60 x 10 over [105, 115): closed at 115
+    text = """
+        horizon 10m
+        device x {
+          fault crash at 100s
+        }
+        device x2 {
+        }
+        failover g {
+          primary x
+          secondary x2
+          detect crash within 5s
+        }
+        service svc {
+          needs x
+        }
+        partition p {
+          closes after 10 errors
+          needs g
+        }
+        channel atm {
+          through p
+          transaction w {
+            calls svc
+            rate 60 per minute
+          }
+          on partition -> hold
+        }
+        check "c" {
+          faults at most 1
+          never p.closed
+        }
+    """
+    assert verdict(text) == violated(115, ("x.crash", 100))
+
+
+def test_partition_own_fault_stops_counting() -> None:
+    # svc from 100 and jam from 105 for ever: 5 service errors (100..104), then
+    # class partition, never counted: never closed while jam is active.  Without
+    # jam P closes at 110, when jam is not active.
+    text = """
+        horizon 10m
+        service svc {
+          fault bug at 100s
+        }
+        partition p {
+          closes after 10 errors
+          fault jam at 105s
+        }
+        channel atm {
+          through p
+          transaction w {
+            calls svc
+            rate 60 per minute
+          }
+          on partition -> hold
+        }
+        check "c" {
+          faults at most 2
+          never (p.closed and p.jam)
+        }
+    """
+    assert verdict(text) == HOLDS
+
+
+SEPARATE_OUTAGES = """
+    horizon 10m
+    service svc {
+      fault bug1 at 100s repair 3s
+      fault bug2 at 110s repair 10s
+    }
+    device e {
+      fault p at $probe repair 1s
+    }
+    partition p {
+      closes after 5 errors
+    }
+    channel atm {
+      through p
+      transaction w {
+        calls svc
+        rate 60 per minute
+      }
+      on partition -> hold
+    }
+    check "c" {
+      faults at most 3
+      never (p.closed and e.p)
+    }
+"""
+
+
+@pytest.mark.parametrize(
+    ("probe", "expected"),
+    [
+        # errors accumulate over [0, c) across outages: 100..102 and 110, 111 make 5
+        # at c = 112 (bug2 alone: 110..114, closed at 115)
+        ("111s", HOLDS),
+        ("112s", violated(112, ("svc.bug1", 100), ("svc.bug2", 110), ("e.p", 112))),
+        ("115s", violated(115, ("svc.bug2", 110), ("e.p", 115))),
+    ],
+)
+def test_errors_accumulate_across_outages(probe: str, expected: Outcome) -> None:
+    assert verdict(SEPARATE_OUTAGES, probe=probe) == expected

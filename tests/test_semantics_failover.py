@@ -608,3 +608,101 @@ def test_other_fault_on_failover_takes_it_down_while_active() -> None:
     assert verdict(OTHER_FAULT, "never", limit="0s") == violated(100, ("g.hang", 100))
     assert verdict(OTHER_FAULT, "run", limit="4s") == violated(104, ("g.hang", 100))
     assert verdict(OTHER_FAULT, "run", limit="5s") == HOLDS
+
+
+REDOWN = """
+    horizon 10m
+    device a {
+      fault flap at 100s repair 3s
+      fault crash at $crash
+    }
+    device b {
+      fault crash at 0s
+    }
+    device e {
+      fault p at $probe repair 1s
+    }
+    failover g {
+      primary a
+      secondary b
+      detect flap within 10s
+      detect crash within 10s
+    }
+    check "c" {
+      faults at most 4 of device
+      never (g.down and e.p)
+    }
+"""
+
+
+@pytest.mark.parametrize(
+    ("crash", "probe", "expected"),
+    [
+        # flap [100, 103): back before 110, G follows A again: up at 103 and 104.
+        # crash at 105 goes from up to down: a new episode, window [105, 115), then
+        # B; B is down (since 0) so G stays down from 105 on
+        ("105s", "103s", HOLDS),
+        ("105s", "104s", HOLDS),
+        ("105s", "105s", violated(105, ("a.crash", 105), ("e.p", 105))),
+        ("105s", "114s", violated(114, ("a.crash", 105), ("e.p", 114))),
+        # switch at 115 (not at 110, the end of the flap's window) to B
+        ("105s", "115s", violated(115, ("a.crash", 105), ("b.crash", 0), ("e.p", 115))),
+    ],
+)
+def test_primary_going_down_again_after_returning_opens_a_new_window(
+    crash: str, probe: str, expected: Outcome
+) -> None:
+    assert verdict(REDOWN, crash=crash, probe=probe) == expected
+
+
+def test_failover_own_needs_take_it_down() -> None:
+    # any kind may declare needs: g down while y is down, A and B up
+    text = """
+        horizon 10m
+        device a {
+        }
+        device b {
+        }
+        device y {
+          fault crash at 100s repair 5s
+        }
+        failover g {
+          primary a
+          secondary b
+          detect any within 10s
+          needs y
+        }
+        check "c" {
+          faults at most 1
+          g.down lasts at most $limit
+        }
+    """
+    assert verdict(text, limit="4s") == violated(104, ("y.crash", 100))
+    assert verdict(text, limit="5s") == HOLDS
+
+
+def test_fault_starting_as_another_ends_continues_the_episode() -> None:
+    # flap [100, 103) and crash from 103: A is down at every instant from 100, so
+    # the flap's episode goes on (no new window at 103) and switches at 110 to B:
+    # G down 100..109.  Alone, crash at 103 gives 103..112 and flap 100..102; a new
+    # window at 103 would keep G down 100..112 (13 instants)
+    text = """
+        horizon 10m
+        device a {
+          fault flap at 100s repair 3s
+          fault crash at 103s
+        }
+        device b {
+        }
+        failover g {
+          primary a
+          secondary b
+          detect flap within 10s
+          detect crash within 10s
+        }
+        check "c" {
+          faults at most 2 of a
+          g.down lasts at most 10s
+        }
+    """
+    assert verdict(text) == HOLDS
