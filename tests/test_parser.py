@@ -5,7 +5,6 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-
 from failspec.spec import ast
 from failspec.spec.durations import (
     LiteralError,

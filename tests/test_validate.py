@@ -10,10 +10,12 @@ so `spec_errors` collects both.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
-
+from failspec.spec import ast
 from failspec.spec.errors import SpecError, SpecErrors, render_errors
 from failspec.spec.parser import parse_model
 from failspec.spec.validate import validate_model
@@ -175,3 +177,129 @@ def test_error_kind_golden(name: str, assert_golden: Callable[[Path, str], None]
 def test_every_golden_input_has_a_row() -> None:
     inputs = sorted(path.stem for path in GOLDEN.glob("*.fspec"))
     assert inputs == sorted(row[0] for row in ERROR_KINDS)
+
+
+# --- beyond one error per kind ----------------------------------------------------------
+
+
+def test_every_error_is_returned_sorted_by_position() -> None:
+    text = 'service s {\n  needs ghost\n}\njob j {\n  after s\n}\ncheck "c" {\n  never s.flap\n}\n'
+    errors = spec_errors(text)
+    assert [(e.span.line, e.span.column, e.message) for e in errors] == [
+        (2, 9, "unknown component 'ghost'"),
+        (4, 5, "job 'j' has no 'takes'"),
+        (5, 9, "'after' must name a job, and 's' is a service"),
+        (8, 11, "'s' has no fault mode 'flap'"),
+    ]
+
+
+def test_unknown_name_suggests_the_closest_declared_name() -> None:
+    text = (
+        "device nw_card_a {\n}\nfailover nw_link {\n  primary nw_card_x\n  secondary nw_card_a\n}\n"
+    )
+    errors = spec_errors(text)
+    assert [(e.message, e.hint) for e in errors] == [
+        ("unknown component 'nw_card_x'", "did you mean 'nw_card_a'?")
+    ]
+
+
+def test_cycle_through_failover_and_jobs_names_the_whole_cycle() -> None:
+    text = (
+        "device a {\n}\n"
+        "failover g {\n  primary a\n  secondary b\n}\n"
+        "job b {\n  after c\n  takes 1h\n}\n"
+        "job c {\n  needs g\n  takes 1h\n}\n"
+    )
+    (error,) = spec_errors(text)
+    assert error.message == "dependency cycle: g -> b -> c -> g"
+    assert (error.span.line, error.span.column) == (5, 13)
+
+
+def test_cycle_through_a_partitions_calls() -> None:
+    text = (
+        "partition p {\n}\n"
+        "service core {\n  needs p\n}\n"
+        "channel atm {\n  through p\n  transaction t {\n    calls core\n  }\n}\n"
+    )
+    (error,) = spec_errors(text)
+    assert error.message == "dependency cycle: p -> core -> p"
+    assert (error.span.line, error.span.column) == (9, 11)
+
+
+def test_cycles_are_reported_once_each_in_declaration_order() -> None:
+    text = "service a { needs b }\nservice b { needs a }\nservice c { needs c }\n"
+    assert [e.message for e in spec_errors(text)] == [
+        "dependency cycle: a -> b -> a",
+        "dependency cycle: c -> c",
+    ]
+
+
+def test_a_store_does_not_depend_on_its_writers() -> None:
+    text = (
+        "store index {\n  capacity 10\n}\n"
+        "job posting {\n  takes 1h\n  writes 20 into index\n}\n"
+        "job report {\n  after posting\n  takes 1h\n  needs index\n}\n"
+        'check "c" {\n  never index.full and posting.running\n  report done by 03:00\n}\n'
+    )
+    assert spec_errors(text) == []
+
+
+def test_every_atom_form_resolves_on_a_valid_model() -> None:
+    text = (
+        "device d { fault crash }\n"
+        "partition p { closes after 10 errors }\n"
+        "store s { capacity 1 }\n"
+        "job j { takes 1h; writes 2 into s }\n"
+        "failover g { primary d; secondary e; fault stuck; detect any within 10s }\n"
+        "device e\n"
+        "channel ch {\n"
+        "  through p\n"
+        "  transaction t { on comm -> queue }\n"
+        "  transaction u\n"
+        "  on comm -> retain\n"
+        "  on service -> return\n"
+        "}\n"
+        'check "c" {\n'
+        "  faults at most 2 of device, g.stuck, d\n"
+        "  never d.down or d.up or p.closed or s.full or j.done or j.running or g.stuck\n"
+        "  never ch.retain or ch.queue or ch.t.queue or ch.t.return or ch.u.retain\n"
+        "  never ch.t.fails or ch.down or d.crash\n"
+        "}\n"
+    )
+    assert spec_errors(text) == []
+
+
+def test_duplicate_component_reports_the_second_and_keeps_the_first() -> None:
+    text = "device a { fault crash }\nservice a\nservice b { needs a }\n"
+    (error,) = spec_errors(text)
+    assert (error.span.line, error.message) == (2, "duplicate component 'a'")
+
+
+def test_hand_built_ast_values_are_checked_too() -> None:
+    """The parser rejects these at the token; validation still guards a hand-built AST."""
+    text = (
+        "device a\ndevice b\npartition p { closes after 5 errors }\nservice s { needs 2 of a, b }\n"
+    )
+    model = parse_model(text, "m.fspec")
+    partition, service = model.components[2], model.components[3]
+    assert isinstance(partition, ast.Partition)
+    broken = replace(
+        model,
+        components=(
+            model.components[0],
+            replace(model.components[1], faults=(_fault_with_probability(Fraction(3, 2)),)),
+            replace(partition, closes_after=0),
+            replace(service, needs=(replace(service.needs[0], k=3),)),
+        ),
+    )
+    messages = [e.message for e in validate_model(broken)]
+    assert messages == [
+        "probability 3/2 of fault 'crash' is not in [0, 1]",
+        "'closes after 0 errors' would close the partition at once",
+        "'needs 3 of' with 2 members",
+    ]
+
+
+def _fault_with_probability(probability: Fraction) -> ast.FaultDecl:
+    model = parse_model("device x { fault crash probability 0.5 }\n", "m.fspec")
+    return replace(model.components[0].faults[0], probability=probability)
