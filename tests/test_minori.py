@@ -1,0 +1,159 @@
+"""models/minori: the verdict of every check of before.fspec and after.fspec, and
+their counterexamples compared byte for byte with the goldens under
+`counterexamples/golden/minori/` (`<model>--<check slug>.json`, the trace that
+`failspec check --save` writes, and `.txt`, its text timeline).
+
+Rewrite the goldens with `pytest --update-goldens` where tests/conftest.py
+defines that option, or with FAILSPEC_UPDATE_GOLDENS=1, and review the diff.
+Each model is checked once per test session (about 5-10 s each, nearly all of
+it in the two-fault FX check).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from failspec.counterexamples.report import dump_trace
+from failspec.counterexamples.text import render_trace_text
+
+import failspec
+from failspec import CheckResult
+from failspec.cli import main, slugify
+
+REPO = Path(__file__).resolve().parent.parent
+MODELS = REPO / "models" / "minori"
+GOLDEN_DIR = REPO / "counterexamples" / "golden" / "minori"
+
+RETAIN = "no single device failure retains customer cards"
+MONTH_END = "month-end posting stays within store capacity"
+TD_ATM = "time-deposit errors never close an ATM partition"
+CARD_LOAN = "a card-loan program defect affects no other product"
+FX_ONE = "FX remittances meet the 13:00 cutoff under any single fault"
+FX_TWO = "FX remittances meet the 13:00 cutoff under any two faults"
+NW_OUTAGE = "no single network-card failure retains a card during a network outage"
+TD_DIRECT = "time-deposit errors never close the Direct partition"
+
+# (verdict, the counterexample's faults as (component.mode, onset as HH:MM), violation instant)
+NO_FAULT: tuple[tuple[str, str], ...] = ()
+EXPECTED: dict[str, dict[str, tuple[str, tuple[tuple[str, str], ...], str | None]]] = {
+    "before.fspec": {
+        RETAIN: ("violated", NO_FAULT, "12:14:00"),
+        MONTH_END: ("violated", NO_FAULT, "09:51:00"),
+        TD_ATM: ("violated", NO_FAULT, "12:14:00"),
+        CARD_LOAN: ("violated", (("card_loan_interest.defect", "03:54:00"),), "03:54:00"),
+        FX_ONE: ("holds", NO_FAULT, None),
+        FX_TWO: (
+            "violated",
+            (("file_transfer_disk.stuck", "00:00:00"), ("disk_ctrl_a.crash", "23:39:00")),
+            "day 2 13:00:00",
+        ),
+        NW_OUTAGE: ("violated", (("nw_card_a.flap", "19:58:00"),), "19:58:00"),
+        TD_DIRECT: ("violated", NO_FAULT, "13:25:30"),
+    },
+    "after.fspec": {
+        RETAIN: ("holds", NO_FAULT, None),
+        MONTH_END: ("violated", NO_FAULT, "09:51:00"),
+        TD_ATM: ("violated", NO_FAULT, "12:14:00"),
+        CARD_LOAN: ("violated", (("card_loan_interest.defect", "03:54:00"),), "03:54:00"),
+        FX_ONE: ("holds", NO_FAULT, None),
+        FX_TWO: (
+            "violated",
+            (("file_transfer_disk.stuck", "00:00:00"), ("disk_ctrl_a.crash", "23:39:00")),
+            "day 2 13:00:00",
+        ),
+        NW_OUTAGE: ("holds", NO_FAULT, None),
+        TD_DIRECT: ("violated", NO_FAULT, "13:25:30"),
+    },
+}
+
+CASES = [(file, name) for file, checks in EXPECTED.items() for name in checks]
+VIOLATED = [(file, name) for file, name in CASES if EXPECTED[file][name][0] == "violated"]
+
+_results: dict[str, dict[str, CheckResult]] = {}
+
+
+def results_of(file: str) -> dict[str, CheckResult]:
+    """Check every check of models/minori/FILE once per session; results by check name."""
+    if file not in _results:
+        model = failspec.load(MODELS / file)
+        _results[file] = {r.check: r for r in failspec.check(model)}
+    return _results[file]
+
+
+def clock(at: int) -> str:
+    """`HH:MM:SS` for an instant on day 1, `day N HH:MM:SS` after it."""
+    day, rest = divmod(at, 86_400)
+    text = f"{rest // 3600:02d}:{rest % 3600 // 60:02d}:{rest % 60:02d}"
+    return text if day == 0 else f"day {day + 1} {text}"
+
+
+def golden_stem(file: str, check: str) -> str:
+    model = "minori_" + file.removesuffix(".fspec")
+    return f"{model}--{slugify(check)}"
+
+
+def updating_goldens(request: pytest.FixtureRequest) -> bool:
+    option = request.config.getoption("--update-goldens", default=None)
+    return bool(option) or os.environ.get("FAILSPEC_UPDATE_GOLDENS") == "1"
+
+
+def assert_golden(request: pytest.FixtureRequest, name: str, actual: str) -> None:
+    path = GOLDEN_DIR / name
+    if updating_goldens(request):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(actual.encode("utf-8"))
+        return
+    assert path.exists(), f"no golden {path}; run pytest --update-goldens"
+    assert actual.encode("utf-8") == path.read_bytes(), f"{path} differs"
+
+
+def test_each_file_declares_exactly_the_expected_checks() -> None:
+    for file, checks in EXPECTED.items():
+        model = failspec.load(MODELS / file)
+        assert [c.name for c in model.checks] == list(checks), file
+
+
+@pytest.mark.parametrize(("file", "check"), CASES)
+def test_verdict_faults_and_violation_instant(file: str, check: str) -> None:
+    verdict, faults, violation_at = EXPECTED[file][check]
+    result = results_of(file)[check]
+    assert result.verdict == verdict
+    trace = result.counterexample
+    if verdict == "holds":
+        assert trace is None
+        return
+    assert trace is not None
+    assert tuple((f.label, clock(f.at)) for f in trace.faults) == faults
+    assert clock(trace.violation.at) == violation_at
+
+
+@pytest.mark.parametrize(("file", "check"), VIOLATED)
+def test_counterexample_matches_goldens(
+    request: pytest.FixtureRequest, file: str, check: str
+) -> None:
+    trace = results_of(file)[check].counterexample
+    assert trace is not None
+    stem = golden_stem(file, check)
+    assert_golden(request, f"{stem}.json", dump_trace(trace))
+    assert_golden(request, f"{stem}.txt", render_trace_text(trace))
+
+
+def test_no_stale_goldens() -> None:
+    expected = {f"{golden_stem(f, c)}{ext}" for f, c in VIOLATED for ext in (".json", ".txt")}
+    assert {p.name for p in GOLDEN_DIR.iterdir()} == expected
+
+
+def test_cli_save_writes_the_golden_bytes(tmp_path: Path) -> None:
+    """The JSON goldens are what `failspec check --save` writes (one fast check)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        ["check", str(MODELS / "before.fspec"), "--check", MONTH_END, "--save", str(tmp_path)],
+        out,
+        err,
+    )
+    assert code == 1, err.getvalue()
+    name = f"{golden_stem('before.fspec', MONTH_END)}.json"
+    assert (tmp_path / name).read_bytes() == (GOLDEN_DIR / name).read_bytes()
