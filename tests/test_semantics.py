@@ -585,9 +585,7 @@ DONE_BY = """
         ("00:02:29", violated(149)),
     ],
 )
-def test_done_by_is_inclusive_and_judged_past_the_horizon(
-    deadline: str, expected: Outcome
-) -> None:
+def test_done_by_is_inclusive_and_judged_past_the_horizon(deadline: str, expected: Outcome) -> None:
     assert verdict(DONE_BY, deadline=deadline) == expected
 
 
@@ -900,7 +898,97 @@ def test_lasts_at_most_judges_runs_of_the_whole_expression() -> None:
           (a.down or b.down) lasts at most $limit
         }
     """
-    assert verdict(text, tb="110s", limit="19s") == violated(119, ("a.crash", 100), ("b.crash", 110))
+    assert verdict(text, tb="110s", limit="19s") == violated(
+        119, ("a.crash", 100), ("b.crash", 110)
+    )
     assert verdict(text, tb="110s", limit="20s") == HOLDS
     # b from 111: a gap at 110, two runs of 10
     assert verdict(text, tb="111s", limit="10s") == HOLDS
+
+
+# --- free onsets: every integer onset, canonical smallest ----------------------------
+
+FREE_ABUTTING = """
+    horizon 10m
+    device a {
+      fault crash repair 10s
+    }
+    device b {
+      fault crash repair 10s
+    }
+    program c {
+      needs a, b
+    }
+    check "c" {
+      faults at most 2
+      c.down lasts at most $limit
+    }
+"""
+
+
+def test_free_onsets_two_outages_joined_into_one_run() -> None:
+    # each outage is 10 instants; a run of more than 15 needs both, joined (overlap
+    # or abutting): from min onset t to max onset + 9.  Earliest violation t+15 = 15
+    # with t = 0; smallest onsets (a, b): (0, 6) gives 0..15
+    assert verdict(FREE_ABUTTING, limit="15s") == violated(15, ("a.crash", 0), ("b.crash", 6))
+    # 20 instants at most (0..9 and 10..19): at most 19s is violated, 20s holds
+    assert verdict(FREE_ABUTTING, limit="19s") == violated(19, ("a.crash", 0), ("b.crash", 10))
+    assert verdict(FREE_ABUTTING, limit="20s") == HOLDS
+
+
+FREE_DELAY = """
+    horizon 10m
+    device d1 {
+      fault crash repair 10s
+    }
+    device d2 {
+      fault crash repair 10s
+    }
+    job j {
+      at 0s
+      takes 100s
+      needs d1, d2
+    }
+    check "c" {
+      faults at most 2
+      j done by $deadline
+    }
+"""
+
+
+def test_free_onsets_largest_job_delay() -> None:
+    # each fault stalls j at most 10 s; 20 s only if the outages do not overlap and
+    # both fall before j is done.  `done by 119s`: (d1, d2) = (0, 10) is smallest
+    assert verdict(FREE_DELAY, deadline="119s") == violated(119, ("d1.crash", 0), ("d2.crash", 10))
+    assert verdict(FREE_DELAY, deadline="120s") == HOLDS
+    # one fault suffices for `done by 109s`: d1 at 0
+    assert verdict(FREE_DELAY, deadline="109s") == violated(109, ("d1.crash", 0))
+
+
+FREE_VOTER = """
+    horizon 10m
+    device a {
+      fault crash repair 10s
+    }
+    device b {
+      fault crash repair 10s
+    }
+    device c {
+      fault crash repair 10s
+    }
+    program v {
+      needs 2 of a, b, c
+    }
+    check "c" {
+      faults at most 3
+      v.down lasts at most $limit
+    }
+"""
+
+
+def test_free_onsets_voter_never_down_more_than_ten_instants() -> None:
+    # v is down while two are down.  For a run t..t+10 two faults must be active at
+    # t and two at t+10; an outage of 10 instants cannot cover both, so four would
+    # be needed: at most 10 instants.  A run of 10: a and b at 0
+    assert verdict(FREE_VOTER, limit="10s") == HOLDS
+    assert verdict(FREE_VOTER, limit="9s") == violated(9, ("a.crash", 0), ("b.crash", 0))

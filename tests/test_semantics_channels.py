@@ -756,3 +756,47 @@ SEPARATE_OUTAGES = """
 )
 def test_errors_accumulate_across_outages(probe: str, expected: Outcome) -> None:
     assert verdict(SEPARATE_OUTAGES, probe=probe) == expected
+
+
+def test_free_onsets_partition_closing_and_comm() -> None:
+    text = """
+        horizon 10m
+        device link {
+          fault crash repair 31s
+        }
+        service svc {
+          fault bug
+        }
+        partition p {
+          closes after 10 errors
+        }
+        channel atm {
+          via link
+          through p
+          timeout 30s
+          transaction w {
+            calls svc
+            rate 60 per minute
+          }
+          on comm -> retain
+          on partition -> hold
+        }
+        check "closed" {
+          faults at most 1 of svc
+          never p.closed
+        }
+        check "retain" {
+          faults at most 1 of link
+          never atm.retain
+        }
+        check "hold" {
+          faults at most 2
+          never atm.hold
+        }
+    """
+    # svc from 0: 10 errors on [0, 10): closed at 10
+    assert verdict(text, "closed") == violated(10, ("svc.bug", 0))
+    # the link down 0..30 (31 instants): comm at 0
+    assert verdict(text, "retain") == violated(0, ("link.crash", 0))
+    # hold (class partition) first at 10, when P has closed, svc alone
+    assert verdict(text, "hold") == violated(10, ("svc.bug", 0))

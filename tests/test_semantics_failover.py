@@ -706,3 +706,33 @@ def test_fault_starting_as_another_ends_continues_the_episode() -> None:
         }
     """
     assert verdict(text) == HOLDS
+
+
+def test_free_onsets_stuck_switchover() -> None:
+    # a at 0 (down at instant 0 opens the window), s = 10; stuck active at 10,
+    # smallest onset 0: down 0..309 (window 10, manual 300)
+    text = """
+        horizon 10m
+        device a {
+          fault crash
+        }
+        device b {
+        }
+        failover g {
+          primary a
+          secondary b
+          detect crash within 10s
+          fault stuck
+          manual 5m
+        }
+        check "c" {
+          faults at most 2
+          g.down lasts at most $limit
+        }
+    """
+    assert verdict(text, limit="309s") == violated(309, ("a.crash", 0), ("g.stuck", 0))
+    assert verdict(text, limit="310s") == HOLDS
+    # with a stuck repaired after 5 s, it must still be active at s = o+10:
+    # onsets (0, 6) is the smallest with 6 <= 10 < 11
+    text = text.replace("fault stuck\n", "fault stuck repair 5s\n")
+    assert verdict(text, limit="309s") == violated(309, ("a.crash", 0), ("g.stuck", 6))

@@ -117,9 +117,7 @@ NEEDS_PAUSE = """
         ("110s", "110s", HOLDS),
     ],
 )
-def test_progress_pauses_while_a_need_is_down(
-    onset: str, deadline: str, expected: Outcome
-) -> None:
+def test_progress_pauses_while_a_need_is_down(onset: str, deadline: str, expected: Outcome) -> None:
     assert verdict(NEEDS_PAUSE, onset=onset, repair="3s", deadline=deadline) == expected
 
 
