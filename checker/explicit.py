@@ -55,6 +55,18 @@ def check_brute_force(model: ir.Model, check: ir.Check) -> Outcome:
     return _outcome(_search(model, check, None, _best_for_set_brute))
 
 
+def canonical_for_fault_set(
+    model: ir.Model, check: ir.Check, numbers: tuple[int, ...], deadline: float | None = None
+) -> Candidate | None:
+    """The canonical violating scenario that injects exactly the faults `numbers`
+    (ascending), or None if no onsets in their windows violate the check.
+    Raise TimeoutError when `deadline` (a `time.perf_counter()` value) passes."""
+    try:
+        return _best_for_set(model, check, numbers, deadline)
+    except _OutOfTime:
+        raise TimeoutError("the explicit engine ran out of time") from None
+
+
 def _outcome(best: Candidate | None) -> Outcome:
     if best is None:
         return Outcome("holds")
