@@ -1,0 +1,172 @@
+"""Failure modes and effects: what each declared fault does on its own.
+
+For every fault f (in number order) and every check c of the model, f
+*violates c on its own* when the fault set {f} violates c for some onset in
+f's window (`canonical_for_fault_set`) while c holds with no fault at all.
+Every check is judged on every fault, whether or not c's hypothesis selects f
+(`in_hypothesis` says which); a check already violated with no fault is
+listed once for the model (`violated_without_faults`), not under every fault.
+
+The row's onset is the canonical witness onset of the violated check whose
+violation comes soonest after its onset (`first_violation_after`, seconds),
+or the fault's earliest onset if it violates nothing.  At that onset the
+fault-free run and the faulty run are compared: the first visible effect is
+the earliest instant with an event on a channel or a job that happens in one
+run and not in the other, with every such event at that instant (an event of the fault-free run that no longer happens at its instant,
+such as a job's `done`, is an effect too, marked `missing`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from failspec.checker import ir
+from failspec.checker.causes import build_trace
+from failspec.checker.explicit import canonical_for_fault_set
+from failspec.counterexamples.trace import TraceEvent
+
+VISIBLE_KINDS = ("channel", "job")
+
+
+@dataclass(frozen=True, slots=True)
+class ViolatedCheck:
+    """A check the fault violates on its own: its canonical violation instant and onset."""
+
+    check: str
+    violation_at: int
+    onset: int
+    in_hypothesis: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EffectEvent:
+    """An event on a channel or job that the fault adds (or removes, when `missing`)
+    compared with the fault-free run."""
+
+    component: str
+    change: str
+    missing: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """The first instant at which the faulty run differs on a channel or job, and every
+    difference at that instant (sorted: added before missing, then by name)."""
+
+    at: int
+    events: tuple[EffectEvent, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FmeaRow:
+    fault: int
+    label: str
+    component: str
+    kind: str
+    onset: int | None
+    """The onset the effect was taken at; None if the fault can never occur."""
+    violated: tuple[ViolatedCheck, ...]
+    effect: Effect | None
+    first_violation_after: int | None
+    """Seconds from onset to the soonest violation, or None if it violates nothing."""
+    first_violated_check: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Fmea:
+    model: str
+    file: str
+    rows: tuple[FmeaRow, ...]
+    violated_without_faults: tuple[str, ...]
+    complete: bool = True
+    """False when the deadline passed: the rows after the last one are missing."""
+
+
+def fmea(model: ir.Model, deadline: float | None = None) -> Fmea:
+    """One row per declared fault; `deadline` is a `time.perf_counter()` value."""
+    baseline = {
+        c.name: canonical_for_fault_set(model, c, (), deadline) is not None for c in model.checks
+    }
+    without = tuple(name for name, violated in baseline.items() if violated)
+    baseline_events = _run_events(model, {})
+    rows: list[FmeaRow] = []
+    for fault in model.faults:
+        if deadline is not None and time.perf_counter() > deadline:
+            return Fmea(model.name, model.file, tuple(rows), without, complete=False)
+        try:
+            rows.append(_row(model, fault, baseline, baseline_events, deadline))
+        except TimeoutError:
+            return Fmea(model.name, model.file, tuple(rows), without, complete=False)
+    return Fmea(model.name, model.file, tuple(rows), without)
+
+
+def _row(
+    model: ir.Model,
+    fault: ir.Fault,
+    baseline: dict[str, bool],
+    baseline_events: list[TraceEvent],
+    deadline: float | None,
+) -> FmeaRow:
+    component = model.components[fault.component]
+    if fault.earliest > fault.latest:
+        return FmeaRow(
+            fault.number, fault.label, component.name, component.kind, None, (), None, None, None
+        )
+    violated = []
+    for check in model.checks:
+        if baseline[check.name]:
+            continue
+        best = canonical_for_fault_set(model, check, (fault.number,), deadline)
+        if best is not None:
+            at, _, onsets = best
+            in_hypothesis = fault.number in check.faults and check.at_most >= 1
+            violated.append(ViolatedCheck(check.name, at, onsets[0], in_hypothesis))
+    first = min(violated, key=lambda v: (v.violation_at - v.onset, v.violation_at), default=None)
+    onset = fault.earliest if first is None else first.onset
+    effect = _first_effect(model, baseline_events, _run_events(model, {fault.number: onset}))
+    return FmeaRow(
+        fault=fault.number,
+        label=fault.label,
+        component=component.name,
+        kind=component.kind,
+        onset=onset,
+        violated=tuple(violated),
+        effect=effect,
+        first_violation_after=None if first is None else first.violation_at - first.onset,
+        first_violated_check=None if first is None else first.check,
+    )
+
+
+def _run_events(model: ir.Model, scenario: dict[int, int]) -> list[TraceEvent]:
+    """Every event of the run at instants 0..horizon (through a check that holds
+    `X.down or X.up` for the whole horizon and so is violated exactly at the horizon)."""
+    if not model.components:
+        return []
+    always = ir.OrExpr(ir.AtomRef(0, "down"), ir.AtomRef(0, "up"))
+    probe = ir.Check(
+        name="every event up to the horizon",
+        line=0,
+        at_most=len(scenario),
+        faults=tuple(sorted(scenario)),
+        assertions=(ir.LastsAtMost(always, model.horizon, "the horizon is reached"),),
+    )
+    return list(build_trace(model, probe, scenario).events)
+
+
+def _first_effect(
+    model: ir.Model, baseline: list[TraceEvent], faulty: list[TraceEvent]
+) -> Effect | None:
+    visible = {c.name for c in model.components if c.kind in VISIBLE_KINDS}
+
+    def keys(events: list[TraceEvent]) -> set[tuple[int, str, str]]:
+        return {(e.at, e.component, e.change) for e in events if e.component in visible}
+
+    before, after = keys(baseline), keys(faulty)
+    differences = [(at, False, c, x) for at, c, x in after - before]
+    differences += [(at, True, c, x) for at, c, x in before - after]
+    if not differences:
+        return None
+    first = min(d[0] for d in differences)
+    events = sorted((missing, c, x) for at, missing, c, x in differences if at == first)
+    return Effect(first, tuple(EffectEvent(c, x, missing) for missing, c, x in events))
