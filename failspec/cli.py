@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
-from failspec import __version__
+from failspec import __version__, commands_cutsets
 from failspec.api import ENGINES, CheckResult, check, load
 from failspec.checker import ir
 from failspec.counterexamples.report import count_verdicts, dump_report, dump_trace
@@ -115,6 +115,7 @@ def build_parser(stdout: IO[str], stderr: IO[str]) -> argparse.ArgumentParser:
         type=_positive_seconds,
         help="seconds per check; a check that runs out of time is unknown",
     )
+    commands_cutsets.add_commands(commands, stdout, stderr)
     return parser
 
 
@@ -308,6 +309,8 @@ def main(
         parser.print_usage(err)
         err.write("failspec: error: a command is required (failspec check FILE…)\n")
         return EXIT_SPEC_ERROR
+    if args.command in commands_cutsets.COMMANDS:
+        return commands_cutsets.run_command(args, out, err)
     return _run_check(args, out, err)
 
 
