@@ -10,8 +10,18 @@ from failspec.spec.ast import render_duration
 
 
 def build_trace(model: ir.Model, check: ir.Check, scenario: dict[int, int]) -> Trace:
-    """The trace of a violating concrete scenario; raise ValueError if it does not violate."""
+    """The trace of a violating concrete scenario; raise ValueError if it does not violate.
+
+    Besides the events it carries the model's graph for the viewer: every component
+    (name, kind) in declaration order, the sorted (reader, read) name pairs of
+    `reference_edges`, and the check's fault hypothesis as text.  The hypothesis is
+    rebuilt from the faults it selects (the IR keeps no selectors): `faults at most K`
+    when it selects every fault, else `of` a kind that has several faulty components
+    and all of their faults, a component with all its faults, or `C.MODE`.
+    """
+    from failspec.checker.lowering import reference_edges
     from failspec.checker.simulate import judge, simulate
+    from failspec.counterexamples.trace import TraceComponent
 
     ctx = Ctx()
     run = simulate(model, dict(scenario), ctx)
@@ -31,6 +41,36 @@ def build_trace(model: ir.Model, check: ir.Check, scenario: dict[int, int]) -> T
         )
         for n in sorted(scenario)
     )
+
+    selected = set(check.faults)
+    if not selected:
+        hypothesis = "no faults"
+    elif len(selected) == len(model.faults):
+        hypothesis = f"faults at most {check.at_most}"
+    else:
+        selectors: list[str] = []
+        covered: set[int] = set()
+        for fault in model.faults:  # selectors in the order of their first fault
+            if fault.number not in selected or fault.number in covered:
+                continue
+            kind = model.components[fault.component].kind
+            of_kind = [c for c in model.components if c.kind == kind and c.faults]
+            kind_faults = {n for c in of_kind for n in c.faults}
+            own = set(model.components[fault.component].faults)
+            if len(of_kind) > 1 and kind_faults <= selected:
+                selectors.append(kind)
+                covered |= kind_faults
+            elif own <= selected:
+                selectors.append(fault.component_name)
+                covered |= own
+            else:
+                selectors.append(f"{fault.component_name}.{fault.mode}")
+                covered.add(fault.number)
+        hypothesis = f"faults at most {check.at_most} of {', '.join(selectors)}"
+
+    names = [c.name for c in model.components]
+    pairs = reference_edges(model.components)
+    edges = sorted({(names[reader], names[read]) for reader, read in pairs})
     return Trace(
         model=model.name,
         title=model.title,
@@ -39,6 +79,9 @@ def build_trace(model: ir.Model, check: ir.Check, scenario: dict[int, int]) -> T
         faults=faults,
         events=tuple(events),
         violation=Violation(at, check.assertions[index].text),
+        hypothesis=hypothesis,
+        components=tuple(TraceComponent(c.name, c.kind) for c in model.components),
+        edges=tuple(edges),
     )
 
 

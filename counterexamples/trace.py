@@ -50,6 +50,14 @@ class TraceEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class TraceComponent:
+    """A component of the model: its `name` and its `kind` (`device`, `failover`, …)."""
+
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
 class Violation:
     at: int
     assertion: str
@@ -65,10 +73,20 @@ class Trace:
     events: tuple[TraceEvent, ...]
     violation: Violation
     verdict: str = "violated"
+    hypothesis: str | None = None
+    """The check's fault hypothesis (`faults at most 1 of nw_card_a, nw_card_b`)."""
+    components: tuple[TraceComponent, ...] = ()
+    """The model's components in declaration order (empty: unknown)."""
+    edges: tuple[tuple[str, str], ...] = ()
+    """(reader, read) name pairs, sorted: `reader`'s state depends on `read`'s."""
 
 
 def trace_to_json(trace: Trace) -> dict[str, Any]:
-    """Return the `failspec-trace/1` document (a dict with keys in a fixed order)."""
+    """Return the `failspec-trace/1` document (a dict with keys in a fixed order).
+
+    The model's graph (`hypothesis`, `components`, `edges`) comes after `events`;
+    a trace without them has `null`, `[]` and `[]` there.
+    """
     events = []
     for event in trace.events:
         item: dict[str, Any] = {
@@ -99,11 +117,17 @@ def trace_to_json(trace: Trace) -> dict[str, Any]:
         ],
         "violation": {"at": trace.violation.at, "assertion": trace.violation.assertion},
         "events": events,
+        "hypothesis": trace.hypothesis,
+        "components": [{"name": c.name, "kind": c.kind} for c in trace.components],
+        "edges": [[reader, read] for reader, read in trace.edges],
     }
 
 
 def trace_from_json(document: dict[str, Any]) -> Trace:
-    """Read a `failspec-trace/1` document back; raise ValueError if it is not one."""
+    """Read a `failspec-trace/1` document back; raise ValueError if it is not one.
+
+    `hypothesis`, `components` and `edges` are optional (older traces lack them).
+    """
     if document.get("format") != TRACE_FORMAT:
         raise ValueError(f"not a {TRACE_FORMAT} document")
     return Trace(
@@ -121,4 +145,9 @@ def trace_from_json(document: dict[str, Any]) -> Trace:
             for e in document["events"]
         ),
         violation=Violation(document["violation"]["at"], document["violation"]["assertion"]),
+        hypothesis=document.get("hypothesis"),
+        components=tuple(
+            TraceComponent(c["name"], c["kind"]) for c in document.get("components") or ()
+        ),
+        edges=tuple((reader, read) for reader, read in document.get("edges") or ()),
     )
