@@ -29,6 +29,7 @@ folded away, and a gate has at least two inputs.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from failspec.checker import ir
@@ -174,12 +175,22 @@ class _Builder:
                 item = self.emit(f"{name}-part-{len(self.gates) + 1}", item)
             if item is True:
                 k -= 1
-            elif item is not False and item not in inputs:
+            elif item is not False:
                 inputs.append(item)
         if k <= 0:
             return True
         if k > len(inputs):
             return False
+        if len(set(inputs)) < len(inputs):
+            unique = list(dict.fromkeys(inputs))
+            if k == 1 or k == len(inputs):
+                # x OR x = x AND x = x
+                inputs, k = unique, 1 if k == 1 else len(unique)
+            else:
+                # A vote that counts one input twice: the OR of its k-combinations.
+                terms = {tuple(dict.fromkeys(c)) for c in itertools.combinations(inputs, k)}
+                combos = tuple((len(t), t) for t in sorted(terms, key=str))
+                return self.emit(name, (1, combos))
         if len(inputs) == 1:
             return inputs[0]
         self.gates[name] = Gate(name, k, tuple(inputs))
