@@ -1,0 +1,96 @@
+"""The FMEA table: what each single fault does on its own (MINORI and a small model)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from failspec.checker.fmea import fmea
+
+from failspec import load, loads
+from failspec.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+BEFORE = REPO / "models" / "minori" / "before.fspec"
+NETWORK_CHECK = "no single network-card failure retains a card during a network outage"
+
+
+def run(argv: list[str]) -> tuple[int, str, str]:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = main(argv, stdout, stderr)
+    return code, stdout.getvalue(), stderr.getvalue()
+
+
+def test_minori_the_flapping_card_is_the_single_fault_that_retains_cards() -> None:
+    table = fmea(load(BEFORE))
+    rows = {row.label: row for row in table.rows}
+    assert [row.fault for row in table.rows] == list(range(1, 9))
+    flap = rows["nw_card_a.flap"]
+    assert [v.check for v in flap.violated] == [NETWORK_CHECK]
+    assert flap.effect is not None
+    assert flap.effect.at == 19 * 3600 + 58 * 60
+    assert ("atm", "retain", False) in {
+        (e.component, e.change, e.missing) for e in flap.effect.events
+    }
+    assert flap.first_violation_after == 0
+    # Which single faults retain cards: the flap alone.
+    retaining = [
+        row.label
+        for row in table.rows
+        if row.effect is not None
+        and any(e.component == "atm" and e.change == "retain" for e in row.effect.events)
+    ]
+    assert retaining == ["nw_card_a.flap"]
+    # A clean crash switches over within the ATM's 30 s timeout: no visible effect.
+    assert rows["nw_card_a.crash"].violated == ()
+    assert rows["nw_card_a.crash"].effect is None
+    assert [v.check for v in rows["card_loan_interest.defect"].violated] == [
+        "a card-loan program defect affects no other product"
+    ]
+    # Checks violated with no fault are listed once, not under each fault.
+    assert "month-end posting stays within store capacity" in table.violated_without_faults
+    assert all(
+        v.check not in table.violated_without_faults for row in table.rows for v in row.violated
+    )
+
+
+def test_missing_effect_and_delay() -> None:
+    model = loads(
+        "horizon 3h\n"
+        "device disk {\n  fault crash from 30m until 1h repair 20m\n}\n"
+        "job batch {\n  at 0s\n  takes 1h\n  needs disk\n}\n"
+        'check "batch done by 1h10m" {\n  faults at most 1\n  batch done by 1h10m\n}\n'
+    )
+    (row,) = fmea(model).rows
+    assert row.onset == 1800
+    assert [(v.check, v.violation_at, v.onset) for v in row.violated] == [
+        ("batch done by 1h10m", 4200, 1800)
+    ]
+    assert row.first_violation_after == 4200 - 1800
+    assert row.effect is not None
+    assert row.effect.at == 1800  # the job is down from the crash on
+    assert [(e.component, e.change, e.missing) for e in row.effect.events] == [
+        ("batch", "down", False)
+    ]
+
+
+def test_cli_fmea_formats() -> None:
+    code, out, _ = run(["fmea", str(BEFORE)])
+    assert code == 1
+    assert (
+        "2 of 8 faults violate some check on their own: nw_card_a.flap, card_loan_interest.defect"
+        in out
+    )
+    code, out, _ = run(["fmea", str(BEFORE), "--format", "json"])
+    document = json.loads(out)
+    assert document["format"] == "failspec-fmea/1"
+    assert document["rows"][1]["fault"] == "nw_card_a.flap"
+    assert document["rows"][1]["violates"][0]["check"] == NETWORK_CHECK
+    code, out, _ = run(["fmea", str(BEFORE), "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 8
+    assert rows[1]["fault"] == "nw_card_a.flap"
+    assert rows[1]["first_violation_after_seconds"] == "0"
+    assert "atm: retain" in rows[1]["first_effect"]
