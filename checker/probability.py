@@ -7,7 +7,8 @@ p = 1 - exp(-λ·t) with λ in the same time unit (a constant failure rate).
 - `rare_event` is the rare-event approximation: the sum over the minimal cut
   sets of the product of their faults' probabilities.  It counts the
   overlap of two cut sets twice, so it is an upper bound of the exact value,
-  close to it when every probability is small, and may exceed 1.
+  close to it when every probability is small; a sum above 1 is reported as
+  1 (as SCRAM does).
 - `exact` is P(some cut set has all its faults), computed on a binary
   decision diagram of the OR of the cut sets (variables in fault-number
   order), with Shannon expansion: P(f) = p·P(f|x) + (1 - p)·P(f|¬x).  It is
@@ -52,8 +53,9 @@ def fault_probabilities(
 
 
 def rare_event(cut_sets: Sequence[tuple[int, ...]], p: Mapping[int, float]) -> float:
-    """Σ over the cut sets of Π of their faults' probabilities (the empty set counts 1)."""
-    return math.fsum(math.prod(p[n] for n in cut_set) for cut_set in cut_sets)
+    """Σ over the cut sets of Π of their faults' probabilities (the empty set counts 1),
+    capped at 1 as SCRAM caps it."""
+    return min(1.0, math.fsum(math.prod(p[n] for n in cut_set) for cut_set in cut_sets))
 
 
 def exact(
