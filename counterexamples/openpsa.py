@@ -24,6 +24,7 @@ use them).
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -85,7 +86,14 @@ def _formula(model: ir.Model, k: int, inputs: Sequence[Input]) -> str:
     return f'<atleast min="{k}">{refs}</atleast>'
 
 
-def _document(tree_name: str, comment: str, gates: list[str], events: list[str]) -> str:
+def _tree_name(model_name: str) -> str:
+    """The model's name as a legal MEF name (a model loaded from text is `<string>`)."""
+    name = re.sub(r"[^A-Za-z0-9_]+", "_", model_name).strip("_")
+    return name if name and not name[0].isdigit() else f"model_{name}"
+
+
+def _document(model_name: str, comment: str, gates: list[str], events: list[str]) -> str:
+    tree_name = _tree_name(model_name)
     head = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f"<!-- {escape(comment).replace('--', '- -')} -->",
