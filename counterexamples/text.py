@@ -12,7 +12,9 @@ The layout, for a trace with one fault:
 
 Times are clock times of day 1 (`HH:MM:SS`), and `day N HH:MM:SS` from the
 second day on (instant ≥ 86400).  The output depends only on the trace: same
-trace, same bytes; no line ends in a space.
+trace, same bytes; no line ends in a space.  With `color`, the same text carries
+ANSI SGR colours (faults and failures red, switchovers yellow, recoveries green,
+channel actions magenta, causes dim); without, it is plain.
 """
 
 from __future__ import annotations
@@ -52,8 +54,46 @@ def format_duration(seconds: int) -> str:
     return "".join(parts)
 
 
-def _fault_line(fault: TraceFault, label_width: int) -> str:
-    line = f"fault {fault.label.ljust(label_width)} at {format_instant(fault.at)}"
+BOLD_RED = "1;31"
+RED = "31"
+GREEN = "32"
+YELLOW = "33"
+MAGENTA = "35"
+CYAN = "36"
+BOLD = "1"
+DIM = "2"
+
+
+def _paint(text: str, code: str | None, color: bool) -> str:
+    """`text` in SGR colour `code` when `color`; its trailing spaces stay uncoloured."""
+    if not color or code is None or not text.strip():
+        return text
+    stripped = text.rstrip(" ")
+    return f"\x1b[{code}m{stripped}\x1b[0m" + text[len(stripped) :]
+
+
+def _change_color(event: TraceEvent, faults: tuple[TraceFault, ...]) -> str:
+    change = event.change
+    if _is_fault_onset(event, faults):
+        return BOLD_RED
+    if change in ("down", "closed", "full", "switchover failed") or " fails (" in change:
+        return RED
+    if change == "switchover started":
+        return YELLOW
+    if change in ("up", "reopened", "done", "switchover cancelled") or change.startswith(
+        "switched to "
+    ):
+        return GREEN
+    if change.endswith((" recovers", " repaired", " stops")):
+        return GREEN
+    if change == "started":
+        return CYAN
+    return MAGENTA  # a channel's action: retain, return, reject, …
+
+
+def _fault_line(fault: TraceFault, label_width: int, color: bool = False) -> str:
+    label = _paint(fault.label.ljust(label_width), BOLD_RED, color)
+    line = f"fault {label} at {format_instant(fault.at)}"
     if fault.repair is not None:
         line += f", repaired after {format_duration(fault.repair)}"
     return line
@@ -79,13 +119,14 @@ def _explanation(event: TraceEvent, faults: tuple[TraceFault, ...]) -> str:
     return cause
 
 
-def render_trace_text(trace: Trace, *, header: bool = False) -> str:
+def render_trace_text(trace: Trace, *, header: bool = False, color: bool = False) -> str:
     """Return the trace as an incident timeline, one line per event, ending in a newline.
 
     The injected faults come first (one `fault C.MODE at TIME` line each), then
     every event in trace order (time, component, change, cause, detail), then
     the violated assertion with its instant.  With `header`, a first line names
-    the model and the check, for a trace read on its own.
+    the model and the check, for a trace read on its own.  With `color`, ANSI
+    colours are added (for a terminal); the text without them is the same.
     """
     lines: list[str] = []
     if header:
@@ -96,7 +137,7 @@ def render_trace_text(trace: Trace, *, header: bool = False) -> str:
 
     if trace.faults:
         label_width = max(len(f.label) for f in trace.faults)
-        lines.extend(_fault_line(f, label_width) for f in trace.faults)
+        lines.extend(_fault_line(f, label_width, color) for f in trace.faults)
     else:
         lines.append("no faults injected")
 
@@ -107,18 +148,25 @@ def render_trace_text(trace: Trace, *, header: bool = False) -> str:
         component_width = min(max(len(e.component) for e in trace.events), MAX_COMPONENT_WIDTH)
         change_width = min(max(len(e.change) for e in trace.events), MAX_CHANGE_WIDTH)
         for time, event in zip(times, trace.events, strict=True):
-            row = "  ".join(
-                (
-                    # Right-justified so that HH:MM:SS lines up under `day 2 HH:MM:SS`.
-                    time.rjust(time_width),
-                    event.component.ljust(component_width),
-                    event.change.ljust(change_width),
-                    _explanation(event, trace.faults),
-                )
-            )
-            lines.append(row.rstrip())
+            cells = [
+                # Right-justified so that HH:MM:SS lines up under `day 2 HH:MM:SS`.
+                time.rjust(time_width),
+                event.component.ljust(component_width),
+                event.change.ljust(change_width),
+                _explanation(event, trace.faults),
+            ]
+            if color:
+                # Coloured after padding, padding outside the colour: the same text.
+                cells = [
+                    _paint(cells[0], DIM, color),
+                    _paint(cells[1], BOLD, color),
+                    _paint(cells[2], _change_color(event, trace.faults), color),
+                    _paint(cells[3], DIM, color),
+                ]
+            lines.append("  ".join(cells).rstrip())
 
     lines.append("")
     violation = trace.violation
-    lines.append(f"VIOLATED at {format_instant(violation.at)}: {violation.assertion}")
+    verdict = _paint("VIOLATED", BOLD_RED, color)
+    lines.append(f"{verdict} at {format_instant(violation.at)}: {violation.assertion}")
     return "\n".join(line.rstrip() for line in lines) + "\n"
