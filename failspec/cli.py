@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
-from failspec import __version__, commands_cutsets
+from failspec import __version__, commands_cutsets, commands_view
 from failspec.api import ENGINES, CheckResult, check, load
 from failspec.checker import ir
 from failspec.counterexamples.report import count_verdicts, dump_report, dump_trace
@@ -116,6 +116,7 @@ def build_parser(stdout: IO[str], stderr: IO[str]) -> argparse.ArgumentParser:
         help="seconds per check; a check that runs out of time is unknown",
     )
     commands_cutsets.add_commands(commands, stdout, stderr)
+    commands_view.add_commands(commands, stdout, stderr)
     return parser
 
 
@@ -168,7 +169,7 @@ def _summary_line(results: Sequence[CheckResult]) -> str:
     return f"{total} check{'' if total == 1 else 's'}: {', '.join(parts)}"
 
 
-def _result_lines(result: CheckResult, saved: Path | None) -> list[str]:
+def _result_lines(result: CheckResult, saved: Path | None, color: bool = False) -> list[str]:
     mark = VERDICT_MARKS.get(result.verdict, f"? {result.verdict}").ljust(MARK_WIDTH)
     # No timings in text output: the same input prints the same bytes (`--format json`
     # has each check's seconds).
@@ -177,10 +178,11 @@ def _result_lines(result: CheckResult, saved: Path | None) -> list[str]:
         line += f"  — {result.reason}"
     lines = [line]
     if result.counterexample is not None:
-        timeline = render_trace_text(result.counterexample)
+        timeline = render_trace_text(result.counterexample, color=color)
         lines.extend((TIMELINE_INDENT + row).rstrip() for row in timeline.rstrip("\n").split("\n"))
         if saved is not None:
             lines.append(f"{TIMELINE_INDENT}counterexample saved to {saved}")
+            lines.append(f"{TIMELINE_INDENT}viewer page saved to {commands_view.html_path(saved)}")
         lines.append("")
     return lines
 
@@ -260,6 +262,7 @@ def _run_check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
     text = _Lines(stdout)
     results: list[CheckResult] = []
     used_names: set[str] = set()
+    color = commands_view.use_color(stdout)
     for model in models:
         try:
             model_results = check(model, args.check, engine=args.engine, timeout=args.timeout)
@@ -275,11 +278,13 @@ def _run_check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
                 saved = _save_path(args.save, result, used_names)
                 try:
                     saved.write_text(dump_trace(result.counterexample), encoding="utf-8")
+                    commands_view.save_trace_html(result.counterexample, saved)
                 except OSError as error:
-                    stderr.write(f"failspec: cannot write {saved}: {error.strerror or error}\n")
+                    name = error.filename or saved
+                    stderr.write(f"failspec: cannot write {name}: {error.strerror or error}\n")
                     return EXIT_SPEC_ERROR
             if not as_json:
-                for line in _result_lines(result, saved):
+                for line in _result_lines(result, saved, color):
                     text.write(line)
         stdout.flush()
         results.extend(model_results)
@@ -311,6 +316,8 @@ def main(
         return EXIT_SPEC_ERROR
     if args.command in commands_cutsets.COMMANDS:
         return commands_cutsets.run_command(args, out, err)
+    if args.command in commands_view.COMMANDS:
+        return commands_view.run_command(args, out, err)
     return _run_check(args, out, err)
 
 

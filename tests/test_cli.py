@@ -145,7 +145,10 @@ def test_save_writes_each_counterexample_without_timings(tmp_path: Path) -> None
         saved = directory / "atm_network--no-single-device-failure-retains-customer-cards.json"
         assert f"counterexample saved to {saved}" in out
     names = sorted(p.name for p in first.iterdir())
-    assert names == ["atm_network--no-single-device-failure-retains-customer-cards.json"]
+    stem = "atm_network--no-single-device-failure-retains-customer-cards"
+    assert names == [f"{stem}.html", f"{stem}.json"]  # the viewer page beside the trace
+    assert (first / names[0]).read_bytes() == (second / names[0]).read_bytes()
+    names = names[1:]
     text = (first / names[0]).read_bytes()
     assert text == (second / names[0]).read_bytes()
     assert text.endswith(b"}\n") and b"seconds" not in text
@@ -373,8 +376,11 @@ def test_text_output_layout_matches_golden(
     assert_golden(GOLDEN_DIR / "text" / "cli-check.txt", out.replace(str(tmp_path), "TMP"))
     assert out.endswith("5 checks: 1 holds, 3 violated, 1 unknown\n")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "a--violated.html",
         "a--violated.json",
+        "b--violated-again.html",
         "b--violated-again.json",
+        "b--violated-quoted-slashed.html",
         "b--violated-quoted-slashed.json",
     ]
 
@@ -384,7 +390,9 @@ def test_save_numbers_names_that_would_collide(fakes: dict[str, list[str]], tmp_
     fakes["two/m.fspec"] = ["violated X"]
     assert run(["check", "one/m.fspec", "two/m.fspec", "--save", str(tmp_path)])[0] == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "m--violated-x-2.html",
         "m--violated-x-2.json",
+        "m--violated-x.html",
         "m--violated-x.json",
     ]
     second = json.loads((tmp_path / "m--violated-x-2.json").read_text(encoding="utf-8"))
