@@ -829,7 +829,7 @@ def test_design_example_holds_with_crash_faults_only() -> None:
 
 
 FX = """
-    horizon 1h
+    horizon 10m
     device ctl_a {
       fault fail
     }
@@ -937,7 +937,7 @@ def test_free_onsets_two_outages_joined_into_one_run() -> None:
 
 
 FREE_DELAY = """
-    horizon 10m
+    horizon 1m
     device d1 {
       fault crash repair 10s
     }
@@ -946,7 +946,7 @@ FREE_DELAY = """
     }
     job j {
       at 0s
-      takes 100s
+      takes 20s
       needs d1, d2
     }
     check "c" {
@@ -958,15 +958,16 @@ FREE_DELAY = """
 
 def test_free_onsets_largest_job_delay() -> None:
     # each fault stalls j at most 10 s; 20 s only if the outages do not overlap and
-    # both fall before j is done.  `done by 119s`: (d1, d2) = (0, 10) is smallest
-    assert verdict(FREE_DELAY, deadline="119s") == violated(119, ("d1.crash", 0), ("d2.crash", 10))
-    assert verdict(FREE_DELAY, deadline="120s") == HOLDS
-    # one fault suffices for `done by 109s`: d1 at 0
-    assert verdict(FREE_DELAY, deadline="109s") == violated(109, ("d1.crash", 0))
+    # both fall before j is done (20 s of progress: done at 40 at the latest).
+    # `done by 39s`: (d1, d2) = (0, 10) is the smallest (d2 in 10..29 all work)
+    assert verdict(FREE_DELAY, deadline="39s") == violated(39, ("d1.crash", 0), ("d2.crash", 10))
+    assert verdict(FREE_DELAY, deadline="40s") == HOLDS
+    # one fault suffices for `done by 29s`: d1 at 0
+    assert verdict(FREE_DELAY, deadline="29s") == violated(29, ("d1.crash", 0))
 
 
 FREE_VOTER = """
-    horizon 10m
+    horizon 20s
     device a {
       fault crash repair 10s
     }
@@ -989,6 +990,17 @@ FREE_VOTER = """
 def test_free_onsets_voter_never_down_more_than_ten_instants() -> None:
     # v is down while two are down.  For a run t..t+10 two faults must be active at
     # t and two at t+10; an outage of 10 instants cannot cover both, so four would
-    # be needed: at most 10 instants.  A run of 10: a and b at 0
+    # be needed: at most 10 instants.  A run of 10: a and b at 0.  (A short
+    # horizon: three free onsets.)
     assert verdict(FREE_VOTER, limit="10s") == HOLDS
     assert verdict(FREE_VOTER, limit="9s") == violated(9, ("a.crash", 0), ("b.crash", 0))
+
+
+def test_done_by_violation_names_the_assertion() -> None:
+    import failspec
+
+    text = Template(textwrap.dedent(FX)).substitute(manual="13h")
+    [result] = failspec.check(failspec.loads(text, "fx.fspec"), "with a stuck switchover")
+    assert result.counterexample is not None
+    assert result.counterexample.violation.at == 13 * 3600
+    assert result.counterexample.violation.assertion == "fx_send done by 13:00"

@@ -800,3 +800,74 @@ def test_free_onsets_partition_closing_and_comm() -> None:
     assert verdict(text, "retain") == violated(0, ("link.crash", 0))
     # hold (class partition) first at 10, when P has closed, svc alone
     assert verdict(text, "hold") == violated(10, ("svc.bug", 0))
+
+
+MORE_CHANNELS = """
+    horizon 10m
+    service s1 {
+      fault bug at 100s
+    }
+    service s2 {
+      fault bug at 200s
+    }
+    partition p {
+      closes after 10 errors
+    }
+    channel atm {
+      through p
+      transaction w {
+        calls s1, s2
+        rate 60 per minute
+      }
+      transaction inq {
+        calls s2
+        on service -> queue
+      }
+      on comm -> retain
+    }
+    channel web {
+      transaction x {
+        calls s1
+        rate 600 per minute
+      }
+      on service -> apologise
+    }
+    channel idle {
+      fault hang at 300s
+    }
+    check "calls any" {
+      faults at most 1 of s2
+      never atm.w.fails
+    }
+    check "added mapping" {
+      faults at most 2
+      never atm.queue
+    }
+    check "not through p" {
+      faults at most 1 of s1
+      never p.closed
+    }
+    check "idle" {
+      faults at most 3
+      never idle.down
+    }
+"""
+
+
+@pytest.mark.parametrize(
+    ("check", "expected"),
+    [
+        # w calls s1 and s2: service if any of them is down
+        ("calls any", violated(200, ("s2.bug", 200))),
+        # the channel maps no `service`; inq's own line adds one for inq
+        ("added mapping", violated(200, ("s2.bug", 200))),
+        # only atm is routed through p: w's 10 errors 100..109 close it at 110;
+        # web's x (600/min) does not count, or p would close at 101
+        ("not through p", violated(110, ("s1.bug", 100))),
+        # decisions.md 6: a channel without transactions is down only through its
+        # own faults and needs
+        ("idle", violated(300, ("idle.hang", 300))),
+    ],
+)
+def test_calls_routing_and_transactionless_channels(check: str, expected: Outcome) -> None:
+    assert verdict(MORE_CHANNELS, check) == expected

@@ -736,3 +736,39 @@ def test_free_onsets_stuck_switchover() -> None:
     # onsets (0, 6) is the smallest with 6 <= 10 < 11
     text = text.replace("fault stuck\n", "fault stuck repair 5s\n")
     assert verdict(text, limit="309s") == violated(309, ("a.crash", 0), ("g.stuck", 6))
+
+
+def test_own_fault_at_onset_beats_needs_outage_for_the_mode() -> None:
+    # p.f and a.crash both at 100: the first-numbered own fault of A active at o
+    # is crash, so `detect crash` applies (no `detect any`): switch at 110 to B.
+    # p.f alone is a needs-only outage with no `detect any`: G follows A for ever.
+    # a.crash at 101 starts while A is down through p: no switch, G down at 111
+    # (alone, a.crash at 101 switches at 111).
+    text = """
+        horizon 10m
+        device p {
+          fault f at 100s
+        }
+        device a {
+          needs p
+          fault crash at $crash
+        }
+        device b {
+        }
+        device e {
+          fault p at 111s repair 1s
+        }
+        failover g {
+          primary a
+          secondary b
+          detect crash within 10s
+        }
+        check "c" {
+          faults at most 3
+          never (g.down and a.crash and e.p)
+        }
+    """
+    assert verdict(text, crash="100s") == HOLDS
+    assert verdict(text, crash="101s") == violated(
+        111, ("p.f", 100), ("a.crash", 101), ("e.p", 111)
+    )
