@@ -1004,3 +1004,27 @@ def test_done_by_violation_names_the_assertion() -> None:
     assert result.counterexample is not None
     assert result.counterexample.violation.at == 13 * 3600
     assert result.counterexample.violation.assertion == "fx_send done by 13:00"
+
+
+@pytest.mark.parametrize(
+    ("assertion", "expected"),
+    [
+        # horizon 0: judged at instant 0 only; the only onset is 0
+        ("never d.down", violated(0, ("d.crash", 0))),
+        ("d.down lasts at most 0s", violated(0, ("d.crash", 0))),
+        ("d.down lasts at most 1s", HOLDS),  # t+D = 1 > horizon
+        ("always d.up", violated(0, ("d.crash", 0))),
+    ],
+)
+def test_horizon_zero(assertion: str, expected: Outcome) -> None:
+    text = """
+        horizon 0s
+        device d {
+          fault crash
+        }
+        check "c" {
+          faults at most 1
+          $assertion
+        }
+    """
+    assert verdict(text, assertion=assertion) == expected

@@ -11,7 +11,6 @@ counting only `service` failures of transactions routed through P.
 from __future__ import annotations
 
 import pytest
-
 from test_semantics import HOLDS, Outcome, verdict, violated
 
 COMM = """

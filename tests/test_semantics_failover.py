@@ -12,7 +12,6 @@ and follows B from then on — unless `stuck` is active at s.
 from __future__ import annotations
 
 import pytest
-
 from test_semantics import HOLDS, Outcome, verdict, violated
 
 WINDOW = """
@@ -772,3 +771,29 @@ def test_own_fault_at_onset_beats_needs_outage_for_the_mode() -> None:
     assert verdict(text, crash="101s") == violated(
         111, ("p.f", 100), ("a.crash", 101), ("e.p", 111)
     )
+
+
+def test_manual_recovery_ignores_primary_returning() -> None:
+    # stuck at s = 110: G down on [110, 410) and served by B from 410, although A
+    # is back at 120 (no switch back, restored by hand): one run 100..409
+    text = """
+        horizon 10m
+        device a {
+          fault crash at 100s repair 20s
+        }
+        device b {
+        }
+        failover g {
+          primary a
+          secondary b
+          detect crash within 10s
+          fault stuck at 110s
+          manual 5m
+        }
+        check "c" {
+          faults at most 2
+          g.down lasts at most $limit
+        }
+    """
+    assert verdict(text, limit="309s") == violated(409, ("a.crash", 100), ("g.stuck", 110))
+    assert verdict(text, limit="310s") == HOLDS

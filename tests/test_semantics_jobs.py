@@ -12,7 +12,6 @@ from the first instant its records exceed its capacity.
 from __future__ import annotations
 
 import pytest
-
 from test_semantics import HOLDS, Outcome, verdict, violated
 
 PLAIN = """
