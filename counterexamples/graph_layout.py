@@ -32,6 +32,8 @@ OTHER_GROUP = "Other"
 NODE_HEIGHT = 40
 NODE_GAP = 12
 MIN_NODE_WIDTH = 112
+MIN_WIDTH_OF_KIND = {"failover": 250, "channel": 150}
+"""Wider boxes where the status line matters most (`in switchover · to b at 20:01:00`)."""
 CHAR_WIDTH = 7.3
 """Width of one character of a node name (12px monospace), for sizing boxes."""
 NODE_PADDING = 22
@@ -133,7 +135,8 @@ def layout_graph(trace: Trace) -> GraphLayout:
     column_boxes: list[Column] = []
     x = MARGIN
     for c, names in enumerate(columns):
-        width = max(MIN_NODE_WIDTH, *(round(CHAR_WIDTH * len(n)) + NODE_PADDING for n in names))
+        least = max(MIN_WIDTH_OF_KIND.get(kinds[n], MIN_NODE_WIDTH) for n in names)
+        width = max(least, *(round(CHAR_WIDTH * len(n)) + NODE_PADDING for n in names))
         column_boxes.append(Column(used[c], x, width))
         size = len(names) * NODE_HEIGHT + (len(names) - 1) * NODE_GAP
         top = MARGIN + HEADER_HEIGHT + (body - size) // 2

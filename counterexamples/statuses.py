@@ -44,7 +44,7 @@ _UNITS = {"d": 86_400, "h": 3600, "m": 60, "s": 1}
 @dataclass(frozen=True, slots=True)
 class ComponentState:
     """What a component looks like at one step: a status of `STATUSES` and a note
-    saying why or what else is going on (`fault flap`, `switching to nw_card_b`), or ''."""
+    saying why or what else is going on (`fault flap`, `to nw_card_b at 20:01:00`), or ''."""
 
     status: str
     note: str
@@ -116,7 +116,7 @@ class _Tracker:
             notes.append("fault " + ", ".join(self.faults))
         if self.switching_to is not None:
             due = f" at {format_instant(self.switch_due)}" if self.switch_due is not None else ""
-            notes.append(f"switching to {self.switching_to}{due}")
+            notes.append(f"to {self.switching_to}{due}")
         if self.switch_failed:
             notes.append("switchover failed")
         if self.serving is not None:

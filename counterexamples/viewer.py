@@ -186,7 +186,7 @@ def _switchover_lines(trace: Trace) -> list[str]:
             )
         else:
             note = states[number][event.component].note
-            due = note.rsplit(" at ", 1)[1] if note.startswith("switching to ") else None
+            due = note.rsplit(" at ", 1)[1] if note.startswith("to ") and " at " in note else None
             sentence += (
                 f"; it completes at <time>{_text(due)}</time>, after the violation at "
                 f"<time>{_text(format_instant(trace.violation.at))}</time>: until then "
