@@ -2,24 +2,35 @@
 
 For each allowed fault set (fewest faults first) it looks for the violating
 scenario the contract calls canonical: the earliest violation instant, then
-the smallest fault numbers, then the smallest onsets.  The onsets of all but
-the last fault of a set are enumerated one by one; the last one is left free
-and swept in classes of equivalent onsets: the simulator runs once per class
-(see `signals.Ctx`), and the class's violation instant is a linear function
-of the onset whose minimum lies at an end of the class.  Where a value is not
-linear in the onset (a ceiling of a fractional multiple, say), the engine
-falls back to simulating single onsets, so the sweep is exact everywhere.
+the smallest fault numbers, then the smallest onsets.  The onsets of a fault
+set are left free: the simulator runs once per *zone* of equivalent onset
+vectors (see `signals.Ctx`: a comparison the zone does not decide splits it,
+and both parts are explored), and within a zone the violation instant is a
+linear function of the onsets whose minimum lies at a corner.  Where a value
+is not a difference of onsets (a ceiling of a fractional multiple, say), the
+engine fixes an onset and goes on, down to single onset vectors if need be,
+so the exploration is exact everywhere.  `check_brute_force` simulates every
+onset vector and is what the tests compare the zones against.
 """
 
 from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from failspec.checker import ir
-from failspec.checker.signals import Ctx, NeedsConcrete, Sym, concrete
+from failspec.checker.signals import (
+    Ctx,
+    NeedsConcrete,
+    Sym,
+    Time,
+    Zone,
+    concrete,
+    constrain,
+    new_zone,
+    zone_bounds,
+)
 from failspec.checker.simulate import judge, simulate
 
 Candidate = tuple[int, tuple[int, ...], tuple[int, ...]]
@@ -98,7 +109,7 @@ def _concrete_violation(
     result = judge(simulate(model, dict(zip(numbers, onsets, strict=True)), ctx), ctx, check)
     if result is None:
         return None
-    return int(concrete(result[0], 0))
+    return int(concrete(result[0]))
 
 
 def _best_for_set_brute(
@@ -118,51 +129,75 @@ def _best_for_set(
     if not numbers:
         at = _concrete_violation(model, check, (), ())
         return None if at is None else (at, (), ())
-    windows = _windows(model, numbers)
+    initial = new_zone([(model.fault(n).earliest, model.fault(n).latest) for n in numbers])
+    if initial is None:
+        return None
+    scenario: dict[int, Time] = {n: Sym.onset(i) for i, n in enumerate(numbers, start=1)}
     best: Candidate | None = None
-    for prefix in itertools.product(*windows[:-1]):
-        for at, onset in _sweep(model, check, numbers, prefix, windows[-1], deadline):
-            candidate = (at, numbers, (*prefix, onset))
+    work = [initial]
+    while work:
+        if deadline is not None and time.perf_counter() > deadline:
+            raise _OutOfTime
+        ctx = Ctx(work.pop())
+        try:
+            result = judge(simulate(model, scenario, ctx), ctx, check)
+            found = None if result is None else _minimum(ctx.zone, result[0])
+        except NeedsConcrete:
+            work.extend(ctx.pending)
+            work.extend(_split(ctx.zone))
+            continue
+        work.extend(ctx.pending)
+        if found is not None:
+            candidate = (found[0], numbers, found[1])
             if best is None or candidate < best:
                 best = candidate
     return best
 
 
-def _sweep(
-    model: ir.Model,
-    check: ir.Check,
-    numbers: tuple[int, ...],
-    prefix: tuple[int, ...],
-    window: range,
-    deadline: float | None,
-) -> Iterator[tuple[int, int]]:
-    """Yield (violation instant, onset) minimal within each class of the free onset."""
-    lo, last = window.start, window.stop - 1
-    fallback, fallback_size = 0, 1
-    while lo <= last:
-        if deadline is not None and time.perf_counter() > deadline:
-            raise _OutOfTime
-        if fallback > 0:
-            at = _concrete_violation(model, check, numbers, (*prefix, lo))
-            if at is not None:
-                yield at, lo
-            lo += 1
-            fallback -= 1
-            continue
-        ctx = Ctx(lo, last)
-        scenario = dict(zip(numbers[:-1], prefix, strict=True))
-        scenario[numbers[-1]] = Sym(1, 0)
-        try:
-            result = judge(simulate(model, scenario, ctx), ctx, check)
-        except NeedsConcrete:
-            fallback, fallback_size = fallback_size, min(fallback_size * 2, 1024)
-            continue
-        fallback_size = 1
-        assert ctx.hi is not None
-        hi = ctx.hi
-        if result is not None:
-            at = result[0]
-            slope = at.a if isinstance(at, Sym) else 0
-            onset = hi if slope < 0 else lo
-            yield int(concrete(at, onset)), onset
-        lo = hi + 1
+def _split(zone: Zone | None) -> list[Zone]:
+    """Fix the first onset the zone leaves free: o = lo, and o ≥ lo + 1."""
+    assert zone is not None
+    for v in range(1, len(zone)):
+        lo, hi = zone_bounds(zone, v)
+        if lo < hi:
+            parts = [constrain(zone, v, 0, lo), constrain(zone, 0, v, -(lo + 1))]
+            return [p for p in parts if p is not None]
+    raise AssertionError("a zone with every onset fixed cannot need a concrete onset")
+
+
+def _minimum(zone: Zone | None, at: Time) -> tuple[int, tuple[int, ...]] | None:
+    """The least violation instant over the zone and the least onset vector
+    (lexicographically) that reaches it; NeedsConcrete if `at` is no difference."""
+    assert zone is not None
+    ctx = Ctx(zone)
+    # minimise `at`: with every onset but at most two fixed, it is ±o + c or o_u − o_v + c
+    free = {v: a for v, a in (at.coefs.items() if isinstance(at, Sym) else ()) if
+            zone_bounds(zone, v)[0] != zone_bounds(zone, v)[1]}
+    if len(free) == 1:
+        ((v, a),) = free.items()
+        if a not in (1, -1):
+            raise NeedsConcrete("a violation instant with a multiple of an onset")
+        lo, hi = zone_bounds(zone, v)
+        pinned = constrain(zone, v, 0, lo) if a == 1 else constrain(zone, 0, v, -hi)
+    elif len(free) == 2:
+        (u, a), (v, c) = sorted(free.items())
+        if {a, c} != {1, -1}:
+            raise NeedsConcrete("a violation instant that is no difference of onsets")
+        if a == -1:
+            u, v = v, u
+        # minimise o_u − o_v: its least value is −zone[v][u]
+        pinned = constrain(zone, v, u, zone[v][u])
+        pinned = None if pinned is None else constrain(pinned, u, v, -pinned[v][u])
+    elif len(free) == 0:
+        pinned = zone
+    else:
+        raise NeedsConcrete("a violation instant in three onsets")
+    assert pinned is not None
+    for v in range(1, len(pinned)):
+        lo, _ = zone_bounds(pinned, v)
+        fixed = constrain(pinned, v, 0, lo)
+        assert fixed is not None
+        pinned = fixed
+    onsets = tuple(zone_bounds(pinned, v)[0] for v in range(1, len(pinned)))
+    del ctx
+    return int(concrete(at, onsets)), onsets

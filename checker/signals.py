@@ -1,14 +1,17 @@
 """Time values and signals (sets of intervals), exact and optionally symbolic.
 
-A *time value* is an int (seconds), or a `Sym`: `a·o + b` in the onset `o` of
-one fault that the explicit engine leaves free.  Every comparison between
-time values goes through a `Ctx`.  With no free onset (`Ctx()`), comparisons
-are plain integer comparisons and the simulator is the reference simulator.
-With a free onset ranging over the integers `[lo, hi]`, a comparison that
-the whole range does not decide narrows `hi` to the lower part on which it is
-decided; everything the simulator computes is then exact for every onset in
-the narrowed range (the range is a class of equivalent onsets), and the
-explicit engine goes on from `hi + 1`.
+A *time value* is an int (seconds), or a `Sym`: a linear expression
+`Σ a_i·o_i + b` in the onsets `o_1 … o_n` of the faults that the explicit
+engine leaves free.  Every comparison between time values goes through a
+`Ctx`.  With no free onset (`Ctx()`), comparisons are plain integer
+comparisons and the simulator is the reference simulator.  With free onsets,
+the `Ctx` holds a *zone*: the integer points satisfying difference
+constraints `o_i − o_j ≤ c` (a difference-bound matrix).  A comparison that
+the zone does not decide splits it: the `Ctx` goes on in one part and records
+the other in `pending`, so that everything the simulator computes is exact for
+every onset vector of the final zone (a class of equivalent onsets).  A
+comparison that is not a difference constraint raises `NeedsConcrete`, and
+the engine then fixes an onset.
 
 A *signal* is a sorted tuple of disjoint, non-adjacent half-open intervals
 `[a, b)` with `0 ≤ a < b ≤ INF`.
@@ -29,23 +32,29 @@ Number = Union[int, Fraction]
 
 
 class NeedsConcrete(Exception):
-    """A value is not linear in the free onset; the onset must be made concrete."""
+    """A comparison is not a difference constraint; an onset must be fixed."""
 
 
 class Sym:
-    """The time value `a·o + b` (a ≠ 0) in the free onset `o`.
+    """The time value `Σ coefs[i]·o_i + b` in the free onsets (at least one coef ≠ 0).
 
     Comparison operators are deliberately unavailable: compare through a Ctx.
     """
 
-    __slots__ = ("a", "b")
+    __slots__ = ("coefs", "b")
 
-    def __init__(self, a: Number, b: Number) -> None:
-        self.a = a
+    def __init__(self, coefs: dict[int, Number], b: Number) -> None:
+        self.coefs = coefs
         self.b = b
 
+    @staticmethod
+    def onset(variable: int) -> Sym:
+        """The free onset number `variable` (1-based) itself."""
+        return Sym({variable: 1}, 0)
+
     def __repr__(self) -> str:
-        return f"Sym({self.a}·o + {self.b})"
+        terms = " + ".join(f"{a}·o{v}" for v, a in sorted(self.coefs.items()))
+        return f"Sym({terms} + {self.b})"
 
     def __eq__(self, other: object) -> bool:
         raise TypeError("compare time values through a Ctx")
@@ -58,19 +67,29 @@ class Sym:
 
 Time = Union[int, Fraction, Sym]
 
+_NO_COEFS: dict[int, Number] = {}
 
-def _lin(x: Time) -> tuple[Number, Number]:
+
+def _lin(x: Time) -> tuple[dict[int, Number], Number]:
     if isinstance(x, Sym):
-        return x.a, x.b
-    return 0, x
+        return x.coefs, x.b
+    return _NO_COEFS, x
 
 
-def _make(a: Number, b: Number) -> Time:
-    if a == 0:
+def _make(coefs: dict[int, Number], b: Number) -> Time:
+    coefs = {v: a for v, a in coefs.items() if a != 0}
+    if not coefs:
         if isinstance(b, Fraction) and b.denominator == 1:
             return int(b)
         return b
-    return Sym(a, b)
+    return Sym(coefs, b)
+
+
+def _combine(x: dict[int, Number], y: dict[int, Number], sign: int) -> dict[int, Number]:
+    result = dict(x)
+    for v, a in y.items():
+        result[v] = result.get(v, 0) + sign * a
+    return result
 
 
 def is_inf(x: Time) -> bool:
@@ -81,9 +100,11 @@ def add(x: Time, y: Time) -> Time:
     """x + y; INF absorbs."""
     if is_inf(x) or is_inf(y):
         return INF
-    xa, xb = _lin(x)
-    ya, yb = _lin(y)
-    return _make(xa + ya, xb + yb)
+    if not isinstance(x, Sym) and not isinstance(y, Sym):
+        return x + y
+    xc, xb = _lin(x)
+    yc, yb = _lin(y)
+    return _make(_combine(xc, yc, 1), xb + yb)
 
 
 def sub(x: Time, y: Time) -> Time:
@@ -91,68 +112,144 @@ def sub(x: Time, y: Time) -> Time:
     if is_inf(x):
         return INF
     assert not is_inf(y), "cannot subtract infinity"
-    xa, xb = _lin(x)
-    ya, yb = _lin(y)
-    return _make(xa - ya, xb - yb)
+    if not isinstance(x, Sym) and not isinstance(y, Sym):
+        return x - y
+    xc, xb = _lin(x)
+    yc, yb = _lin(y)
+    return _make(_combine(xc, yc, -1), xb - yb)
 
 
 def scale(x: Time, factor: Number) -> Time:
     """x · factor for a finite x."""
-    a, b = _lin(x)
-    return _make(a * factor, b * factor)
+    coefs, b = _lin(x)
+    return _make({v: a * factor for v, a in coefs.items()}, b * factor)
 
 
-def concrete(x: Time, onset: int) -> Number:
-    """The value of x when the free onset is `onset`."""
-    a, b = _lin(x)
-    value = a * onset + b
+def concrete(x: Time, onsets: Sequence[int] = ()) -> Number:
+    """The value of x when free onset i (1-based) is `onsets[i - 1]`."""
+    coefs, b = _lin(x)
+    value = b + sum(a * onsets[v - 1] for v, a in coefs.items())
     if isinstance(value, Fraction) and value.denominator == 1:
         return int(value)
     return value
 
 
-class Ctx:
-    """Decides comparisons of time values over the free onset's range `[lo, hi]`.
+Zone = list[list[int]]
+"""A difference-bound matrix over x_0 = 0 and the free onsets x_1 … x_n:
+zone[i][j] is the least known upper bound of x_i − x_j (INF: none).  Kept closed
+(every entry tight), so `-zone[0][i]` and `zone[i][0]` are x_i's exact bounds."""
 
-    `Ctx()` has no free onset.  With one, `hi` only ever shrinks, to the part
-    of the range on which every comparison made so far has one answer.
+
+def new_zone(windows: Sequence[tuple[int, int]]) -> Zone | None:
+    """The zone of the onsets `lo_i ≤ o_i ≤ hi_i`; None if a window is empty."""
+    n = len(windows)
+    zone = [[0 if i == j else INF for j in range(n + 1)] for i in range(n + 1)]
+    for i, (lo, hi) in enumerate(windows, start=1):
+        if lo > hi:
+            return None
+        zone[i][0] = hi
+        zone[0][i] = -lo
+    size = n + 1
+    for k in range(size):
+        for a in range(size):
+            for b in range(size):
+                if zone[a][k] < INF and zone[k][b] < INF:
+                    zone[a][b] = min(zone[a][b], zone[a][k] + zone[k][b])
+    return zone
+
+
+def constrain(zone: Zone, i: int, j: int, bound: int) -> Zone | None:
+    """A copy of the closed `zone` with x_i − x_j ≤ bound added, closed; None if empty."""
+    if zone[j][i] < INF and zone[j][i] + bound < 0:
+        return None
+    if bound >= zone[i][j]:
+        return [row[:] for row in zone]
+    size = len(zone)
+    result = [row[:] for row in zone]
+    # a shortest path that uses the new edge i → j: a → i → j → b
+    for a in range(size):
+        to_i = zone[a][i]
+        if to_i >= INF:
+            continue
+        row = result[a]
+        for b in range(size):
+            from_j = zone[j][b]
+            if from_j < INF and to_i + bound + from_j < row[b]:
+                row[b] = to_i + bound + from_j
+    return result
+
+
+def zone_bounds(zone: Zone, variable: int) -> tuple[int, int]:
+    return -zone[0][variable], zone[variable][0]
+
+
+class Ctx:
+    """Decides comparisons of time values over a zone of the free onsets.
+
+    `Ctx()` has no free onset.  `Ctx(zone)` narrows its zone as comparisons
+    are decided and appends the other side of every split to `pending`.
     """
 
-    __slots__ = ("lo", "hi")
+    __slots__ = ("zone", "pending")
 
-    def __init__(self, lo: int | None = None, hi: int | None = None) -> None:
-        self.lo = lo
-        self.hi = hi
+    def __init__(self, zone: Zone | None = None) -> None:
+        self.zone = zone
+        self.pending: list[Zone] = []
+
+    def _decide(self, i: int, j: int, bound: int) -> bool:
+        """Does x_i − x_j ≤ bound hold (splitting the zone if it is not decided)?"""
+        zone = self.zone
+        assert zone is not None
+        if zone[i][j] <= bound:
+            return True
+        if zone[j][i] < INF and zone[j][i] <= -bound - 1:
+            return False
+        yes = constrain(zone, i, j, bound)
+        no = constrain(zone, j, i, -bound - 1)
+        assert yes is not None and no is not None
+        self.pending.append(no)
+        self.zone = yes
+        return True
 
     def positive(self, d: Time) -> bool:
-        """Is d > 0 (for every onset of the current range, narrowing it if needed)?"""
+        """Is d > 0 (for every onset vector of the zone, narrowing it if needed)?"""
         if not isinstance(d, Sym):
             return d > 0
-        assert self.lo is not None and self.hi is not None
-        a, b = d.a, d.b
-        if a > 0:
-            # a·o + b > 0  ⟺  o ≥ m
-            m = math.floor(Fraction(-b) / a) + 1
-            if self.lo >= m:
-                return True
-            if self.hi < m:
-                return False
-            self.hi = m - 1
-            return False
-        # a < 0:  a·o + b > 0  ⟺  o ≤ m
-        m = math.ceil(Fraction(b) / -a) - 1
-        if self.hi <= m:
-            return True
-        if self.lo > m:
-            return False
-        self.hi = m
-        return True
+        zone = self.zone
+        assert zone is not None, "a symbolic value needs a zone"
+        b: Number = d.b
+        free: list[tuple[int, Number]] = []
+        for v, a in d.coefs.items():
+            lo, hi = -zone[0][v], zone[v][0]
+            if lo == hi:
+                b += a * lo
+            else:
+                free.append((v, a))
+        if not free:
+            return b > 0
+        if len(free) == 1:
+            (v, a), = free
+            if a > 0:  # a·o + b > 0  ⟺  o ≥ m  ⟺  x_0 − x_v ≤ −m
+                m = math.floor(Fraction(-b) / a) + 1
+                return self._decide(0, v, -m)
+            m = math.ceil(Fraction(b) / -a) - 1  # ⟺ o ≤ m
+            return self._decide(v, 0, m)
+        if len(free) == 2 and free[0][1] == -free[1][1]:
+            (u, a), (v, _) = free
+            if a > 0:  # a·(o_u − o_v) + b > 0  ⟺  o_u − o_v ≥ m  ⟺  x_v − x_u ≤ −m
+                m = math.floor(Fraction(-b) / a) + 1
+                return self._decide(v, u, -m)
+            m = math.ceil(Fraction(b) / -a) - 1  # ⟺ o_u − o_v ≤ m
+            return self._decide(u, v, m)
+        raise NeedsConcrete("a comparison that is not a difference constraint")
 
     def lt(self, x: Time, y: Time) -> bool:
         if is_inf(y):
             return not is_inf(x)
         if is_inf(x):
             return False
+        if not isinstance(x, Sym) and not isinstance(y, Sym):
+            return x < y
         return self.positive(sub(y, x))
 
     def le(self, x: Time, y: Time) -> bool:
@@ -174,26 +271,33 @@ class Ctx:
     def max(self, x: Time, y: Time) -> Time:
         return y if self.le(x, y) else x
 
+    def _integral(self, x: Time) -> tuple[dict[int, Number], Number]:
+        coefs, b = _lin(x)
+        if coefs and self.zone is not None:
+            fixed = {v: a for v, a in coefs.items() if -self.zone[0][v] == self.zone[v][0]}
+            for v, a in fixed.items():
+                b += a * self.zone[v][0]
+            coefs = {v: a for v, a in coefs.items() if v not in fixed}
+        for a in coefs.values():
+            if isinstance(a, Fraction) and a.denominator != 1:
+                raise NeedsConcrete("a fractional multiple of an onset")
+        return {v: int(a) for v, a in coefs.items()}, b
+
     def ceil(self, x: Time) -> Time:
         """The least integer time ≥ x (exact; raises NeedsConcrete if not linear)."""
-        a, b = _lin(x)
-        if a == 0:
-            return math.ceil(b)
-        if isinstance(a, Fraction) and a.denominator != 1:
-            raise NeedsConcrete("ceiling of a fractional multiple of the onset")
-        return _make(int(a), math.ceil(b))
+        coefs, b = self._integral(x)
+        return _make(coefs, math.ceil(b))
 
     def floor(self, x: Time) -> Time:
-        a, b = _lin(x)
-        if a == 0:
-            return math.floor(b)
-        if isinstance(a, Fraction) and a.denominator != 1:
-            raise NeedsConcrete("floor of a fractional multiple of the onset")
-        return _make(int(a), math.floor(b))
+        coefs, b = self._integral(x)
+        return _make(coefs, math.floor(b))
 
     def require_concrete(self, x: Time) -> Number:
         if isinstance(x, Sym):
-            raise NeedsConcrete("a value the simulator needs as a number depends on the onset")
+            coefs, b = self._integral(x)
+            if coefs:
+                raise NeedsConcrete("a value the simulator needs as a number depends on an onset")
+            return b
         return x
 
 
