@@ -85,13 +85,17 @@ def models(draw: st.DrawFn, max_horizon: int = 30) -> str:
         name = f"svc{i}"
         faults = _faults(draw, horizon) if draw(st.booleans()) else []
         items = [line for _, line in faults] + _needs(draw, d.names())
-        d.components.append((name, draw(st.sampled_from(["service", "program"])), [m for m, _ in faults]))
+        d.components.append(
+            (name, draw(st.sampled_from(["service", "program"])), [m for m, _ in faults])
+        )
         d.lines.append(_block(d.components[-1][1], name, items))
     for i in range(draw(st.integers(0, 2))):
         candidates = d.names(("device", "service", "program"))
         if len(candidates) < 2:
             break
-        primary, secondary = draw(st.lists(st.sampled_from(candidates), min_size=2, max_size=2, unique=True))
+        primary, secondary = draw(
+            st.lists(st.sampled_from(candidates), min_size=2, max_size=2, unique=True)
+        )
         primary_modes = next(m for n, _, m in d.components if n == primary)
         items = [f"primary {primary}", f"secondary {secondary}"]
         for mode in primary_modes:
@@ -145,7 +149,9 @@ def models(draw: st.DrawFn, max_horizon: int = 30) -> str:
         name = f"chan{i}"
         items = []
         if draw(st.integers(0, 3)) > 0:
-            items.append(f"via {', '.join(draw(st.lists(st.sampled_from(backends), min_size=1, max_size=2, unique=True)))}")
+            items.append(
+                f"via {', '.join(draw(st.lists(st.sampled_from(backends), min_size=1, max_size=2, unique=True)))}"
+            )
         if d.partitions and draw(st.booleans()):
             items.append("through part0")
         if draw(st.booleans()):
@@ -157,8 +163,12 @@ def models(draw: st.DrawFn, max_horizon: int = 30) -> str:
                 items.append(f"on {klass} -> {channel_actions[klass]}")
         transactions = []
         for x in range(draw(st.integers(1, 2))):
-            txn_items = [f"calls {', '.join(draw(st.lists(st.sampled_from(backends), min_size=1, max_size=2, unique=True)))}"]
-            txn_items.append(f"rate {draw(st.sampled_from(['60', '30', '120', '45', '7']))} per minute")
+            txn_items = [
+                f"calls {', '.join(draw(st.lists(st.sampled_from(backends), min_size=1, max_size=2, unique=True)))}"
+            ]
+            txn_items.append(
+                f"rate {draw(st.sampled_from(['60', '30', '120', '45', '7']))} per minute"
+            )
             own = dict(channel_actions)
             if draw(st.integers(0, 2)) == 0:
                 klass = draw(st.sampled_from(["comm", "partition", "service"]))
@@ -219,13 +229,20 @@ def _check(draw: st.DrawFn, d: _Draft, i: int) -> str:
         items.append(f"faults at most {k} of {draw(st.sampled_from([n for n, _, _ in faulty]))}")
     else:
         selectors = draw(
-            st.lists(st.sampled_from([f"{n}.{m}" for n, _, ms in faulty for m in ms]), min_size=1, max_size=3, unique=True)
+            st.lists(
+                st.sampled_from([f"{n}.{m}" for n, _, ms in faulty for m in ms]),
+                min_size=1,
+                max_size=3,
+                unique=True,
+            )
         )
         items.append(f"faults at most {k} of {', '.join(selectors)}")
     for _ in range(draw(st.integers(1, 2))):
         kind = draw(st.sampled_from(["never"] * 5 + ["lasts"] * 3 + ["done"] * 2 + ["always"]))
         if kind == "done" and d.jobs:
-            items.append(f"{draw(st.sampled_from(d.jobs))} done by {draw(st.integers(0, d.horizon + 5))}s")
+            items.append(
+                f"{draw(st.sampled_from(d.jobs))} done by {draw(st.integers(0, d.horizon + 5))}s"
+            )
         elif kind == "lasts":
             items.append(f"{_expr(draw, atoms)} lasts at most {draw(st.integers(0, 8))}s")
         elif kind == "always":

@@ -17,9 +17,22 @@ def _report(seed: str, tmp: Path) -> tuple[str, dict[str, bytes]]:
     save = tmp / f"save-{seed}"
     env = dict(os.environ, PYTHONHASHSEED=seed)
     done = subprocess.run(
-        [sys.executable, "-m", "failspec", "check", str(EXAMPLE), "--format", "json",
-         "--save", str(save)],
-        capture_output=True, text=True, env=env, cwd=ROOT, check=False,
+        [
+            sys.executable,
+            "-m",
+            "failspec",
+            "check",
+            str(EXAMPLE),
+            "--format",
+            "json",
+            "--save",
+            str(save),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
     )
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
