@@ -27,7 +27,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from failspec.checker import ir
 from failspec.checker.explicit import canonical_for_fault_set
@@ -95,38 +95,8 @@ def timed_cut_sets(
 def canonical_scenario(
     model: ir.Model, check: ir.Check, numbers: CutSet, deadline: float | None = None
 ) -> tuple[int, CutSet, tuple[int, ...]] | None:
-    """`canonical_for_fault_set`, stopping early when it can.
-
-    The onsets of all but the last fault are tried in ascending order, one
-    engine call each (the fault's window narrowed to that onset); the first
-    scenario found whose violation instant equals the check's earliest
-    possible one (the smallest `done by` deadline when every assertion is a
-    `done by`, otherwise 0) is the canonical one, so the rest is skipped.
-    """
-    if len(numbers) < 2:
-        return canonical_for_fault_set(model, check, numbers, deadline)
-    floor = _earliest_violation(check)
-    prefix = numbers[:-1]
-    windows = [range(model.fault(n).earliest, model.fault(n).latest + 1) for n in prefix]
-    best: tuple[int, CutSet, tuple[int, ...]] | None = None
-    faults = list(model.faults)
-    for onsets in itertools.product(*windows):
-        for n, onset in zip(prefix, onsets, strict=True):
-            faults[n - 1] = replace(model.fault(n), earliest=onset, latest=onset)
-        found = canonical_for_fault_set(
-            replace(model, faults=tuple(faults)), check, numbers, deadline
-        )
-        if found is not None and (best is None or found < best):
-            best = found
-            if best[0] <= floor:
-                break
-    return best
-
-
-def _earliest_violation(check: ir.Check) -> int:
-    if check.assertions and all(isinstance(a, ir.DoneBy) for a in check.assertions):
-        return min(a.deadline for a in check.assertions if isinstance(a, ir.DoneBy))
-    return 0
+    """The canonical violating scenario of exactly the faults `numbers`, or None."""
+    return canonical_for_fault_set(model, check, numbers, deadline)
 
 
 def _contains_any(numbers: CutSet, cut_sets: list[CutSet]) -> bool:
