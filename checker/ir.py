@@ -236,3 +236,19 @@ class Model:
 
     def fault(self, number: int) -> Fault:
         return self.faults[number - 1]
+
+
+def time_bound(model: Model) -> int:
+    """An instant beyond which nothing can change a judgement (integer seconds).
+
+    Judgements read instants up to the horizon or a `done by` deadline; a
+    channel reads its access path up to `timeout` seconds ahead, and such
+    look-aheads can chain, so every timeout is added.
+    """
+    latest = model.horizon
+    for check in model.checks:
+        for assertion in check.assertions:
+            if isinstance(assertion, DoneBy):
+                latest = max(latest, assertion.deadline)
+    lookahead = sum(c.spec.timeout for c in model.components if isinstance(c.spec, ChannelSpec))
+    return latest + lookahead + 2

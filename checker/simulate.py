@@ -84,28 +84,10 @@ class Run:
     all_fail: dict[int, Signal] = field(default_factory=dict)
 
 
-def time_bound(model: ir.Model) -> int:
-    """An instant beyond which nothing can change a judgement (integer seconds).
-
-    Judgements read instants up to the horizon or a `done by` deadline; a
-    channel reads its access path up to `timeout` seconds ahead, and such
-    look-aheads can chain, so every timeout is added.
-    """
-    latest = model.horizon
-    for check in model.checks:
-        for assertion in check.assertions:
-            if isinstance(assertion, ir.DoneBy):
-                latest = max(latest, assertion.deadline)
-    lookahead = sum(
-        c.spec.timeout for c in model.components if isinstance(c.spec, ir.ChannelSpec)
-    )
-    return latest + lookahead + 2
-
-
 def simulate(model: ir.Model, scenario: Scenario, ctx: Ctx | None = None) -> Run:
     """Return every signal of `model` under `scenario` (fault number → onset)."""
     ctx = ctx or Ctx()
-    bound = time_bound(model)
+    bound = ir.time_bound(model)
     full_from: dict[int, Time] = {}
     while True:
         run = _simulate_once(model, scenario, ctx, full_from, bound)
@@ -574,6 +556,5 @@ __all__ = [
     "judge",
     "progress_reaches",
     "simulate",
-    "time_bound",
     "violation_of",
 ]
