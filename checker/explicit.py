@@ -51,19 +51,52 @@ class _OutOfTime(Exception):
     pass
 
 
-def check_explicit(model: ir.Model, check: ir.Check, deadline: float | None = None) -> Outcome:
-    """Decide `check` on `model`; `deadline` is a `time.perf_counter()` value or None."""
+class _OverBudget(Exception):
+    pass
+
+
+class _Budget:
+    """The limits of one call: a `time.perf_counter()` deadline and a number of
+    simulator runs (a deterministic measure of work, unlike time)."""
+
+    def __init__(self, deadline: float | None, max_runs: int | None) -> None:
+        self.deadline = deadline
+        self.runs_left = max_runs
+
+    def spend(self) -> None:
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            raise _OutOfTime
+        if self.runs_left is not None:
+            if self.runs_left <= 0:
+                raise _OverBudget
+            self.runs_left -= 1
+
+
+def check_explicit(
+    model: ir.Model,
+    check: ir.Check,
+    deadline: float | None = None,
+    max_runs: int | None = None,
+) -> Outcome:
+    """Decide `check` on `model`.
+
+    `deadline` is a `time.perf_counter()` value; `max_runs` bounds the number of
+    simulator runs.  Past either the verdict is `unknown`, with the reason
+    `timeout` or `budget`.
+    """
     try:
-        best = _search(model, check, deadline, _best_for_set)
+        best = _search(model, check, _Budget(deadline, max_runs), _best_for_set)
     except _OutOfTime:
         return Outcome("unknown", reason="timeout")
+    except _OverBudget:
+        return Outcome("unknown", reason="budget")
     return _outcome(best)
 
 
 def check_brute_force(model: ir.Model, check: ir.Check) -> Outcome:
     """The same answer by simulating every onset of every fault set: the reference
     against which the engine's onset classes are tested (small models only)."""
-    return _outcome(_search(model, check, None, _best_for_set_brute))
+    return _outcome(_search(model, check, _Budget(None, None), _best_for_set_brute))
 
 
 def canonical_for_fault_set(
@@ -73,7 +106,7 @@ def canonical_for_fault_set(
     (ascending), or None if no onsets in their windows violate the check.
     Raise TimeoutError when `deadline` (a `time.perf_counter()` value) passes."""
     try:
-        return _best_for_set(model, check, numbers, deadline)
+        return _best_for_set(model, check, numbers, _Budget(deadline, None))
     except _OutOfTime:
         raise TimeoutError("the explicit engine ran out of time") from None
 
@@ -85,12 +118,12 @@ def _outcome(best: Candidate | None) -> Outcome:
     return Outcome("violated", dict(zip(numbers, onsets, strict=True)), at)
 
 
-def _search(model, check, deadline, best_for_set) -> Candidate | None:  # type: ignore[no-untyped-def]
+def _search(model, check, budget, best_for_set) -> Candidate | None:  # type: ignore[no-untyped-def]
     faults = [n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest]
-    for size in range(0, min(check.at_most, len(faults)) + 1):
+    for size in range(min(check.at_most, len(faults)) + 1):
         best: Candidate | None = None
         for numbers in itertools.combinations(faults, size):
-            candidate = best_for_set(model, check, numbers, deadline)
+            candidate = best_for_set(model, check, numbers, budget)
             if candidate is not None and (best is None or candidate < best):
                 best = candidate
         if best is not None:
@@ -113,7 +146,7 @@ def _concrete_violation(
 
 
 def _best_for_set_brute(
-    model: ir.Model, check: ir.Check, numbers: tuple[int, ...], deadline: float | None
+    model: ir.Model, check: ir.Check, numbers: tuple[int, ...], budget: _Budget
 ) -> Candidate | None:
     best: Candidate | None = None
     for onsets in itertools.product(*_windows(model, numbers)):
@@ -124,9 +157,10 @@ def _best_for_set_brute(
 
 
 def _best_for_set(
-    model: ir.Model, check: ir.Check, numbers: tuple[int, ...], deadline: float | None
+    model: ir.Model, check: ir.Check, numbers: tuple[int, ...], budget: _Budget
 ) -> Candidate | None:
     if not numbers:
+        budget.spend()
         at = _concrete_violation(model, check, (), ())
         return None if at is None else (at, (), ())
     initial = new_zone([(model.fault(n).earliest, model.fault(n).latest) for n in numbers])
@@ -136,8 +170,7 @@ def _best_for_set(
     best: Candidate | None = None
     work = [initial]
     while work:
-        if deadline is not None and time.perf_counter() > deadline:
-            raise _OutOfTime
+        budget.spend()
         ctx = Ctx(work.pop())
         try:
             result = judge(simulate(model, scenario, ctx), ctx, check)
@@ -171,8 +204,11 @@ def _minimum(zone: Zone | None, at: Time) -> tuple[int, tuple[int, ...]] | None:
     assert zone is not None
     ctx = Ctx(zone)
     # minimise `at`: with every onset but at most two fixed, it is ±o + c or o_u − o_v + c
-    free = {v: a for v, a in (at.coefs.items() if isinstance(at, Sym) else ()) if
-            zone_bounds(zone, v)[0] != zone_bounds(zone, v)[1]}
+    free = {
+        v: a
+        for v, a in (at.coefs.items() if isinstance(at, Sym) else ())
+        if zone_bounds(zone, v)[0] != zone_bounds(zone, v)[1]
+    }
     if len(free) == 1:
         ((v, a),) = free.items()
         if a not in (1, -1):

@@ -7,16 +7,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from failspec.checker import ir
+from failspec.checker.explicit import Outcome as ExplicitOutcome
 from failspec.checker.explicit import check_explicit
 from failspec.checker.lowering import lower_model
 from failspec.checker.simulate import build_trace
+from failspec.checker.smt import Outcome as SmtOutcome
+from failspec.checker.smt import check_smt
 from failspec.counterexamples.trace import Trace
 from failspec.spec.errors import SpecError, SpecErrors
 from failspec.spec.parser import parse_model
 from failspec.spec.spans import Span
 from failspec.spec.validate import validate_model
 
-ENGINES = ("explicit",)
+ENGINES = ("auto", "explicit", "smt")
+
+AUTO_EXPLICIT_RUNS = 2_000
+"""`--engine auto` runs the explicit engine for at most this many simulator runs
+(a deterministic measure of work), then hands the check to the SMT engine."""
 
 
 class InternalError(Exception):
@@ -65,14 +72,16 @@ def load(path: str | Path) -> ir.Model:
 def check(
     model: ir.Model,
     check_name: str | None = None,
-    engine: str = "explicit",
+    engine: str = "auto",
     timeout: float | None = None,
 ) -> list[CheckResult]:
     """Check every check of `model` (or only `check_name`) and return one result each.
 
-    `timeout` (seconds, per check) turns an engine that runs out of time into an
-    `unknown` verdict, never a guess.  Raise KeyError for an unknown check name and
-    ValueError for an unknown engine.
+    `engine` is `explicit`, `smt` or `auto`: the explicit engine for up to
+    AUTO_EXPLICIT_RUNS simulator runs, then the SMT engine (the result says which
+    engine decided).  `timeout` (seconds, per check) turns an engine that runs out
+    of time into an `unknown` verdict, never a guess.  Raise KeyError for an
+    unknown check name and ValueError for an unknown engine.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
@@ -83,14 +92,24 @@ def check(
     for item in checks:
         started = time.perf_counter()
         deadline = None if timeout is None else started + timeout
-        outcome = check_explicit(model, item, deadline)
+        used = engine
+        if engine == "smt":
+            outcome: ExplicitOutcome | SmtOutcome = check_smt(model, item, deadline)
+        elif engine == "explicit":
+            outcome = check_explicit(model, item, deadline)
+        else:
+            used = "explicit"
+            outcome = check_explicit(model, item, deadline, max_runs=AUTO_EXPLICIT_RUNS)
+            if outcome.verdict == "unknown" and outcome.reason == "budget":
+                used = "smt"
+                outcome = check_smt(model, item, deadline)
         counterexample = None
         if outcome.scenario is not None:
             # Every counterexample is replayed by the reference simulator before it is shown.
             counterexample = build_trace(model, item, outcome.scenario)
             if counterexample.violation.at != outcome.violation_at:
                 raise InternalError(
-                    f"check {item.name!r}: the {engine} engine's counterexample violates at "
+                    f"check {item.name!r}: the {used} engine's counterexample violates at "
                     f"{outcome.violation_at}, but its replay at {counterexample.violation.at}"
                 )
         results.append(
@@ -100,7 +119,7 @@ def check(
                 check=item.name,
                 line=item.line,
                 verdict=outcome.verdict,
-                engine=engine,
+                engine=used,
                 seconds=round(time.perf_counter() - started, 3),
                 counterexample=counterexample,
                 reason=outcome.reason,
