@@ -20,11 +20,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
-from failspec import __version__, commands_cutsets, commands_view
+from failspec import __version__, commands_cutsets, commands_diff, commands_merge, commands_view
 from failspec.api import ENGINES, CheckResult, check, load
+from failspec.baseline import BaselineError, dump_baseline, key_of, read_baseline, split_accepted
 from failspec.checker import ir
-from failspec.counterexamples.report import count_verdicts, dump_report, dump_trace
+from failspec.counterexamples.report import count_verdicts, dump_trace, report_to_json
 from failspec.counterexamples.text import render_trace_text
+from failspec.parallel import default_jobs, parse_shard, run_in_order, shard_positions
+from failspec.report_formats import REPORT_FORMATS, render_report
 from failspec.spec.errors import SpecError, SpecErrors, render_errors
 
 if TYPE_CHECKING:
@@ -98,10 +101,16 @@ def build_parser(stdout: IO[str], stderr: IO[str]) -> argparse.ArgumentParser:
     check_parser.add_argument("files", nargs="+", metavar="FILE", help="a .fspec model file")
     check_parser.add_argument("--check", metavar="NAME", help="only the check with this name")
     check_parser.add_argument(
-        "--engine", choices=ENGINES, default="explicit", help="the engine (default: explicit)"
+        "--engine",
+        choices=ENGINES,
+        default="auto",
+        help="the engine: explicit, smt, or auto (default: the explicit engine for a bounded amount of work, then smt)",
     )
     check_parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+        "--format",
+        choices=("text", *REPORT_FORMATS),
+        default="text",
+        help="output format (default: text)",
     )
     check_parser.add_argument(
         "--save",
@@ -115,9 +124,62 @@ def build_parser(stdout: IO[str], stderr: IO[str]) -> argparse.ArgumentParser:
         type=_positive_seconds,
         help="seconds per check; a check that runs out of time is unknown",
     )
+    _add_ci_options(check_parser)
     commands_cutsets.add_commands(commands, stdout, stderr)
     commands_view.add_commands(commands, stdout, stderr)
+    commands_diff.add_commands(commands, stdout, stderr)
+    commands_merge.add_commands(commands, stdout, stderr)
     return parser
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1: {text!r}")
+    return int(text)
+
+
+def _shard(text: str) -> tuple[int, int]:
+    try:
+        return parse_shard(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _add_ci_options(check_parser: argparse.ArgumentParser) -> None:
+    """The options for CI: parallel processes, shards, baselines, quiet progress."""
+    check_parser.add_argument(
+        "--jobs",
+        metavar="N",
+        type=_jobs,
+        default=None,
+        help="check in N parallel processes (default: the number of cores); "
+        "the output is the same as with --jobs 1",
+    )
+    check_parser.add_argument(
+        "--shard",
+        metavar="I/N",
+        type=_shard,
+        help="check only the I-th of N deterministic slices of all (file, check) pairs; "
+        "join the shards' JSON reports with `failspec merge`",
+    )
+    check_parser.add_argument(
+        "--baseline",
+        metavar="FILE",
+        type=Path,
+        help="violations accepted in FILE do not fail the run (exit 0 unless others do)",
+    )
+    check_parser.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        type=Path,
+        help="write every violation of this run to FILE as accepted",
+    )
+    check_parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress lines on standard error (they appear only on a terminal, outside CI)",
+    )
 
 
 def slugify(name: str) -> str:
@@ -151,8 +213,9 @@ def _read_sources(errors: Sequence[SpecError]) -> dict[str, str]:
     return sources
 
 
-def _exit_code(results: Sequence[CheckResult]) -> int:
-    verdicts = {r.verdict for r in results}
+def _exit_code(results: Sequence[CheckResult], accepted: Sequence[CheckResult] = ()) -> int:
+    """0/1/3 from the verdicts; a violation in `accepted` (the baseline) counts as none."""
+    verdicts = {r.verdict for r in results if not any(r is a for a in accepted)}
     if verdicts - {"holds", "violated"}:
         return EXIT_UNKNOWN
     if "violated" in verdicts:
@@ -228,8 +291,23 @@ def _load_models(files: Sequence[str]) -> tuple[list[ir.Model], list[SpecError]]
     return models, errors
 
 
+def show_progress(args: argparse.Namespace, stderr: IO[str]) -> bool:
+    """Progress lines go to a terminal only: not with --quiet, not in CI (`CI` set)."""
+    if args.quiet or os.environ.get("CI", "").strip() not in ("", "0", "false"):
+        return False
+    isatty = getattr(stderr, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except (OSError, ValueError):
+        return False
+
+
+def _progress_line(done: int, total: int, result: CheckResult) -> str:
+    return f"[{done}/{total}] {result.verdict:<8} {result.check}  ({result.file}, {result.seconds:.2f}s)\n"
+
+
 def _run_check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
-    as_json = args.format == "json"
+    as_text = args.format == "text"
     try:
         models, errors = _load_models(args.files)
     except Exception as error:  # noqa: BLE001 -- a parser or lowering bug, not bad input
@@ -238,8 +316,8 @@ def _run_check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
         stderr.write(render_errors(errors, _read_sources(errors)))
         count = len(errors)
         stderr.write(f"failspec: {count} spec error{'' if count == 1 else 's'}; nothing checked\n")
-        if as_json:
-            stdout.write(dump_report([], errors))
+        if not as_text:
+            stdout.write(render_report(report_to_json([], errors), args.format))
         return EXIT_SPEC_ERROR
 
     if args.check is not None:
@@ -252,6 +330,14 @@ def _run_check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
             return EXIT_SPEC_ERROR
         models = selected
 
+    accepted_keys: set[tuple[str, str]] = set()
+    if args.baseline is not None:
+        try:
+            accepted_keys = read_baseline(args.baseline)
+        except BaselineError as error:
+            stderr.write(f"failspec: {error}\n")
+            return EXIT_SPEC_ERROR
+
     if args.save is not None:
         try:
             args.save.mkdir(parents=True, exist_ok=True)
@@ -259,20 +345,53 @@ def _run_check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
             stderr.write(f"failspec: cannot create {args.save}: {error.strerror or error}\n")
             return EXIT_SPEC_ERROR
 
+    # One task per (model, check), in file order then declaration order; a shard keeps
+    # every N-th of them.
+    tasks = [
+        (index, item.name)
+        for index, model in enumerate(models)
+        for item in model.checks
+        if args.check is None or item.name == args.check
+    ]
+    total_tasks = len(tasks)
+    positions = list(range(total_tasks))
+    if args.shard is not None:
+        positions = shard_positions(total_tasks, *args.shard)
+        tasks = [tasks[p] for p in positions]
+    engine, timeout = args.engine, args.timeout
+
+    def run_one(task: tuple[int, str]) -> CheckResult:
+        (result,) = check(models[task[0]], task[1], engine=engine, timeout=timeout)
+        return result
+
+    jobs = default_jobs() if args.jobs is None else args.jobs
+    outcomes = run_in_order(tasks, run_one, jobs)
+    progress = show_progress(args, stderr)
     text = _Lines(stdout)
     results: list[CheckResult] = []
+    accepted: list[CheckResult] = []
     used_names: set[str] = set()
     color = commands_view.use_color(stdout)
-    for model in models:
-        try:
-            model_results = check(model, args.check, engine=args.engine, timeout=args.timeout)
-        except Exception as error:  # noqa: BLE001 -- an engine bug: one line, no traceback
-            stdout.flush()
-            return _report_internal_error(error, stderr)
-        if not as_json:
+    for index, model in enumerate(models):
+        count = sum(1 for task in tasks if task[0] == index)
+        if as_text and (count or not model.checks):
             text.write("")
             text.write(f"{model.file}  (model {model.name})")
-        for result in model_results:
+        for _ in range(count):
+            try:
+                result = next(outcomes)
+            except Exception as error:  # noqa: BLE001 -- an engine bug: one line, no traceback
+                stdout.flush()
+                return _report_internal_error(error, stderr)
+            results.append(result)
+            if progress:
+                stderr.write(_progress_line(len(results), len(tasks), result))
+                stderr.flush()
+            is_accepted = (
+                result.verdict == "violated" and key_of(result.file, result.check) in accepted_keys
+            )
+            if is_accepted:
+                accepted.append(result)
             saved = None
             if args.save is not None and result.counterexample is not None:
                 saved = _save_path(args.save, result, used_names)
@@ -283,18 +402,52 @@ def _run_check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
                     name = error.filename or saved
                     stderr.write(f"failspec: cannot write {name}: {error.strerror or error}\n")
                     return EXIT_SPEC_ERROR
-            if not as_json:
-                for line in _result_lines(result, saved, color):
+            if as_text:
+                lines = _result_lines(result, saved, color)
+                if is_accepted:
+                    lines[0] += "  (accepted in the baseline)"
+                for line in lines:
                     text.write(line)
         stdout.flush()
-        results.extend(model_results)
 
-    if as_json:
-        stdout.write(dump_report(results))
-    else:
+    stale = split_accepted(results, accepted_keys)[1] if args.baseline is not None else []
+    for file, name in stale:
+        stderr.write(
+            f'failspec: the baseline accepts "{name}" in {file}, which is no longer violated; '
+            "rewrite it with --write-baseline\n"
+        )
+    if args.write_baseline is not None:
+        try:
+            args.write_baseline.write_text(dump_baseline(results), encoding="utf-8")
+        except OSError as error:
+            where = args.write_baseline
+            stderr.write(f"failspec: cannot write {where}: {error.strerror or error}\n")
+            return EXIT_SPEC_ERROR
+        accepted = [r for r in results if r.verdict == "violated"]
+
+    if as_text:
         text.write("")
-        text.write(_summary_line(results))
-    return _exit_code(results)
+        summary = _summary_line(results)
+        if accepted:
+            summary += f" ({len(accepted)} accepted in the baseline)"
+        text.write(summary)
+    else:
+        document = report_to_json(results)
+        if args.shard is not None:
+            index, count = args.shard
+            document["shard"] = {
+                "index": index,
+                "count": count,
+                "total": total_tasks,
+                "positions": positions,
+            }
+        if args.baseline is not None or args.write_baseline is not None:
+            document["baseline"] = {
+                "accepted": [{"file": r.file, "check": r.check} for r in accepted],
+                "stale": [{"file": file, "check": name} for file, name in stale],
+            }
+        stdout.write(render_report(document, args.format))
+    return _exit_code(results, accepted)
 
 
 def main(
@@ -318,6 +471,10 @@ def main(
         return commands_cutsets.run_command(args, out, err)
     if args.command in commands_view.COMMANDS:
         return commands_view.run_command(args, out, err)
+    if args.command in commands_diff.COMMANDS:
+        return commands_diff.run_command(args, out, err)
+    if args.command in commands_merge.COMMANDS:
+        return commands_merge.run_command(args, out, err)
     return _run_check(args, out, err)
 
 

@@ -1,0 +1,96 @@
+"""Run independent tasks in worker processes and hand back their results in task order.
+
+`failspec check --jobs N` runs each (file, check) pair as one task.  Results
+come back in the order of the tasks, whatever order the workers finish in, so
+the output of `--jobs N` is byte-for-byte that of `--jobs 1` (only the
+`seconds` of the JSON report are measured, as always).
+
+Where the platform can fork (Linux), the workers are forked from the running
+process: they inherit the loaded models and `run_one`, so nothing is pickled
+on the way in and no worker imports or parses anything again.  Elsewhere they
+are spawned, and `run_one` and the tasks must pickle.  Each worker reads the
+task list from a module variable set by the pool's initializer: that is state
+of the worker process alone, never of the parent.
+
+`shard` picks the deterministic I-th of N slices of a task list.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_worker_state: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+
+
+def default_jobs() -> int:
+    """The number of cores this process may run on (at least 1)."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on Linux
+        return max(os.cpu_count() or 1, 1)
+
+
+def _start_worker(run_one: Callable[[Any], Any], tasks: Sequence[Any]) -> None:
+    global _worker_state
+    _worker_state = (run_one, tasks)
+
+
+def _run_task(index: int) -> Any:
+    assert _worker_state is not None, "the worker was not initialised"
+    run_one, tasks = _worker_state
+    return run_one(tasks[index])
+
+
+def run_in_order(tasks: Sequence[T], run_one: Callable[[T], R], jobs: int) -> Iterator[R]:
+    """Yield `run_one(task)` for every task, in task order, using up to `jobs` processes.
+
+    With `jobs` ≤ 1 or at most one task everything runs in this process.  An
+    exception raised by `run_one` is raised here when its result's turn comes
+    (the results before it have been yielded); the remaining tasks are cancelled.
+    """
+    if jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield run_one(task)
+        return
+    method = "fork" if sys.platform == "linux" else "spawn"
+    context = multiprocessing.get_context(method)
+    workers = min(jobs, len(tasks))
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(run_one, tasks),
+    ) as pool:
+        futures: list[Future[R]] = [pool.submit(_run_task, i) for i in range(len(tasks))]
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """Parse `I/N` (1 ≤ I ≤ N) into (I, N); raise ValueError otherwise."""
+    index_text, slash, count_text = text.partition("/")
+    if not slash or not index_text.isdigit() or not count_text.isdigit():
+        raise ValueError(f"expected I/N, like 1/3: {text!r}")
+    index, count = int(index_text), int(count_text)
+    if not 1 <= index <= count:
+        raise ValueError(f"I must lie between 1 and N: {text!r}")
+    return index, count
+
+
+def shard_positions(total: int, index: int, count: int) -> list[int]:
+    """Return the positions (0-based) of the tasks that shard `index` of `count` runs:
+    every `count`-th task from position `index - 1`.  The shards of one task list are
+    disjoint, cover it, and differ in size by at most one."""
+    return list(range(index - 1, total, count))
