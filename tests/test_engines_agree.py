@@ -1,0 +1,72 @@
+"""Two engines, one truth: on generated models (every construct of the language)
+the SMT engine and the explicit engine give the same verdict and the same
+canonical counterexample, and the simulator replays every counterexample."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import failspec
+from failspec.checker.explicit import check_explicit
+from failspec.checker.simulate import violation_of
+from failspec.checker.smt import check_smt
+from failspec.counterexamples.trace import trace_to_json
+
+from model_strategies import models
+
+ROOT = Path(__file__).resolve().parent.parent
+REGRESSIONS = Path(__file__).resolve().parent / "engine_regressions"
+
+
+def _agree(text: str) -> None:
+    model = failspec.loads(text, "generated.fspec")
+    for check in model.checks:
+        explicit = check_explicit(model, check)
+        smt = check_smt(model, check)
+        assert smt.verdict != "unknown", (smt.reason, text)
+        assert (smt.verdict, smt.scenario, smt.violation_at) == (
+            explicit.verdict,
+            explicit.scenario,
+            explicit.violation_at,
+        ), text
+        if smt.scenario is not None:
+            replay = violation_of(model, check, smt.scenario)
+            assert replay is not None and replay[0] == smt.violation_at
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(models())
+def test_smt_and_explicit_engines_agree_on_generated_models(text: str) -> None:
+    _agree(text)
+
+
+@pytest.mark.parametrize(
+    "path", sorted(REGRESSIONS.glob("*.fspec")) if REGRESSIONS.exists() else [], ids=str
+)
+def test_engines_agree_on_kept_regressions(path: Path) -> None:
+    _agree(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ROOT / "models" / "examples" / "atm-network.fspec",
+        *sorted((ROOT / "models" / "minori").glob("*.fspec")),
+    ],
+    ids=lambda p: p.name,
+)
+def test_both_engines_print_byte_identical_traces(path: Path) -> None:
+    model = failspec.load(path)
+    explicit = failspec.check(model, engine="explicit")
+    smt = failspec.check(model, engine="smt")
+    for a, b in zip(explicit, smt, strict=True):
+        assert (a.check, a.verdict) == (b.check, b.verdict)
+        assert (a.counterexample is None) == (b.counterexample is None)
+        if a.counterexample is not None and b.counterexample is not None:
+            assert json.dumps(trace_to_json(a.counterexample)) == json.dumps(
+                trace_to_json(b.counterexample)
+            )
