@@ -5,8 +5,9 @@ their counterexamples compared byte for byte with the goldens under
 
 Rewrite the goldens with `pytest --update-goldens` where tests/conftest.py
 defines that option, or with FAILSPEC_UPDATE_GOLDENS=1, and review the diff.
-Each model is checked once per test session (about 5-10 s each, nearly all of
-it in the two-fault FX check).
+Each model is checked once per test session (nearly all of the time goes to the
+two-fault FX check, which exceeds the auto engine's explicit budget and is decided
+by the SMT engine).
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ NW_OUTAGE = "no single network-card failure retains a card during a network outa
 TD_DIRECT = "time-deposit errors never close the Direct partition"
 
 # (verdict, the counterexample's faults as (component.mode, onset as HH:MM), violation instant)
+# Onsets are free except the card-loan release's (03:54), so a canonical counterexample
+# shows the earliest violating onsets: a flap at 00:00 retains at once (its 3-minute
+# switchover outlasts the ATM's 30 s timeout); a stuck switchover counts from 00:00,
+# and the earliest primary crash that misses 13:00 is 23:29:01 (the 6h59m outage from
+# then stalls the 6h32m FX chain due at 23:45 until 06:28:01, done at 13:00:01).
 NO_FAULT: tuple[tuple[str, str], ...] = ()
 EXPECTED: dict[str, dict[str, tuple[str, tuple[tuple[str, str], ...], str | None]]] = {
     "before.fspec": {
@@ -47,10 +53,10 @@ EXPECTED: dict[str, dict[str, tuple[str, tuple[tuple[str, str], ...], str | None
         FX_ONE: ("holds", NO_FAULT, None),
         FX_TWO: (
             "violated",
-            (("file_transfer_disk.stuck", "00:00:00"), ("disk_ctrl_a.crash", "23:39:00")),
+            (("file_transfer_disk.stuck", "00:00:00"), ("disk_ctrl_a.crash", "23:29:01")),
             "day 2 13:00:00",
         ),
-        NW_OUTAGE: ("violated", (("nw_card_a.flap", "19:58:00"),), "19:58:00"),
+        NW_OUTAGE: ("violated", (("nw_card_a.flap", "00:00:00"),), "00:00:00"),
         TD_DIRECT: ("violated", NO_FAULT, "13:25:30"),
     },
     "after.fspec": {
@@ -61,7 +67,7 @@ EXPECTED: dict[str, dict[str, tuple[str, tuple[tuple[str, str], ...], str | None
         FX_ONE: ("holds", NO_FAULT, None),
         FX_TWO: (
             "violated",
-            (("file_transfer_disk.stuck", "00:00:00"), ("disk_ctrl_a.crash", "23:39:00")),
+            (("file_transfer_disk.stuck", "00:00:00"), ("disk_ctrl_a.crash", "23:29:01")),
             "day 2 13:00:00",
         ),
         NW_OUTAGE: ("holds", NO_FAULT, None),
