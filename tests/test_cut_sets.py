@@ -112,10 +112,13 @@ def test_minori_two_fault_fx_check_has_the_stuck_switchover_pair() -> None:
         frozenset({"disk_ctrl_a.crash", "file_transfer_disk.stuck"}),
         frozenset({"disk_ctrl_a.crash", "disk_ctrl_b.crash"}),
     }
-    # The canonical witnesses: the earliest onsets that miss the cutoff.
+    # The canonical witnesses: the earliest onsets that miss the cutoff.  With the
+    # switchover stuck from 00:00, a primary crash at 23:29:01 stalls the FX chain
+    # (due 23:45, 6h32m of work) until 06:28:01, done at 13:00:01; one at 23:29:00
+    # is done at 13:00:00.  Both controllers down at 00:00: the pair never serves.
     assert [(w.violation_at, w.onsets) for w in result.witnesses] == [
-        (37 * 3600, (0, 85140)),
-        (37 * 3600, (85140, 85140)),
+        (37 * 3600, (0, 23 * 3600 + 29 * 60 + 1)),
+        (37 * 3600, (0, 0)),
     ]
 
 
