@@ -21,7 +21,7 @@ from failspec.spec.validate import validate_model
 
 ENGINES = ("auto", "explicit", "smt")
 
-AUTO_EXPLICIT_RUNS = 2_000
+AUTO_EXPLICIT_RUNS = 20_000
 """`--engine auto` runs the explicit engine for at most this many simulator runs
 (a deterministic measure of work), then hands the check to the SMT engine."""
 
