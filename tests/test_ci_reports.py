@@ -1,9 +1,10 @@
 """CI reports of `failspec check`: JUnit and SARIF (against their schemas), baselines,
 `--jobs` (same bytes as `--jobs 1`), `--shard` with `failspec merge`, progress lines.
 
-The reports are made from the real MINORI models, run from the repository root
-so that their paths are relative (goldens under `counterexamples/golden/report/`,
-rewritten by `pytest --update-goldens`).
+The reports are made from the contract's example and the bank models of
+tests/test_diff.py, copied into a scratch `models/` folder so that their paths
+are relative and the goldens (`counterexamples/golden/report/`, rewritten by
+`pytest --update-goldens`) do not move when the MINORI models are refined.
 """
 
 from __future__ import annotations
@@ -18,15 +19,19 @@ from typing import Any
 import jsonschema
 import pytest
 import xmlschema
+from test_diff import WITH_SECONDARY, WITHOUT_SECONDARY
 
 from failspec.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMAS = REPO / "tests" / "schemas"
 GOLDEN = REPO / "counterexamples" / "golden" / "report"
-BEFORE = "models/minori/before.fspec"
-AFTER = "models/minori/after.fspec"
-EXAMPLE = "models/examples/atm-network.fspec"
+BEFORE = "models/bank-without-card-b.fspec"  # "no single device failure…" violated
+AFTER = "models/bank.fspec"  # every check holds
+EXAMPLE = "models/atm-network.fspec"  # violated by nw_card_a.flap
+NEW_CHECK = (
+    'check "the link never goes down" {\n  faults at most 1 of device\n  never nw_link.down\n}\n'
+)
 MODELS = [BEFORE, AFTER, EXAMPLE]
 
 AssertGolden = Callable[[Path, str], None]
@@ -45,9 +50,18 @@ def without_seconds(document: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def write_models(root: Path) -> None:
+    (root / "models").mkdir(parents=True, exist_ok=True)
+    (root / BEFORE).write_text(WITHOUT_SECONDARY, encoding="utf-8")
+    (root / AFTER).write_text(WITH_SECONDARY, encoding="utf-8")
+    source = REPO / "models" / "examples" / "atm-network.fspec"
+    (root / EXAMPLE).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+
+
 @pytest.fixture(autouse=True)
-def at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(REPO)
+def in_scratch_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_models(tmp_path / "work")
+    monkeypatch.chdir(tmp_path / "work")
     monkeypatch.delenv("CI", raising=False)
 
 
@@ -79,8 +93,8 @@ def test_junit_is_valid_and_matches_golden(
     code, out, err = run(["check", BEFORE, EXAMPLE, "--format", "junit", "--jobs", "1"])
     assert (code, err) == (1, "")
     junit_schema.validate(out)
-    assert_golden(GOLDEN / "minori-before.junit.xml", out)
-    assert '<testsuites name="failspec" tests="9" failures="8" errors="0">' in out
+    assert_golden(GOLDEN / "bank-and-atm.junit.xml", out)
+    assert '<testsuites name="failspec" tests="3" failures="2" errors="0">' in out
     # A failure's text is the timeline, the same as the text output's.
     assert "VIOLATED at 00:00:00: never atm.retain\n</failure>" in out
 
@@ -111,9 +125,9 @@ def test_sarif_is_valid_and_matches_golden(
     code, out, err = run(["check", BEFORE, EXAMPLE, "--format", "sarif", "--jobs", "1"])
     assert (code, err) == (1, "")
     document = validate_sarif(out, sarif_schema)
-    assert_golden(GOLDEN / "minori-before.sarif", out)
+    assert_golden(GOLDEN / "bank-and-atm.sarif", out)
     results = document["runs"][0]["results"]
-    assert len(results) == 8  # the violations; the check that holds is no result
+    assert len(results) == 2  # the violations; the check that holds is no result
     flap = results[-1]
     assert flap["ruleId"] == "failspec/violated"
     region = flap["locations"][0]["physicalLocation"]["region"]
@@ -152,47 +166,41 @@ def test_a_baseline_accepts_known_violations_and_fails_on_new_ones(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     baseline = tmp_path / "baseline.json"
-    code, _, _ = run(["check", AFTER, "--write-baseline", str(baseline), "--jobs", "1"])
+    code, _, _ = run(["check", BEFORE, "--write-baseline", str(baseline), "--jobs", "1"])
     assert code == 0  # every violation of the run is now accepted
     written = json.loads(baseline.read_text(encoding="utf-8"))
     assert written["format"] == "failspec-baseline/1"
-    assert {item["file"] for item in written["accepted"]} == {AFTER}
-    assert len(written["accepted"]) == 5
-
-    code, out, err = run(["check", AFTER, "--baseline", str(baseline)])
-    assert (code, err) == (0, "")
-    assert out.endswith("8 checks: 3 holds, 5 violated (5 accepted in the baseline)\n")
-    assert out.count("  (accepted in the baseline)") == 5
-
-    # before.fspec under after.fspec's name: its two extra violations are new.
-    model = tmp_path / "models" / "minori" / "after.fspec"
-    model.parent.mkdir(parents=True)
-    model.write_text((REPO / BEFORE).read_text(encoding="utf-8"), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    code, out, err = run(["check", AFTER, "--baseline", str(baseline)])
-    assert code == 1
-    assert out.count("  (accepted in the baseline)") == 5
-    assert err == ""
-    code, out, _ = run(["check", AFTER, "--baseline", str(baseline), "--format", "sarif"])
-    states = [r["baselineState"] for r in validate_sarif(out, sarif_schema)["runs"][0]["results"]]
-    assert sorted(states) == [
-        "new",
-        "new",
-        "unchanged",
-        "unchanged",
-        "unchanged",
-        "unchanged",
-        "unchanged",
+    assert [(item["file"], item["check"]) for item in written["accepted"]] == [
+        (BEFORE, "no single device failure retains customer cards")
     ]
-    code, out, _ = run(["check", AFTER, "--baseline", str(baseline), "--format", "junit"])
+
+    code, out, err = run(["check", BEFORE, "--baseline", str(baseline)])
+    assert (code, err) == (0, "")
+    assert out.endswith("2 checks: 1 holds, 1 violated (1 accepted in the baseline)\n")
+    assert out.count("  (accepted in the baseline)") == 1
+
+    # A new violated check in the same file is not accepted (from another folder, by
+    # the same relative path).
+    other = tmp_path / "other"
+    write_models(other)
+    (other / BEFORE).write_text(WITHOUT_SECONDARY + NEW_CHECK, encoding="utf-8")
+    monkeypatch.chdir(other)
+    code, out, err = run(["check", BEFORE, "--baseline", str(baseline)])
+    assert (code, err) == (1, "")
+    assert out.count("  (accepted in the baseline)") == 1
+    code, out, _ = run(["check", BEFORE, "--baseline", str(baseline), "--format", "sarif"])
+    states = [r["baselineState"] for r in validate_sarif(out, sarif_schema)["runs"][0]["results"]]
+    assert states == ["unchanged", "new"]
+    code, out, _ = run(["check", BEFORE, "--baseline", str(baseline), "--format", "junit"])
     junit_schema.validate(out)
-    assert out.count("<skipped") == 5 and out.count("<failure") == 2
+    assert out.count("<skipped") == 1 and out.count("<failure") == 1
 
 
 def test_a_stale_baseline_entry_is_reported(tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.json"
     run(["check", BEFORE, "--write-baseline", str(baseline), "--jobs", "1"])
     text = baseline.read_text(encoding="utf-8").replace(BEFORE, AFTER)
+    assert AFTER in text
     baseline.write_text(text, encoding="utf-8")
     code, _, err = run(["check", AFTER, "--baseline", str(baseline)])
     assert code == 0
@@ -230,9 +238,9 @@ def test_three_merged_shards_equal_the_whole_run(
         path.write_text(out, encoding="utf-8")
         shards.append(path)
         document = json.loads(out)
-        assert document["shard"]["positions"] == list(range(index - 1, 17, 3))
+        assert document["shard"]["positions"] == list(range(index - 1, 5, 3))
     sizes = [len(json.loads(p.read_text(encoding="utf-8"))["results"]) for p in shards]
-    assert sizes == [6, 6, 5]
+    assert sizes == [2, 2, 1]
     # Given in any order, the shards merge into the whole run's report.
     code, merged, err = run(["merge", *map(str, reversed(shards))])
     assert (code, err) == (1, "")
@@ -287,13 +295,13 @@ def test_progress_is_a_line_per_check_on_a_terminal(monkeypatch: pytest.MonkeyPa
     code, out, err = run_on_terminal(["check", EXAMPLE, AFTER, "--jobs", "2"])
     assert code == 1
     lines = err.splitlines()
-    assert len(lines) == 9
+    assert len(lines) == 3
     assert re.fullmatch(
-        r"\[1/9\] violated no single device failure retains customer cards  "
-        r"\(models/examples/atm-network\.fspec, \d+\.\d\ds\)",
+        r"\[1/3\] violated no single device failure retains customer cards  "
+        r"\(models/atm-network\.fspec, \d+\.\d\ds\)",
         lines[0],
     ), lines[0]
-    assert lines[-1].startswith("[9/9] ")
+    assert lines[-1].startswith("[3/3] holds    ")
     assert out == run(["check", EXAMPLE, AFTER])[1]  # stdout is untouched
 
 

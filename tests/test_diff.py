@@ -189,16 +189,21 @@ def test_not_a_revision_is_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert err.startswith("failspec: git rev-parse")
 
 
-def test_two_files_minori_before_and_after(
-    assert_golden: AssertGolden, monkeypatch: pytest.MonkeyPatch
+def test_two_files_a_faster_flap_detection_removes_a_single_point_of_failure(
+    assert_golden: AssertGolden, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(REPO)
-    code, out, err = run(["diff", "models/minori/before.fspec", "models/minori/after.fspec"])
+    monkeypatch.chdir(tmp_path)
+    example = (REPO / "models" / "examples" / "atm-network.fspec").read_text(encoding="utf-8")
+    Path("old.fspec").write_text(example, encoding="utf-8")
+    Path("new.fspec").write_text(
+        example.replace("detect flap within 3m", "detect flap within 10s"), encoding="utf-8"
+    )
+    code, out, err = run(["diff", "old.fspec", "new.fspec"])
     assert (code, err) == (0, "")
-    assert_golden(GOLDEN / "minori.txt", out)
+    assert_golden(GOLDEN / "flap-detection.txt", out)
     assert "the change removes a single point of failure: nw_card_a.flap" in out
-    # The other way round the change breaks two checks and adds nw_card_a.flap.
-    code, out, _ = run(["diff", "models/minori/after.fspec", "models/minori/before.fspec"])
+    # The other way round the change breaks the check and adds nw_card_a.flap.
+    code, out, _ = run(["diff", "new.fspec", "old.fspec"])
     assert code == 1
     assert "the change adds a single point of failure: nw_card_a.flap" in out
 
