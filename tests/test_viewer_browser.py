@@ -72,10 +72,20 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def flap_trace() -> Trace:
+    # The canonical counterexample flaps at 00:00 (the earliest onset that
+    # violates); the reviewer's page replays the report's own instant, 19:58,
+    # which violates the same check (a flap at any instant does).
+    from failspec.checker.causes import build_trace
+
     model = failspec.load(MINORI)
     (result,) = failspec.check(model, FLAP_CHECK)
     assert result.counterexample is not None
-    return result.counterexample
+    assert [f.label for f in result.counterexample.faults] == ["nw_card_a.flap"]
+    [check] = [c for c in model.checks if c.name == FLAP_CHECK]
+    [flap] = [f.number for f in model.faults if f.label == "nw_card_a.flap"]
+    trace = build_trace(model, check, {flap: 19 * 3600 + 58 * 60})
+    assert trace.violation.at == 19 * 3600 + 58 * 60
+    return trace
 
 
 def open_page(browser: Any, path: Path, html: str) -> None:
