@@ -3,10 +3,21 @@ before the violation instant, each with the earlier events that caused it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from failspec.checker import ir
-from failspec.checker.signals import EMPTY, INF, Ctx, Signal, holds_at
+from failspec.checker.signals import EMPTY, INF, Ctx, Signal, Sym, Time, holds_at
+from failspec.checker.simulate import Run, judge, simulate
 from failspec.counterexamples.trace import Trace, TraceEvent, TraceFault, Violation
 from failspec.spec.ast import render_duration
+
+Emit = Callable[[int, str, str, list[str], "str | None"], None]
+
+
+def _n(value: Time | None) -> int:
+    """A time value of a concrete run as an int (a trace is built from a concrete run)."""
+    assert value is not None and not isinstance(value, Sym)
+    return int(value)
 
 
 def build_trace(model: ir.Model, check: ir.Check, scenario: dict[int, int]) -> Trace:
@@ -21,7 +32,6 @@ def build_trace(model: ir.Model, check: ir.Check, scenario: dict[int, int]) -> T
     more than one kind.
     """
     from failspec.checker.lowering import reference_edges
-    from failspec.checker.simulate import judge, simulate
     from failspec.counterexamples.trace import TraceComponent
 
     ctx = Ctx()
@@ -37,7 +47,7 @@ def build_trace(model: ir.Model, check: ir.Check, scenario: dict[int, int]) -> T
             number=n,
             component=model.fault(n).component_name,
             mode=model.fault(n).mode,
-            at=int(scenario[n]),
+            at=_n(scenario[n]),
             repair=model.fault(n).repair,
         )
         for n in sorted(scenario)
@@ -91,23 +101,22 @@ def _edges(signal: Signal, until: int) -> list[tuple[int, bool]]:
     """(instant, rising) for every change of the signal at instants ≤ until."""
     result = []
     for start, end in signal:
-        if start > until:
+        if _n(start) > until:
             break
-        result.append((int(start), True))
-        if end <= until:
-            result.append((int(end), False))
+        result.append((_n(start), True))
+        if _n(end) <= until:
+            result.append((_n(end), False))
     return result
 
 
-def _events(run: object, until: int) -> list[TraceEvent]:
-    from failspec.checker.simulate import Run
-
-    assert isinstance(run, Run)
+def _events(run: Run, until: int) -> list[TraceEvent]:
     model = run.model
     ctx = Ctx()
     events: list[TraceEvent] = []
 
-    def emit(at: int, component: str, change: str, cause: list[str], detail: str | None = None) -> None:
+    def emit(
+        at: int, component: str, change: str, cause: list[str], detail: str | None = None
+    ) -> None:
         if at <= until:
             events.append(TraceEvent(at, component, change, tuple(dict.fromkeys(cause)), detail))
 
@@ -122,16 +131,22 @@ def _events(run: object, until: int) -> list[TraceEvent]:
             if n not in run.fault_active:
                 continue
             fault = model.fault(n)
-            onset = int(run.scenario[n])
+            onset = _n(run.scenario[n])
             latent = isinstance(spec, ir.FailoverSpec) and spec.stuck == n
-            emit(onset, me, fault.mode, [], "latent: counts only at a switchover" if latent else "fault injected")
+            emit(
+                onset,
+                me,
+                fault.mode,
+                [],
+                "latent: counts only at a switchover" if latent else "fault injected",
+            )
             if fault.repair is not None:
                 emit(onset + fault.repair, me, f"{fault.mode} repaired", [])
 
         if isinstance(spec, ir.FailoverSpec):
             primary, secondary = name(spec.primary), name(spec.secondary)
             for episode in run.episodes.get(index, []):
-                start = int(episode.start)
+                start = _n(episode.start)
                 if episode.window is None:
                     continue
                 emit(
@@ -142,50 +157,68 @@ def _events(run: object, until: int) -> list[TraceEvent]:
                     f"detect {episode.mode or 'any'} within {render_duration(episode.window)}",
                 )
                 if episode.outcome == "returned":
-                    emit(int(episode.end), me, "switchover cancelled", [f"{primary}.up"],
-                         f"{primary} came back before the switchover")
+                    emit(
+                        _n(episode.end),
+                        me,
+                        "switchover cancelled",
+                        [f"{primary}.up"],
+                        f"{primary} came back before the switchover",
+                    )
                     continue
                 assert episode.switch_at is not None
-                switch_at = int(episode.switch_at)
+                switch_at = _n(episode.switch_at)
                 if episode.outcome == "switched":
                     emit(switch_at, me, f"switched to {secondary}", [f"{me}.switchover started"])
                 elif episode.outcome == "stuck manual":
                     assert spec.manual is not None
-                    emit(switch_at, me, "switchover failed", [f"{me}.stuck"],
-                         f"manual recovery takes {render_duration(spec.manual)}")
-                    emit(switch_at + spec.manual, me, f"switched to {secondary} by hand",
-                         [f"{me}.switchover failed"])
+                    emit(
+                        switch_at,
+                        me,
+                        "switchover failed",
+                        [f"{me}.stuck"],
+                        f"manual recovery takes {render_duration(spec.manual)}",
+                    )
+                    emit(
+                        switch_at + spec.manual,
+                        me,
+                        f"switched to {secondary} by hand",
+                        [f"{me}.switchover failed"],
+                    )
                 else:
-                    emit(switch_at, me, "switchover failed", [f"{me}.stuck"], f"stays with {primary}")
+                    emit(
+                        switch_at, me, "switchover failed", [f"{me}.stuck"], f"stays with {primary}"
+                    )
         elif isinstance(spec, ir.PartitionSpec):
-            for start, end in run.closed.get(index, EMPTY):
+            for closed_start, closed_end in run.closed.get(index, EMPTY):
                 reasons = []
                 for channel, txn in spec.routed:
-                    classes = run.txn_class.get((channel, txn))
                     channel_spec = model.components[channel].spec
                     assert isinstance(channel_spec, ir.ChannelSpec)
                     x = channel_spec.transactions[txn].name
-                    # the class signals are computed after the partition: recompute service errors
                     calls = channel_spec.transactions[txn].calls
-                    if any(holds_at(ctx, run.down[c], int(start) - 1) for c in calls):
+                    before = _n(closed_start) - 1
+                    if any(holds_at(ctx, run.down[c], before) for c in calls):
                         reasons.append(f"{name(channel)}.{x} fails (service)")
-                    del classes
-                emit(int(start), me, "closed", reasons,
-                     f"after {spec.closes_after} errors")
-                if end < INF:
-                    emit(int(end), me, "reopened", [f"{me}.closed"])
+                emit(_n(closed_start), me, "closed", reasons, f"after {spec.closes_after} errors")
+                if _n(closed_end) < INF:
+                    emit(_n(closed_end), me, "reopened", [f"{me}.closed"], None)
         elif isinstance(spec, ir.StoreSpec):
-            for start, _ in run.full.get(index, EMPTY):
-                writers = [f"{name(job)}.started" for job, _ in spec.writers
-                           if run.job_start.get(job) is not None]
-                emit(int(start), me, "full", writers, f"records exceed capacity {spec.capacity}")
+            for full_start, _ in run.full.get(index, EMPTY):
+                writers = [
+                    f"{name(job)}.started"
+                    for job, _ in spec.writers
+                    if run.job_start.get(job) is not None
+                ]
+                emit(
+                    _n(full_start), me, "full", writers, f"records exceed capacity {spec.capacity}"
+                )
         elif isinstance(spec, ir.JobSpec):
-            start = run.job_start.get(index)
-            if start is not None:
-                emit(int(start), me, "started", [f"{name(j)}.done" for j in spec.after])
+            job_start = run.job_start.get(index)
+            if job_start is not None:
+                emit(_n(job_start), me, "started", [f"{name(j)}.done" for j in spec.after], None)
                 done = run.job_done.get(index)
                 if done is not None:
-                    emit(int(done), me, "done", [f"{me}.started"])
+                    emit(_n(done), me, "done", [f"{me}.started"], None)
 
         if isinstance(spec, ir.ChannelSpec):
             _channel_events(run, ctx, index, spec, emit)
@@ -200,35 +233,42 @@ def _events(run: object, until: int) -> list[TraceEvent]:
     return events
 
 
-def _down_reasons(run: object, ctx: Ctx, index: int, at: int) -> list[str]:
-    from failspec.checker.simulate import Run
-
-    assert isinstance(run, Run)
+def _down_reasons(run: Run, ctx: Ctx, index: int, at: int) -> list[str]:
     model = run.model
     component = model.components[index]
     spec = component.spec
     reasons = []
     for n in component.faults:
-        if n in run.fault_active and holds_at(ctx, run.own_down[index], at) and holds_at(
-            ctx, run.fault_active[n], at
+        latent = isinstance(spec, ir.FailoverSpec) and spec.stuck == n
+        if (
+            n in run.fault_active
+            and not latent
+            and holds_at(ctx, run.own_down[index], at)
+            and holds_at(ctx, run.fault_active[n], at)
         ):
-            if not (isinstance(spec, ir.FailoverSpec) and spec.stuck == n):
-                reasons.append(f"{component.name}.{model.fault(n).mode}")
+            reasons.append(f"{component.name}.{model.fault(n).mode}")
     for group in component.needs:
         members_down = [m for m in group.members if holds_at(ctx, run.down[m], at)]
         if len(group.members) - len(members_down) < group.k:
             reasons += [f"{model.components[m].name}.down" for m in members_down]
     if isinstance(spec, ir.FailoverSpec) and holds_at(ctx, run.pair_down.get(index, EMPTY), at):
-        primary, secondary = model.components[spec.primary].name, model.components[spec.secondary].name
+        primary, secondary = (
+            model.components[spec.primary].name,
+            model.components[spec.secondary].name,
+        )
         following_b = False
         for episode in run.episodes.get(index, []):
-            if episode.outcome == "switched" and episode.switch_at is not None and at >= episode.switch_at:
+            if (
+                episode.outcome == "switched"
+                and episode.switch_at is not None
+                and at >= _n(episode.switch_at)
+            ):
                 following_b = True
             if episode.outcome == "stuck manual" and episode.switch_at is not None:
                 assert spec.manual is not None
-                if at >= episode.switch_at + spec.manual:
+                if at >= _n(episode.switch_at) + spec.manual:
                     following_b = True
-                elif at >= episode.switch_at:
+                elif at >= _n(episode.switch_at):
                     reasons.append(f"{component.name}.switchover failed")
         if following_b:
             reasons.append(f"{secondary}.down")
@@ -250,16 +290,17 @@ def _down_reasons(run: object, ctx: Ctx, index: int, at: int) -> list[str]:
     return reasons
 
 
-def _up_reasons(run: object, ctx: Ctx, index: int, at: int) -> list[str]:
-    from failspec.checker.simulate import Run
-
-    assert isinstance(run, Run)
+def _up_reasons(run: Run, ctx: Ctx, index: int, at: int) -> list[str]:
     model = run.model
     component = model.components[index]
     reasons = []
     for n in component.faults:
         fault = model.fault(n)
-        if n in run.fault_active and fault.repair is not None and int(run.scenario[n]) + fault.repair == at:
+        if (
+            n in run.fault_active
+            and fault.repair is not None
+            and _n(run.scenario[n]) + fault.repair == at
+        ):
             reasons.append(f"{component.name}.{fault.mode} repaired")
     inputs: list[int] = [m for g in component.needs for m in g.members]
     spec = component.spec
@@ -267,9 +308,18 @@ def _up_reasons(run: object, ctx: Ctx, index: int, at: int) -> list[str]:
         inputs += [spec.primary, spec.secondary]
         for episode in run.episodes.get(index, []):
             if episode.outcome == "switched" and episode.switch_at == at:
-                reasons.append(f"{component.name}.switched to {model.components[spec.secondary].name}")
-            if episode.outcome == "stuck manual" and episode.switch_at is not None and spec.manual is not None and episode.switch_at + spec.manual == at:
-                reasons.append(f"{component.name}.switched to {model.components[spec.secondary].name} by hand")
+                reasons.append(
+                    f"{component.name}.switched to {model.components[spec.secondary].name}"
+                )
+            if (
+                episode.outcome == "stuck manual"
+                and episode.switch_at is not None
+                and spec.manual is not None
+                and _n(episode.switch_at) + spec.manual == at
+            ):
+                reasons.append(
+                    f"{component.name}.switched to {model.components[spec.secondary].name} by hand"
+                )
     if isinstance(spec, ir.PartitionSpec):
         for start, end in run.closed.get(index, EMPTY):
             if end == at:
@@ -287,26 +337,26 @@ def _up_reasons(run: object, ctx: Ctx, index: int, at: int) -> list[str]:
     return reasons
 
 
-def _class_at(run: object, ctx: Ctx, channel: int, txn: int, at: int) -> str | None:
-    from failspec.checker.simulate import Run
-
-    assert isinstance(run, Run)
+def _class_at(run: Run, ctx: Ctx, channel: int, txn: int, at: int) -> str | None:
     for klass, signal in run.txn_class[(channel, txn)].items():
         if holds_at(ctx, signal, at):
             return klass
     return None
 
 
-def _channel_events(run: object, ctx: Ctx, index: int, spec: ir.ChannelSpec, emit: object) -> None:
-    from failspec.checker.simulate import Run
-
-    assert isinstance(run, Run) and callable(emit)
+def _channel_events(run: Run, ctx: Ctx, index: int, spec: ir.ChannelSpec, emit: Emit) -> None:
     model = run.model
     me = model.components[index].name
     until_events: list[tuple[int, int, str | None]] = []
     for x, txn in enumerate(spec.transactions):
         points = sorted(
-            {int(p) for signal in run.txn_class[(index, x)].values() for iv in signal for p in iv if p < INF}
+            {
+                _n(p)
+                for signal in run.txn_class[(index, x)].values()
+                for iv in signal
+                for p in iv
+                if _n(p) < INF
+            }
         )
         previous: str | None = None
         for at in points:
@@ -314,9 +364,15 @@ def _channel_events(run: object, ctx: Ctx, index: int, spec: ir.ChannelSpec, emi
             if klass == previous:
                 continue
             if klass is None:
-                emit(at, me, f"{txn.name} recovers", [])
+                emit(at, me, f"{txn.name} recovers", [], None)
             else:
-                emit(at, me, f"{txn.name} fails ({klass})", _class_reasons(run, ctx, index, x, klass, at))
+                emit(
+                    at,
+                    me,
+                    f"{txn.name} fails ({klass})",
+                    _class_reasons(run, ctx, index, x, klass, at),
+                    None,
+                )
             until_events.append((at, x, klass))
             previous = klass
     # channel actions: CH.ACTION starts when some transaction fails with a class mapped to it
@@ -331,25 +387,26 @@ def _channel_events(run: object, ctx: Ctx, index: int, spec: ir.ChannelSpec, emi
                 if klass is not None and txn.action_for(klass) == action:
                     causes.append(f"{me}.{txn.name} fails ({klass})")
             if causes and not active:
-                emit(at, me, action, causes)
+                emit(at, me, action, causes, None)
             elif not causes and active:
-                emit(at, me, f"{action} stops", [])
+                emit(at, me, f"{action} stops", [], None)
             active = bool(causes)
         del holders
 
 
-def _class_reasons(run: object, ctx: Ctx, channel: int, txn: int, klass: str, at: int) -> list[str]:
-    from failspec.checker.simulate import Run
-
-    assert isinstance(run, Run)
+def _class_reasons(run: Run, ctx: Ctx, channel: int, txn: int, klass: str, at: int) -> list[str]:
     model = run.model
     spec = model.components[channel].spec
     assert isinstance(spec, ir.ChannelSpec)
     if klass == "comm":
-        return [f"{model.components[v].name}.down" for v in spec.via if holds_at(ctx, run.down[v], at)]
+        return [
+            f"{model.components[v].name}.down" for v in spec.via if holds_at(ctx, run.down[v], at)
+        ]
     if klass == "partition":
         assert spec.through is not None
         p = spec.through
-        return [f"{model.components[p].name}.{'closed' if holds_at(ctx, run.closed.get(p, EMPTY), at) else 'down'}"]
+        return [
+            f"{model.components[p].name}.{'closed' if holds_at(ctx, run.closed.get(p, EMPTY), at) else 'down'}"
+        ]
     calls = spec.transactions[txn].calls
     return [f"{model.components[c].name}.down" for c in calls if holds_at(ctx, run.down[c], at)]

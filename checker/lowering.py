@@ -12,7 +12,6 @@ from fractions import Fraction
 from pathlib import Path
 
 import networkx as nx
-
 from failspec.checker import ir
 from failspec.spec import ast
 
@@ -168,7 +167,9 @@ def _lower_kind(
     return None
 
 
-def reference_edges(components: tuple[ir.Component, ...] | list[ir.Component]) -> list[tuple[int, int]]:
+def reference_edges(
+    components: tuple[ir.Component, ...] | list[ir.Component],
+) -> list[tuple[int, int]]:
     """Return (reader, read) pairs: every component a component's state depends on.
 
     A store's dependence on the jobs writing into it is left out: records at t
@@ -209,8 +210,9 @@ def _evaluation_order(components: list[ir.Component]) -> tuple[int, ...]:
 def _lower_check(
     check: ast.Check, model: ast.Model, index: dict[str, int], faults: list[ir.Fault]
 ) -> ir.Check:
+    selected: tuple[int, ...] = ()
     if check.hypothesis is None:
-        at_most, selected = 0, ()
+        at_most = 0
     else:
         at_most = check.hypothesis.at_most
         selected = _select_faults(check.hypothesis.selectors, model, faults)
@@ -260,9 +262,13 @@ def _lower_expr(expr: ast.Expr, model: ast.Model, index: dict[str, int]) -> ir.E
     if isinstance(expr, ast.Not):
         return ir.NotExpr(_lower_expr(expr.operand, model, index))
     if isinstance(expr, ast.And):
-        return ir.AndExpr(_lower_expr(expr.left, model, index), _lower_expr(expr.right, model, index))
+        return ir.AndExpr(
+            _lower_expr(expr.left, model, index), _lower_expr(expr.right, model, index)
+        )
     if isinstance(expr, ast.Or):
-        return ir.OrExpr(_lower_expr(expr.left, model, index), _lower_expr(expr.right, model, index))
+        return ir.OrExpr(
+            _lower_expr(expr.left, model, index), _lower_expr(expr.right, model, index)
+        )
     return _lower_atom(expr, model, index)
 
 

@@ -19,16 +19,16 @@ A *signal* is a sorted tuple of disjoint, non-adjacent half-open intervals
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from functools import cmp_to_key
-from typing import Union
 
 INF = 10**15
 """'Never' / 'forever': larger than any instant a model can reach."""
 
-Number = Union[int, Fraction]
+Number = int | Fraction
 
 
 class NeedsConcrete(Exception):
@@ -41,7 +41,7 @@ class Sym:
     Comparison operators are deliberately unavailable: compare through a Ctx.
     """
 
-    __slots__ = ("coefs", "b")
+    __slots__ = ("b", "coefs")
 
     def __init__(self, coefs: dict[int, Number], b: Number) -> None:
         self.coefs = coefs
@@ -65,7 +65,7 @@ class Sym:
         raise TypeError("a symbolic time value has no truth value")
 
 
-Time = Union[int, Fraction, Sym]
+Time = int | Fraction | Sym
 
 _NO_COEFS: dict[int, Number] = {}
 
@@ -190,7 +190,7 @@ class Ctx:
     are decided and appends the other side of every split to `pending`.
     """
 
-    __slots__ = ("zone", "pending")
+    __slots__ = ("pending", "zone")
 
     def __init__(self, zone: Zone | None = None) -> None:
         self.zone = zone
@@ -228,7 +228,7 @@ class Ctx:
         if not free:
             return b > 0
         if len(free) == 1:
-            (v, a), = free
+            ((v, a),) = free
             if a > 0:  # a·o + b > 0  ⟺  o ≥ m  ⟺  x_0 − x_v ≤ −m
                 m = math.floor(Fraction(-b) / a) + 1
                 return self._decide(0, v, -m)
@@ -318,7 +318,11 @@ def normalize(ctx: Ctx, intervals: Sequence[Interval]) -> Signal:
     items = [iv for iv in intervals if ctx.lt(iv[0], iv[1])]
     if len(items) <= 1:
         return tuple(items)
-    items.sort(key=cmp_to_key(lambda p, q: ctx.cmp(p[0], q[0])))
+
+    def by_start(p: Interval, q: Interval) -> int:
+        return ctx.cmp(p[0], q[0])
+
+    items.sort(key=cmp_to_key(by_start))
     merged: list[Interval] = [items[0]]
     for start, end in items[1:]:
         last_start, last_end = merged[-1]
@@ -355,7 +359,7 @@ def combine(ctx: Ctx, signals: Sequence[Signal], holds: Callable[[list[bool]], b
             unique.append(p)
     cursors = [0] * len(signals)
     result: list[Interval] = []
-    for left, right in zip(unique, unique[1:]):
+    for left, right in itertools.pairwise(unique):
         membership = []
         for i, s in enumerate(signals):
             while cursors[i] < len(s) and ctx.le(s[cursors[i]][1], left):

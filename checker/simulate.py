@@ -13,6 +13,7 @@ integer arithmetic; the explicit engine also runs it with one onset left free
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -34,8 +35,8 @@ from failspec.checker.signals import (
     erode,
     from_on,
     holds_at,
-    interval,
     intersect,
+    interval,
     is_inf,
     minus,
     scale,
@@ -154,9 +155,7 @@ def _failover(run: Run, ctx: Ctx, component: ir.Component, spec: ir.FailoverSpec
     """The pair's own contribution to G.down: switchover windows, stuck outages, B."""
     primary = run.model.components[spec.primary]
     latent = _latent_faults(primary)
-    primary_faults = [
-        n for n in primary.faults if n in run.fault_active and n not in latent
-    ]
+    primary_faults = [n for n in primary.faults if n in run.fault_active and n not in latent]
     stuck = run.fault_active.get(spec.stuck, EMPTY) if spec.stuck is not None else EMPTY
     pieces: list[Signal] = []
     episodes: list[Episode] = []
@@ -210,9 +209,7 @@ def _path_comm(run: Run, ctx: Ctx, spec: ir.ChannelSpec) -> Signal:
     return erode(ctx, union(ctx, [run.down[v] for v in spec.via]), spec.timeout)
 
 
-def _closures(
-    run: Run, ctx: Ctx, spec: ir.PartitionSpec, own: Signal, bound: int
-) -> Signal:
+def _closures(run: Run, ctx: Ctx, spec: ir.PartitionSpec, own: Signal, bound: int) -> Signal:
     """When the partition is closed: it closes at the first instant c at which
     Σ rate_per_minute × failing_seconds over [count_start, c) ≥ 60 × N."""
     if spec.closes_after is None or not spec.routed:
@@ -263,10 +260,8 @@ def _first_reaching(
         if not unique or ctx.lt(unique[-1], p):
             unique.append(p)
     accumulated: Time = Fraction(0)
-    for left, right in zip(unique, unique[1:]):
-        rate = sum(
-            (r for r, s in clipped if holds_at(ctx, s, left)), Fraction(0)
-        )
+    for left, right in itertools.pairwise(unique):
+        rate = sum((r for r, s in clipped if holds_at(ctx, s, left)), Fraction(0))
         if rate == 0:
             continue
         needed = sub(Fraction(target), accumulated)
@@ -388,9 +383,7 @@ def _fullness_instant(model: ir.Model, run: Run, ctx: Ctx, spec: ir.StoreSpec) -
     return _fullness_many(ctx, spec.capacity, [(run.job_working[j], n, d) for j, n, d in writers])
 
 
-def _fullness_many(
-    ctx: Ctx, capacity: int, writers: list[tuple[Signal, int, int]]
-) -> Time | None:
+def _fullness_many(ctx: Ctx, capacity: int, writers: list[tuple[Signal, int, int]]) -> Time | None:
     """Several writers: binary search on the monotone count of records (concrete only)."""
     concrete = [
         (
@@ -404,7 +397,7 @@ def _fullness_many(
     def written(t: int) -> int:
         total = 0
         for working, records, takes in concrete:
-            progress = 0
+            progress: int | Fraction = 0
             for a, b in working:
                 if a >= t:
                     break
@@ -476,11 +469,7 @@ def _txn_action(run: Run, ctx: Ctx, channel: int, txn: int, action: str | None) 
     classes = run.txn_class[(channel, txn)]
     return union(
         ctx,
-        [
-            classes[klass]
-            for klass, act in spec.transactions[txn].actions
-            if act == action
-        ],
+        [classes[klass] for klass, act in spec.transactions[txn].actions if act == action],
     )
 
 
@@ -496,9 +485,7 @@ def expr_signal(run: Run, ctx: Ctx, expr: ir.Expr) -> Signal:
     return union(ctx, [left, right])
 
 
-def assertion_violation(
-    run: Run, ctx: Ctx, assertion: ir.Assertion, horizon: int
-) -> Time | None:
+def assertion_violation(run: Run, ctx: Ctx, assertion: ir.Assertion, horizon: int) -> Time | None:
     """The violation instant of one assertion, or None if it holds."""
     if isinstance(assertion, ir.DoneBy):
         done = run.job_done.get(assertion.job)
@@ -532,7 +519,9 @@ def judge(run: Run, ctx: Ctx, check: ir.Check) -> tuple[Time, int] | None:
     return best
 
 
-def violation_of(model: ir.Model, check: ir.Check, scenario: dict[int, int]) -> tuple[int, int] | None:
+def violation_of(
+    model: ir.Model, check: ir.Check, scenario: dict[int, int]
+) -> tuple[int, int] | None:
     """Concrete: the violation (instant, assertion index) of the scenario, or None."""
     ctx = Ctx()
     result = judge(simulate(model, dict(scenario), ctx), ctx, check)
@@ -543,15 +532,12 @@ def violation_of(model: ir.Model, check: ir.Check, scenario: dict[int, int]) -> 
     return int(at), index
 
 
-from failspec.checker.causes import build_trace  # noqa: E402  (re-export)
-
 __all__ = [
     "Episode",
     "Run",
     "Scenario",
     "assertion_violation",
     "atom_signal",
-    "build_trace",
     "expr_signal",
     "judge",
     "progress_reaches",

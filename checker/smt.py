@@ -175,6 +175,13 @@ class _Encoding:
             lambda t: self.any_of([s.at(t) for s in sigs]), [p for s in sigs for p in s.points]
         )
 
+    def negation(self, sig: Sig) -> Sig:
+        return self.signal(lambda t: z3.Not(sig.at(t)), sig.points)
+
+    def _eligible(self, calls: Sig, comm: Sig, blocked: Sig) -> Callable[[z3.ArithRef], z3.BoolRef]:
+        """At an instant: the calls are down, and neither comm nor `blocked` holds."""
+        return lambda t: z3.And(calls.at(t), z3.Not(comm.at(t)), z3.Not(blocked.at(t)))
+
     def covers(self, sig: Sig, start: z3.ArithRef, end: z3.ArithRef) -> z3.BoolRef:
         """Does the signal hold at every instant of [start, end] (end inclusive)?"""
         items = [sig.at(start)]
@@ -338,10 +345,7 @@ class _Encoding:
             comm = self._comm(channel_spec)
             calls = self.union([self.down[c] for c in channel_spec.transactions[txn].calls])
             eligible = self.signal(
-                lambda t, calls=calls, comm=comm: z3.And(
-                    calls.at(t), z3.Not(comm.at(t)), z3.Not(own.at(t))
-                ),
-                [*calls.points, *comm.points, *own.points],
+                self._eligible(calls, comm, own), [*calls.points, *comm.points, *own.points]
             )
             errors.append((rate, eligible))
         if not errors:
@@ -406,9 +410,7 @@ class _Encoding:
         for x, txn in enumerate(spec.transactions):
             calls = self.union([self.down[c] for c in txn.calls])
             service = self.signal(
-                lambda t, calls=calls: z3.And(
-                    calls.at(t), z3.Not(comm.at(t)), z3.Not(partition.at(t))
-                ),
+                self._eligible(calls, comm, partition),
                 [*calls.points, *comm.points, *partition.points],
             )
             classes = {"comm": comm, "partition": partition_class, "service": service}
@@ -564,8 +566,7 @@ class _Encoding:
                 continue
             sig = self.expr(assertion.expr)
             if isinstance(assertion, ir.Always):
-                inner = sig
-                sig = self.signal(lambda t, inner=inner: z3.Not(inner.at(t)), inner.points)
+                sig = self.negation(sig)
             candidates = [self.zero, *sig.points]
             if isinstance(assertion, (ir.Never, ir.Always)):
                 for p in candidates:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from failspec.checker import ir
+from failspec.checker.causes import build_trace
 from failspec.checker.explicit import Outcome as ExplicitOutcome
 from failspec.checker.explicit import check_explicit
 from failspec.checker.lowering import lower_model
-from failspec.checker.simulate import build_trace
 from failspec.checker.smt import Outcome as SmtOutcome
 from failspec.checker.smt import check_smt
 from failspec.counterexamples.trace import Trace
