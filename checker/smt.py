@@ -69,7 +69,7 @@ class Sig:
 def check_smt(model: ir.Model, check: ir.Check, deadline: float | None = None) -> Outcome:
     """Decide `check` on `model`; `deadline` is a `time.perf_counter()` value or None."""
     try:
-        encoding = _Encoding(model, check)
+        encoding = _Encoding(model, check, deadline)
         return encoding.solve(deadline)
     except Unsupported as error:
         return Outcome("unknown", reason=str(error))
@@ -78,7 +78,8 @@ def check_smt(model: ir.Model, check: ir.Check, deadline: float | None = None) -
 
 
 class _Encoding:
-    def __init__(self, model: ir.Model, check: ir.Check) -> None:
+    def __init__(self, model: ir.Model, check: ir.Check, deadline: float | None = None) -> None:
+        self.deadline = deadline
         self.model = model
         self.check = check
         self.ctx = z3.Context()
@@ -159,7 +160,13 @@ class _Encoding:
 
         return at
 
+    def tick(self) -> None:
+        """Stop building the encoding once the deadline has passed."""
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            raise _OutOfTime
+
     def signal(self, fn: Callable[[z3.ArithRef], z3.BoolRef], points: list[z3.ArithRef]) -> Sig:
+        self.tick()
         unique: dict[int, z3.ArithRef] = {}
         for p in points:
             p = z3.simplify(p)
@@ -204,6 +211,7 @@ class _Encoding:
 
     def measure(self, sig: Sig, lo: z3.ArithRef, hi: z3.ArithRef) -> z3.ArithRef:
         """The number of instants of [lo, hi) at which the signal holds (0 if hi ≤ lo)."""
+        self.tick()
         points = [lo, *sig.points]
         bounds = [*points, hi]
         total: list[z3.ArithRef] = []

@@ -184,14 +184,13 @@ def _target(model: ir.Model, args: argparse.Namespace) -> ir.Check | str:
         return str(args.top)
     if args.top is not None:
         raise _BadInput("--top X goes with --static")
+    listing = ", ".join(f'"{c.name}"' for c in model.checks) or "none"
     if args.check is None:
-        names = ", ".join(f'"{c.name}"' for c in model.checks) or "none"
-        raise _BadInput(f"give --check NAME (the checks are: {names}) or --static --top X")
+        raise _BadInput(f"give --check NAME (the checks are: {listing}) or --static --top X")
     for item in model.checks:
         if item.name == args.check:
             return item
-    names = ", ".join(f'"{c.name}"' for c in model.checks) or "none"
-    raise _BadInput(f'no check named "{args.check}" in {model.file}; the checks are: {names}')
+    raise _BadInput(f'no check named "{args.check}" in {model.file}; the checks are: {listing}')
 
 
 def _static_tree(model: ir.Model, top: str) -> FaultTree:

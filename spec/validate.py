@@ -12,7 +12,7 @@ import difflib
 from collections import deque
 from collections.abc import Iterable, Iterator
 
-import networkx as nx  # type: ignore[import-untyped]
+import networkx as nx
 from failspec.spec import ast
 from failspec.spec.errors import SpecError
 from failspec.spec.spans import Span
