@@ -484,9 +484,10 @@ def run_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> i
         return 2
     if errors:
         sources = {}
-        for error in errors:
+        for spec_error in errors:
+            file = spec_error.span.file
             try:
-                sources[error.span.file] = Path(error.span.file).read_text(encoding="utf-8")
+                sources[file] = Path(file).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 pass
         stderr.write(render_errors(errors, sources))
