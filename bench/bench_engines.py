@@ -45,7 +45,6 @@ from pathlib import Path
 
 import networkx as nx
 
-
 # --------------------------------------------------------------------------- models
 
 
@@ -77,8 +76,13 @@ def generate(size: int, seed: int, ks: list[int], reopens: str = "1h") -> tuple[
     jobs_per_chain = 2
     n_stores = 1
     fixed = (
-        3 * n_pairs + n_any_devices + n_partitions + n_atms + n_online
-        + n_chains * jobs_per_chain + n_stores
+        3 * n_pairs
+        + n_any_devices
+        + n_partitions
+        + n_atms
+        + n_online
+        + n_chains * jobs_per_chain
+        + n_stores
     )
     n_services = max(2, size - fixed)
 
@@ -132,43 +136,63 @@ def generate(size: int, seed: int, ks: list[int], reopens: str = "1h") -> tuple[
 
     partitions = []
     for i in range(n_partitions):
-        m.add("partition", f"part{i}", [f"closes after {rng.choice([1000, 2000])} errors",
-                                         f"reopens after {reopens}"])
+        m.add(
+            "partition",
+            f"part{i}",
+            [f"closes after {rng.choice([1000, 2000])} errors", f"reopens after {reopens}"],
+        )
         partitions.append(f"part{i}")
 
     for i in range(n_atms):
         via = rng.choice(pairs)
-        txn_calls = rng.sample(services[min(n_services // 2, n_services - 2):], 2)
-        m.add("channel", f"atm{i}", [
-            f"via {via}",
-            f"through {rng.choice(partitions)}",
-            "timeout 30s",
-            f"transaction withdrawal {{\n    calls {txn_calls[0]}\n    rate 300 per minute\n  }}",
-            f"transaction inquiry {{\n    calls {txn_calls[1]}\n    rate 120 per minute\n"
-            "    on comm -> give_back\n  }",
-            "on comm -> retain",
-            "on partition -> retain",
-            "on service -> give_back",
-        ])
+        txn_calls = rng.sample(services[min(n_services // 2, n_services - 2) :], 2)
+        m.add(
+            "channel",
+            f"atm{i}",
+            [
+                f"via {via}",
+                f"through {rng.choice(partitions)}",
+                "timeout 30s",
+                f"transaction withdrawal {{\n    calls {txn_calls[0]}\n    rate 300 per minute\n  }}",
+                (
+                    f"transaction inquiry {{\n    calls {txn_calls[1]}\n    rate 120 per minute\n"
+                    "    on comm -> give_back\n  }"
+                ),
+                "on comm -> retain",
+                "on partition -> retain",
+                "on service -> give_back",
+            ],
+        )
         m.atms.append(f"atm{i}")
     for i in range(n_online):
-        m.add("channel", f"online{i}", [
-            f"via {rng.choice(pairs)}",
-            f"through {rng.choice(partitions)}",
-            "timeout 1m",
-            f"transaction transfer {{\n    calls {rng.choice(services)}\n    rate 60 per minute\n  }}",
-            "on comm -> queue",
-            "on partition -> error_page",
-            "on service -> error_page",
-        ])
+        m.add(
+            "channel",
+            f"online{i}",
+            [
+                f"via {rng.choice(pairs)}",
+                f"through {rng.choice(partitions)}",
+                "timeout 1m",
+                f"transaction transfer {{\n    calls {rng.choice(services)}\n    rate 60 per minute\n  }}",
+                "on comm -> queue",
+                "on partition -> error_page",
+                "on service -> error_page",
+            ],
+        )
 
     # Job chains: a posting at 09:00 writing into the ledger, then a send due at 13:00.
     for c in range(n_chains):
         start = 9 + (c % 3)
         post, send = f"posting{c}", f"fx_send{c}" if c == 0 else f"send{c}"
-        m.add("job", post, [f"at {start:02d}:00", "takes 2h",
-                            f"needs {rng.choice(services)}",
-                            f"writes {rng.choice([200_000, 300_000])} into {stores[0]}"])
+        m.add(
+            "job",
+            post,
+            [
+                f"at {start:02d}:00",
+                "takes 2h",
+                f"needs {rng.choice(services)}",
+                f"writes {rng.choice([200_000, 300_000])} into {stores[0]}",
+            ],
+        )
         m.add("job", send, [f"after {post}", "takes 30m", f"needs {rng.choice(services)}"])
         m.deadlines.append((send, f"{start + 4:02d}:00"))
 
@@ -210,8 +234,13 @@ def machine_info() -> list[str]:
         load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     except OSError:
         load = "?"
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True, cwd=Path(__file__).parent, check=False).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent,
+        check=False,
+    ).stdout.strip()
     return [
         f"machine: {uname_line}",
         f"cpus:    {os.cpu_count()}",
@@ -225,32 +254,55 @@ def machine_info() -> list[str]:
 @dataclass
 class Run:
     seconds: float | None  # wall clock; None when it ran out of time
-    verdict: str           # holds, violated, unknown, error
+    verdict: str  # holds, violated, unknown, error
     engine: str = ""
     check_seconds: float | None = None
     reason: str = ""
 
 
 def run_once(model: Path, k: int, engine: str, timeout: float) -> Run:
-    command = [*failspec_command(), "check", "--engine", engine, "--check", f"k{k}",
-               "--timeout", str(timeout), "--format", "json", "-q", str(model)]
+    command = [
+        *failspec_command(),
+        "check",
+        "--engine",
+        engine,
+        "--check",
+        f"k{k}",
+        "--timeout",
+        str(timeout),
+        "--format",
+        "json",
+        "-q",
+        str(model),
+    ]
     started = time.perf_counter()
     try:
         # A hard limit above --timeout: start-up and loading are outside the check's timeout.
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout + 60,
-                              check=False)
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout + 60, check=False
+        )
     except subprocess.TimeoutExpired:
         return Run(None, "unknown", engine, None, "process killed at timeout + 60 s")
     elapsed = time.perf_counter() - started
     try:
         result = json.loads(done.stdout)["results"][0]
     except (ValueError, KeyError, IndexError):
-        return Run(elapsed, "error", engine, None,
-                   f"exit {done.returncode}: {(done.stderr or done.stdout).strip()[:300]}")
+        return Run(
+            elapsed,
+            "error",
+            engine,
+            None,
+            f"exit {done.returncode}: {(done.stderr or done.stdout).strip()[:300]}",
+        )
     verdict = result["verdict"]
     if verdict == "unknown":
-        return Run(None, "unknown", result.get("engine", engine), result.get("seconds"),
-                   result.get("reason") or "")
+        return Run(
+            None,
+            "unknown",
+            result.get("engine", engine),
+            result.get("seconds"),
+            result.get("reason") or "",
+        )
     return Run(elapsed, verdict, result.get("engine", engine), result.get("seconds"))
 
 
@@ -289,14 +341,25 @@ def main() -> int:
     parser.add_argument("--engines", nargs="+", default=["explicit", "smt"])
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per check (120)")
     parser.add_argument("--runs", type=int, default=3, help="runs for quick cells (median; 3)")
-    parser.add_argument("--quick", type=float, default=20.0,
-                        help="a first run under this many seconds is repeated (20)")
+    parser.add_argument(
+        "--quick",
+        type=float,
+        default=20.0,
+        help="a first run under this many seconds is repeated (20)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="seed (the size is added to it)")
-    parser.add_argument("--outdir", type=Path, default=None,
-                        help="where the models go (default: a new temporary directory)")
-    parser.add_argument("--reopens", default="1h",
-                        help="the partitions' `reopens after` (1h; the SMT engine answers "
-                        "unknown when a partition may close more than 64 times in the horizon)")
+    parser.add_argument(
+        "--outdir",
+        type=Path,
+        default=None,
+        help="where the models go (default: a new temporary directory)",
+    )
+    parser.add_argument(
+        "--reopens",
+        default="1h",
+        help="the partitions' `reopens after` (1h; the SMT engine answers "
+        "unknown when a partition may close more than 64 times in the horizon)",
+    )
     parser.add_argument("--write-only", action="store_true", help="write the models and stop")
     args = parser.parse_args()
 
@@ -305,8 +368,11 @@ def main() -> int:
     for line in machine_info():
         print(line, flush=True)
     print(f"models:  {outdir}", flush=True)
-    print(f"timeout: {args.timeout:g} s per check; median of {args.runs} runs when the first "
-          f"takes under {args.quick:g} s, else 1 run", flush=True)
+    print(
+        f"timeout: {args.timeout:g} s per check; median of {args.runs} runs when the first "
+        f"takes under {args.quick:g} s, else 1 run",
+        flush=True,
+    )
 
     models: dict[int, Path] = {}
     for size in args.sizes:
@@ -335,8 +401,11 @@ def main() -> int:
                     continue
                 first = run_once(models[size], k, engine, args.timeout)
                 cell.runs.append(first)
-                if first.seconds is not None and first.verdict != "error" \
-                        and first.seconds < args.quick:
+                if (
+                    first.seconds is not None
+                    and first.verdict != "error"
+                    and first.seconds < args.quick
+                ):
                     for _ in range(args.runs - 1):
                         cell.runs.append(run_once(models[size], k, engine, args.timeout))
                 if first.verdict == "unknown":
@@ -346,11 +415,16 @@ def main() -> int:
                 inner = "/".join(
                     f"{r.check_seconds:.2f}" for r in cell.runs if r.check_seconds is not None
                 )
-                print(f"size {size:5d} K={k} {engine:8s} {cell.text(args.timeout):>24s}  "
-                      f"verdict {','.join(sorted(reported))}  check s {inner}{extra}",
-                      flush=True)
-            finished = {e: c.verdict for e, c in row.items()
-                        if c.runs and c.verdict in ("holds", "violated")}
+                print(
+                    f"size {size:5d} K={k} {engine:8s} {cell.text(args.timeout):>24s}  "
+                    f"verdict {','.join(sorted(reported))}  check s {inner}{extra}",
+                    flush=True,
+                )
+            finished = {
+                e: c.verdict
+                for e, c in row.items()
+                if c.runs and c.verdict in ("holds", "violated")
+            }
             if len(set(finished.values())) > 1:
                 disagreements.append((models[size], f"k{k}", finished))
 
@@ -361,8 +435,11 @@ def main() -> int:
         for k in args.ks:
             row = [c for c in cells if c.size == size and c.k == k]
             verdicts = sorted({c.verdict for c in row if c.verdict in ("holds", "violated")})
-            print(f"| {size} | {k} | {'/'.join(verdicts) or '-'} | "
-                  + " | ".join(c.text(args.timeout) for c in row) + " |")
+            print(
+                f"| {size} | {k} | {'/'.join(verdicts) or '-'} | "
+                + " | ".join(c.text(args.timeout) for c in row)
+                + " |"
+            )
     if disagreements:
         print("\nVERDICT DISAGREEMENTS:")
         for path, check, verdicts in disagreements:

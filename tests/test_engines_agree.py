@@ -8,15 +8,14 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-
-import failspec
 from failspec.checker.explicit import check_explicit
 from failspec.checker.simulate import violation_of
 from failspec.checker.smt import check_smt
 from failspec.counterexamples.trace import trace_to_json
-
+from hypothesis import HealthCheck, given, settings
 from model_strategies import models
+
+import failspec
 
 ROOT = Path(__file__).resolve().parent.parent
 REGRESSIONS = Path(__file__).resolve().parent / "engine_regressions"
