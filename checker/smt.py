@@ -90,6 +90,9 @@ class _Encoding:
         self.zero = self.const(0)
         self.inf = self.const(INF)
         self.fresh_count = 0
+        self.segment_cache: dict[
+            int, tuple[Sig, list[tuple[z3.ArithRef, z3.ArithRef, z3.BoolRef]]]
+        ] = {}
         self.selectable = [
             n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest
         ]
@@ -209,21 +212,38 @@ class _Encoding:
             result.append((p, starts))
         return result
 
+    def segments(self, sig: Sig) -> list[tuple[z3.ArithRef, z3.ArithRef, z3.BoolRef]]:
+        """The elementary segments [p, next) of the signal, on each of which it is constant:
+        (p, next, whether p is the first change point with its value and the signal holds).
+
+        Built once per signal, so that each `measure` of it is linear in its points.
+        """
+        key = id(sig)
+        if key in self.segment_cache:
+            return self.segment_cache[key][1]
+        points = [self.zero, *sig.points]
+        result = []
+        for i, p in enumerate(points):
+            following: z3.ArithRef = self.inf
+            for q in points:
+                if q is not p:
+                    following = z3.If(z3.And(q > p, q < following), q, following)
+            following_var = self.fresh_int("next")
+            self.constraints.append(following_var == following)
+            first = self.all_of([p != points[j] for j in range(i)])
+            result.append((p, following_var, z3.And(first, sig.at(p))))
+        # keep the signal alive with its cache entry, so that its id is not reused
+        self.segment_cache[key] = (sig, result)
+        return result
+
     def measure(self, sig: Sig, lo: z3.ArithRef, hi: z3.ArithRef) -> z3.ArithRef:
         """The number of instants of [lo, hi) at which the signal holds (0 if hi ≤ lo)."""
         self.tick()
-        points = [lo, *sig.points]
-        bounds = [*points, hi]
         total: list[z3.ArithRef] = []
-        for i, p in enumerate(points):
-            following = hi
-            for q in bounds:
-                if q is p:
-                    continue
-                following = z3.If(z3.And(q > p, q < following), q, following)
-            first = self.all_of([p != points[j] for j in range(i)])
-            inside = z3.And(first, p >= lo, p < hi, sig.at(p))
-            total.append(z3.If(inside, following - p, self.zero))
+        for p, following, holds in self.segments(sig):
+            start = z3.If(p > lo, p, lo)
+            end = z3.If(following < hi, following, hi)
+            total.append(z3.If(z3.And(holds, start < end), end - start, self.zero))
         return z3.Sum(total) if len(total) > 1 else total[0]
 
     # --- components ----------------------------------------------------------------
