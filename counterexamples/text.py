@@ -74,7 +74,7 @@ def _paint(text: str, code: str | None, color: bool) -> str:
 
 def _change_color(event: TraceEvent, faults: tuple[TraceFault, ...]) -> str:
     change = event.change
-    if _is_fault_onset(event, faults):
+    if is_fault_onset(event, faults):
         return BOLD_RED
     if change in ("down", "closed", "full", "switchover failed") or " fails (" in change:
         return RED
@@ -99,18 +99,19 @@ def _fault_line(fault: TraceFault, label_width: int, color: bool = False) -> str
     return line
 
 
-def _is_fault_onset(event: TraceEvent, faults: tuple[TraceFault, ...]) -> bool:
+def is_fault_onset(event: TraceEvent, faults: tuple[TraceFault, ...]) -> bool:
+    """Is the event the onset of one of the injected faults?"""
     return any(
         event.component == f.component and event.change == f.mode and event.at == f.at
         for f in faults
     )
 
 
-def _explanation(event: TraceEvent, faults: tuple[TraceFault, ...]) -> str:
+def explain_event(event: TraceEvent, faults: tuple[TraceFault, ...]) -> str:
     """The last column: the cause (`← a.down, b.down`), then the detail in parentheses."""
     if event.cause:
         cause = "← " + ", ".join(event.cause)
-    elif _is_fault_onset(event, faults):
+    elif is_fault_onset(event, faults):
         cause = "fault injected"
     else:
         cause = ""
@@ -153,7 +154,7 @@ def render_trace_text(trace: Trace, *, header: bool = False, color: bool = False
                 time.rjust(time_width),
                 event.component.ljust(component_width),
                 event.change.ljust(change_width),
-                _explanation(event, trace.faults),
+                explain_event(event, trace.faults),
             ]
             if color:
                 # Coloured after padding, padding outside the colour: the same text.

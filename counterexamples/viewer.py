@@ -35,8 +35,13 @@ from failspec.counterexamples.statuses import (
     state_changes,
     states_at_each_event,
 )
-from failspec.counterexamples.text import format_duration, format_instant
-from failspec.counterexamples.trace import Trace, TraceEvent
+from failspec.counterexamples.text import (
+    explain_event,
+    format_duration,
+    format_instant,
+    is_fault_onset,
+)
+from failspec.counterexamples.trace import Trace
 
 FAILURE_CLASSES = (
     (
@@ -77,26 +82,6 @@ def dump_script_json(data: Any) -> str:
 
 def _read_asset(name: str) -> str:
     return resources.files("failspec.counterexamples").joinpath(name).read_text(encoding="utf-8")
-
-
-def _is_fault_onset(trace: Trace, event: TraceEvent) -> bool:
-    return any(
-        event.component == f.component and event.change == f.mode and event.at == f.at
-        for f in trace.faults
-    )
-
-
-def explain_event(trace: Trace, event: TraceEvent) -> str:
-    """The cause column: `← a.down, b.down`, or `fault injected`, then the detail."""
-    if event.cause:
-        cause = "← " + ", ".join(event.cause)
-    elif _is_fault_onset(trace, event):
-        cause = "fault injected"
-    else:
-        cause = ""
-    if event.detail and event.detail != cause:
-        return f"{cause}  ({event.detail})" if cause else f"({event.detail})"
-    return cause
 
 
 def fit_text(text: str, chars: int) -> str:
@@ -151,7 +136,7 @@ def _render_header(trace: Trace) -> str:
 
 def _event_button(trace: Trace, number: int) -> str:
     event = trace.events[number]
-    explanation = explain_event(trace, event)
+    explanation = explain_event(event, trace.faults)
     return (
         f'<button type="button" class="goto" data-index="{number}">'
         f"<time>{_text(format_instant(event.at))}</time> "
@@ -236,7 +221,7 @@ def _render_player(trace: Trace, horizon_end: int, chain: tuple[int, ...]) -> st
     for number, event in enumerate(trace.events):
         kind = (
             "fault"
-            if _is_fault_onset(trace, event)
+            if is_fault_onset(event, trace.faults)
             else ("chain" if number in chain_set else "event")
         )
         rank = {"event": 0, "chain": 1, "fault": 2}
@@ -379,7 +364,7 @@ def _render_timeline(trace: Trace, chain: tuple[int, ...]) -> str:
         classes = ["event"]
         if number in chain_set:
             classes.append("chain")
-        if _is_fault_onset(trace, event):
+        if is_fault_onset(event, trace.faults):
             classes.append("fault")
         if number in roots:
             classes.append("root")
@@ -389,7 +374,7 @@ def _render_timeline(trace: Trace, chain: tuple[int, ...]) -> str:
             f'<td class="time"><time>{_text(format_instant(event.at))}</time></td>'
             f'<td class="component">{_text(event.component)}</td>'
             f'<td class="change">{_text(event.change)}</td>'
-            f'<td class="cause">{_text(explain_event(trace, event))}</td></tr>'
+            f'<td class="cause">{_text(explain_event(event, trace.faults))}</td></tr>'
         )
     rows.append(
         '<tr class="violation-row"><td class="time"><time>'
@@ -453,7 +438,7 @@ def _script_data(trace: Trace, chain: tuple[int, ...]) -> dict[str, Any]:
                 "time": format_instant(e.at),
                 "component": e.component,
                 "change": e.change,
-                "explanation": explain_event(trace, e),
+                "explanation": explain_event(e, trace.faults),
             }
             for e in trace.events
         ],

@@ -26,6 +26,7 @@ from failspec.baseline import BaselineError, dump_baseline, key_of, read_baselin
 from failspec.checker import ir
 from failspec.counterexamples.report import count_verdicts, dump_trace, report_to_json
 from failspec.counterexamples.text import render_trace_text
+from failspec.options import positive_seconds
 from failspec.parallel import default_jobs, parse_shard, run_in_order, shard_positions
 from failspec.report_formats import REPORT_FORMATS, render_report
 from failspec.spec.errors import SpecError, SpecErrors, render_errors
@@ -70,16 +71,6 @@ class _Parser(argparse.ArgumentParser):
         raise _ParserExit(status)
 
 
-def _positive_seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds: {text!r}")
-    return value
-
-
 def build_parser(stdout: IO[str], stderr: IO[str]) -> argparse.ArgumentParser:
     """Return the argument parser of the `failspec` command, writing to `stdout`/`stderr`."""
     parser = _Parser(
@@ -121,7 +112,7 @@ def build_parser(stdout: IO[str], stderr: IO[str]) -> argparse.ArgumentParser:
     check_parser.add_argument(
         "--timeout",
         metavar="S",
-        type=_positive_seconds,
+        type=positive_seconds,
         help="seconds per check; a check that runs out of time is unknown",
     )
     _add_ci_options(check_parser)

@@ -26,6 +26,7 @@ from failspec.checker.probability import exact, fault_probabilities, rare_event
 from failspec.counterexamples.openpsa import export_static, export_timed
 from failspec.counterexamples.text import format_duration, format_instant
 from failspec.counterexamples.trace import trace_to_json
+from failspec.options import positive_seconds
 from failspec.spec.durations import LiteralError, parse_duration
 from failspec.spec.errors import SpecError, SpecErrors, render_errors
 
@@ -55,16 +56,6 @@ def _order(text: str) -> int:
     return int(text)
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds: {text!r}")
-    return value
-
-
 def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
     """Add the `cutsets`, `fmea` and `export` subparsers to `commands`."""
     cutsets = commands.add_parser(
@@ -87,7 +78,9 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
         type=_mission,
         help="mission duration (like 8760h or 365d) for faults with a rate: p = 1 - exp(-rate·D)",
     )
-    cutsets.add_argument("--timeout", metavar="S", type=_seconds, help="seconds for the search")
+    cutsets.add_argument(
+        "--timeout", metavar="S", type=positive_seconds, help="seconds for the search"
+    )
 
     table = commands.add_parser(
         "fmea",
@@ -106,7 +99,9 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
         default="text",
         help="output format (default: text)",
     )
-    table.add_argument("--timeout", metavar="S", type=_seconds, help="seconds for the table")
+    table.add_argument(
+        "--timeout", metavar="S", type=positive_seconds, help="seconds for the table"
+    )
 
     export = commands.add_parser(
         "export",
@@ -123,7 +118,9 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
     export.add_argument(
         "-o", "--output", metavar="OUT", type=Path, help="write to OUT (default: standard output)"
     )
-    export.add_argument("--timeout", metavar="S", type=_seconds, help="seconds for the search")
+    export.add_argument(
+        "--timeout", metavar="S", type=positive_seconds, help="seconds for the search"
+    )
 
 
 def _target_options(parser: argparse.ArgumentParser) -> None:

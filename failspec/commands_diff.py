@@ -41,6 +41,7 @@ from typing import IO, Any
 from failspec.api import check, load, loads
 from failspec.checker import ir
 from failspec.checker.cut_sets import timed_cut_sets
+from failspec.options import positive_seconds
 from failspec.spec.errors import SpecError, SpecErrors, render_errors
 
 COMMANDS = ("diff",)
@@ -423,16 +424,6 @@ def render_markdown(files: Sequence[FileDiff]) -> str:
 # --- the command ------------------------------------------------------------------
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds: {text!r}")
-    return value
-
-
 def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
     """Add the `diff` subparser to `commands`."""
     diff = commands.add_parser(
@@ -455,7 +446,10 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
         help="output format (default: text)",
     )
     diff.add_argument(
-        "--timeout", metavar="S", type=_seconds, help="seconds per check and per cut-set search"
+        "--timeout",
+        metavar="S",
+        type=positive_seconds,
+        help="seconds per check and per cut-set search",
     )
 
 
