@@ -20,7 +20,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
-from failspec import __version__, commands_cutsets, commands_diff, commands_merge, commands_view
+from failspec import (
+    __version__,
+    commands_cutsets,
+    commands_diff,
+    commands_import,
+    commands_merge,
+    commands_view,
+)
 from failspec.api import ENGINES, CheckResult, check, load
 from failspec.baseline import BaselineError, dump_baseline, key_of, read_baseline, split_accepted
 from failspec.checker import ir
@@ -120,6 +127,7 @@ def build_parser(stdout: IO[str], stderr: IO[str]) -> argparse.ArgumentParser:
     commands_view.add_commands(commands, stdout, stderr)
     commands_diff.add_commands(commands, stdout, stderr)
     commands_merge.add_commands(commands, stdout, stderr)
+    commands_import.add_commands(commands, stdout, stderr)
     return parser
 
 
@@ -466,6 +474,8 @@ def main(
         return commands_diff.run_command(args, out, err)
     if args.command in commands_merge.COMMANDS:
         return commands_merge.run_command(args, out, err)
+    if args.command in commands_import.COMMANDS:
+        return commands_import.run_command(args, out, err)
     return _run_check(args, out, err)
 
 

@@ -24,6 +24,7 @@ from failspec.checker.fault_tree import FaultTree, StaticTreeError, static_fault
 from failspec.checker.fmea import Fmea, FmeaRow, fmea
 from failspec.checker.probability import exact, fault_probabilities, rare_event
 from failspec.counterexamples.openpsa import export_static, export_timed
+from failspec.counterexamples.openpsa_import import restore_imported_names
 from failspec.counterexamples.text import format_duration, format_instant
 from failspec.counterexamples.trace import trace_to_json
 from failspec.options import positive_seconds
@@ -503,6 +504,7 @@ def _run_export(
     target = _target(model, args)
     if isinstance(target, str):
         document = export_static(model, _static_tree(model, target))
+        document = restore_imported_names(document, args.file)
     else:
         timed = timed_cut_sets(model, target, args.max_order, deadline)
         if not timed.complete:

@@ -1,0 +1,193 @@
+"""`failspec import` of Open-PSA MEF fault trees, checked against SCRAM on the
+benchmark trees Debian's `scram` package ships (/usr/share/scram/input/): the
+static minimal cut sets of every imported top gate equal SCRAM's, as sets of
+sets after the name mapping, and an `export --static` of the imported model
+read back by SCRAM gives the same cut sets under the original names.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from failspec.checker.cut_sets import static_cut_sets
+from failspec.checker.fault_tree import static_fault_tree
+from failspec.counterexamples.openpsa_import import (
+    ImportError_,
+    base_name,
+    import_files,
+    original_names,
+)
+
+from failspec import loads
+from failspec.cli import main
+
+INPUT = Path("/usr/share/scram/input")
+BENCHMARKS = {
+    "HIPPS": ["HIPPS/HIPPS.xml"],
+    "Lift": ["Lift/lift.xml"],
+    "ne574": ["ne574/ne574.xml"],
+    "BSCU": ["BSCU/BSCU.xml"],
+    "SmallTree": ["SmallTree/SmallTree.xml"],
+    "Theatre": ["Theatre/theatre.xml"],
+    "TwoTrain": ["TwoTrain/two_train.xml"],
+    "ThreeMotor": ["ThreeMotor/three_motor.xml"],
+}
+MAX_REPORT = 16 * 1024 * 1024
+
+Families = dict[str, frozenset[frozenset[str]]]
+
+
+def scram_cut_sets(files: list[str], order: int = 20) -> Families:
+    """SCRAM's minimal cut sets per top gate, with its event names (time-limited)."""
+    with tempfile.TemporaryDirectory(prefix="failspec-import-") as directory:
+        report = os.path.join(directory, "report.xml")
+        done = subprocess.run(
+            ["scram", *files, "-l", str(order), "-o", report],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[:2000]
+        assert os.path.getsize(report) < MAX_REPORT
+        root = ElementTree.parse(report).getroot()
+    families: Families = {}
+    for products in root.iterfind("./results/sum-of-products"):
+        families[products.get("name", "")] = frozenset(
+            frozenset(e.get("name", "") for e in product.iterfind("basic-event"))
+            for product in products.iterfind("product")
+        )
+    return families
+
+
+def imported(files: list[str]) -> str:
+    return import_files(files, drop_unsupported_probabilities=True)
+
+
+def failspec_cut_sets(source: str, top: str) -> frozenset[frozenset[str]]:
+    """Static minimal cut sets of the imported model, in Open-PSA names."""
+    names = original_names(source)
+    model = loads(source)
+    result = static_cut_sets(static_fault_tree(model, top), 20)
+    assert not result.truncated
+    return frozenset(
+        frozenset(names[model.fault(n).label.split(".")[0]] for n in cut_set)
+        for cut_set in result.cut_sets
+    )
+
+
+def test_scram_is_installed() -> None:
+    assert subprocess.run(["scram", "--version"], capture_output=True, check=False).returncode == 0
+
+
+@pytest.mark.parametrize("benchmark", sorted(BENCHMARKS))
+def test_imported_cut_sets_equal_scram(benchmark: str) -> None:
+    files = [str(INPUT / f) for f in BENCHMARKS[benchmark]]
+    source = imported(files)
+    names = original_names(source)
+    back = {original: mapped for mapped, original in names.items()}
+    expected = scram_cut_sets(files)
+    assert expected
+    for top, family in expected.items():
+        assert failspec_cut_sets(source, back[top]) == family, top
+
+
+@pytest.mark.parametrize("benchmark", ["HIPPS", "Lift", "ThreeMotor", "BSCU"])
+def test_export_of_an_imported_model_round_trips_through_scram(
+    benchmark: str, tmp_path: Path
+) -> None:
+    files = [str(INPUT / f) for f in BENCHMARKS[benchmark]]
+    model_file = tmp_path / "model.fspec"
+    assert main(["import", *files, "--drop-unsupported-probabilities", "-o", str(model_file)]) == 0
+    expected = scram_cut_sets(files)
+    back = {o: m for m, o in original_names(model_file.read_text()).items()}
+    for top, family in expected.items():
+        exported = tmp_path / f"{top}.xml"
+        args = ["export", str(model_file), "--static", "--top", back[top], "-o", str(exported)]
+        assert main(args, io.StringIO(), io.StringIO()) == 0
+        again = scram_cut_sets([str(exported)])
+        assert list(again.values()) == [family], top
+
+
+def test_cea9601_not_gates_are_a_clear_error() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    files = [str(INPUT / "CEA9601" / f) for f in ("CEA9601.xml", "CEA9601-basic-events.xml")]
+    assert main(["import", *files], out, err) == 2
+    message = err.getvalue()
+    assert "CEA9601.xml:" in message and "<not>" in message
+    line = int(message.split("CEA9601.xml:")[1].split(":")[0])
+    assert "<not" in (INPUT / "CEA9601" / "CEA9601.xml").read_text().splitlines()[line - 1]
+
+
+def test_non_constant_probability_is_an_error_unless_dropped() -> None:
+    files = [str(INPUT / "SmallTree" / "SmallTree.xml")]
+    with pytest.raises(ImportError_, match=r"SmallTree.xml:\d+: <define-basic-event name=\"e1\">"):
+        import_files(files)
+    assert "rate" not in imported(files).split("model ")[1]
+
+
+def _write(tmp_path: Path, body: str) -> str:
+    path = tmp_path / "t.xml"
+    path.write_text(f'<?xml version="1.0"?>\n<opsa-mef>\n{body}\n</opsa-mef>\n')
+    return str(path)
+
+
+def test_name_mapping_rules(tmp_path: Path) -> None:
+    assert base_name("PSH-1.Failure") == "psh_1_failure"
+    assert base_name("2ndPump") == "_2ndpump"
+    path = _write(
+        tmp_path,
+        """<define-fault-tree name="T">
+  <define-gate name="Top"><or><basic-event name="A-b"/><basic-event name="a_b"/>
+    <basic-event name="A.B"/><basic-event name="9x"/></or></define-gate>
+  <define-basic-event name="A-b"><float value="0.1"/></define-basic-event>
+  <define-basic-event name="a_b"/>
+  <define-basic-event name="A.B"><exponential><float value="2e-6"/><system-mission-time/></exponential></define-basic-event>
+  <define-basic-event name="9x"/>
+</define-fault-tree>""",
+    )
+    source = import_files([path])
+    assert original_names(source) == {
+        "top": "Top",
+        "a_b": "A-b",
+        "a_b_2": "a_b",
+        "a_b_3": "A.B",
+        "_9x": "9x",
+    }
+    assert "fault failure probability 0.1" in source
+    assert "fault failure rate 2e-06 per hour" in source
+    assert "never top.down" in source and "faults at most 2" in source
+
+
+def test_gates_house_events_and_unsupported_elements(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        """<define-fault-tree name="T">
+  <define-gate name="top"><and><gate name="v"/><or><event name="h"/><event name="c"/></or></and></define-gate>
+  <define-gate name="v"><atleast min="2"><event name="a"/><event name="b"/><event name="c"/></atleast></define-gate>
+  <define-basic-event name="a"/><define-basic-event name="b"/><define-basic-event name="c"/>
+  <define-house-event name="h"><constant value="false"/></define-house-event>
+</define-fault-tree>""",
+    )
+    source = import_files([path], max_order=3)
+    assert "needs 2 of a, b, c" in source and "needs any of v, top_part" in source
+    assert "faults at most 3" in source
+    result = static_cut_sets(static_fault_tree(loads(source), "top"), 20)
+    assert len(result.cut_sets) == 2  # {a, c}, {b, c}
+    bad = _write(tmp_path, '<define-event-tree name="E"/>')
+    with pytest.raises(ImportError_, match=r"t.xml:3: <define-event-tree name=\"E\">: event trees"):
+        import_files([bad])
+    for tag in ("xor", "nand", "nor"):
+        bad = _write(
+            tmp_path,
+            f'<define-fault-tree name="T">\n<define-gate name="g"><{tag}><basic-event name="a"/>'
+            f'<basic-event name="b"/></{tag}></define-gate>\n</define-fault-tree>',
+        )
+        with pytest.raises(ImportError_, match=rf"t.xml:4: <{tag}>"):
+            import_files([bad])
