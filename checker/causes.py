@@ -375,23 +375,28 @@ def _channel_events(run: Run, ctx: Ctx, index: int, spec: ir.ChannelSpec, emit: 
                 )
             until_events.append((at, x, klass))
             previous = klass
-    # channel actions: CH.ACTION starts when some transaction fails with a class mapped to it
+    # channel actions: CH.ACTION starts when some transaction fails with a class mapped to
+    # it, and stops when none does any more (caused by the transactions that changed)
+    points = sorted({at for at, _, _ in until_events})
     for action in spec.actions:
-        holders: list[tuple[int, int]] = []
-        active = False
-        points = sorted({at for at, _, _ in until_events})
+        takers: list[str] = []
         for at in points:
-            causes = []
+            now = []
             for x, txn in enumerate(spec.transactions):
                 klass = _class_at(run, ctx, index, x, at)
                 if klass is not None and txn.action_for(klass) == action:
-                    causes.append(f"{me}.{txn.name} fails ({klass})")
-            if causes and not active:
-                emit(at, me, action, causes, None)
-            elif not causes and active:
-                emit(at, me, f"{action} stops", [], None)
-            active = bool(causes)
-        del holders
+                    now.append(f"{me}.{txn.name} fails ({klass})")
+            if now and not takers:
+                emit(at, me, action, now, None)
+            elif takers and not now:
+                changed = [
+                    f"{me}.{spec.transactions[x].name} "
+                    + ("recovers" if klass is None else f"fails ({klass})")
+                    for event_at, x, klass in until_events
+                    if event_at == at
+                ]
+                emit(at, me, f"{action} stops", changed, None)
+            takers = now
 
 
 def _class_reasons(run: Run, ctx: Ctx, channel: int, txn: int, klass: str, at: int) -> list[str]:
