@@ -615,79 +615,92 @@ class _Encoding:
     # --- the canonical counterexample ------------------------------------------------------
 
     def solve(self, deadline: float | None) -> Outcome:
-        solver = z3.Solver(ctx=self.ctx)
-        solver.add(*self.constraints)
-        solver.add(self.violated)
         sels = [self.sel[n] for n in self.selectable]
         one, nought = self.const(1), self.zero
         size = z3.Sum([z3.If(s, one, nought) for s in sels]) if sels else nought
+        base = [*self.constraints, self.violated]
         for k in range(min(self.check.at_most, len(self.selectable)) + 1):
-            solver.push()
-            solver.add(size == k)
-            found = self._sat(solver, deadline)
-            if not found:
-                solver.pop()
+            query = _Query(self, [*base, size == k], deadline)
+            if not query.decide():
                 continue
-            scenario, at = self._canonical(solver, deadline)
-            solver.pop()
+            scenario, at = query.canonical()
             return Outcome("violated", scenario, at)
         return Outcome("holds")
 
-    def _sat(self, solver: z3.Solver, deadline: float | None) -> bool:
-        if deadline is not None:
-            remaining = deadline - time.perf_counter()
+
+class _Query:
+    """Satisfiability questions about one encoding and fault count, each asked of a
+    fresh, non-incremental QF_LIA solver.
+
+    Every constraint is linear integer arithmetic (division by numerals only).
+    A fresh solver per question lets Z3 preprocess the whole problem: measured
+    on models with reopening partitions several times faster than one
+    incremental solver with push and pop (10 s instead of 32 s for a
+    13-component model at K = 1), at the cost of some start-up per question on
+    small models.  `facts` grows as the canonical counterexample is pinned down.
+    """
+
+    def __init__(
+        self, encoding: _Encoding, facts: list[z3.BoolRef], deadline: float | None
+    ) -> None:
+        self.encoding = encoding
+        self.facts = facts
+        self.deadline = deadline
+
+    def decide(self) -> bool:
+        """Is there a violating scenario?"""
+        return self.satisfiable([]) is not None
+
+    def satisfiable(self, extra: list[z3.BoolRef]) -> z3.ModelRef | None:
+        """A model of the facts and `extra`, or None if there is none."""
+        solver = z3.SolverFor("QF_LIA", ctx=self.encoding.ctx)
+        if self.deadline is not None:
+            remaining = self.deadline - time.perf_counter()
             if remaining <= 0:
                 raise _OutOfTime
             solver.set("timeout", max(1, int(remaining * 1000)))
+        solver.add(*self.facts, *extra)
         result = solver.check()
         if result == z3.unknown:
             reason = solver.reason_unknown()
             if "timeout" in reason or "canceled" in reason:
                 raise _OutOfTime
             raise Unsupported(f"the solver gave up: {reason}")
-        return bool(result == z3.sat)
+        return solver.model() if result == z3.sat else None
 
-    def _minimise(
-        self, solver: z3.Solver, term: z3.ArithRef, low: int, high: int, deadline: float | None
-    ) -> int:
-        """The least value of `term` in [low, high] that keeps the solver satisfiable
-        (the solver is satisfiable with term ≤ high); the bound is added to the solver."""
+    def minimise(self, term: z3.ArithRef, low: int, high: int) -> int:
+        """The least value of `term` in [low, high] for which the facts are satisfiable
+        (they are with term = high); `term == value` becomes a fact."""
         while low < high:
             middle = (low + high) // 2
-            solver.push()
-            solver.add(term <= middle)
-            if self._sat(solver, deadline):
-                high = solver.model().eval(term, model_completion=True).as_long()
-                solver.pop()
+            found = self.satisfiable([term <= middle])
+            if found is not None:
+                high = found.eval(term, model_completion=True).as_long()
             else:
-                solver.pop()
                 low = middle + 1
-        solver.add(term == low)
+        self.facts.append(term == low)
         return low
 
-    def _canonical(self, solver: z3.Solver, deadline: float | None) -> tuple[dict[int, int], int]:
-        found = solver.model()
-        at = found.eval(self.violation_at, model_completion=True).as_long()
-        at = self._minimise(solver, self.violation_at, 0, at, deadline)
+    def canonical(self) -> tuple[dict[int, int], int]:
+        """Earliest violation instant, then smallest fault numbers, then smallest onsets."""
+        encoding = self.encoding
+        found = self.satisfiable([])
+        assert found is not None
+        at = found.eval(encoding.violation_at, model_completion=True).as_long()
+        at = self.minimise(encoding.violation_at, 0, at)
         chosen = []
-        for n in self.selectable:
-            solver.push()
-            solver.add(self.sel[n])
-            if self._sat(solver, deadline):
-                solver.pop()
-                solver.add(self.sel[n])
+        for n in encoding.selectable:
+            if self.satisfiable([encoding.sel[n]]) is not None:
+                self.facts.append(encoding.sel[n])
                 chosen.append(n)
             else:
-                solver.pop()
-                solver.add(z3.Not(self.sel[n]))
-        if not self._sat(solver, deadline):  # pragma: no cover - each step kept it satisfiable
-            raise Unsupported("the solver lost the counterexample")
+                self.facts.append(z3.Not(encoding.sel[n]))
         scenario = {}
         for n in chosen:
-            current = solver.model().eval(self.onset[n], model_completion=True).as_long()
-            scenario[n] = self._minimise(
-                solver, self.onset[n], self.model.fault(n).earliest, current, deadline
-            )
-            if not self._sat(solver, deadline):  # pragma: no cover
+            found = self.satisfiable([])
+            if found is None:  # pragma: no cover - each step kept the facts satisfiable
                 raise Unsupported("the solver lost the counterexample")
+            current = found.eval(encoding.onset[n], model_completion=True).as_long()
+            earliest = encoding.model.fault(n).earliest
+            scenario[n] = self.minimise(encoding.onset[n], earliest, current)
         return scenario, at
