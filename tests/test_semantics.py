@@ -16,6 +16,7 @@ partitions, jobs and stores have their own `test_semantics_*.py` files.
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 from string import Template
 
 import pytest
@@ -753,56 +754,14 @@ def test_canonical_smallest_onsets_in_fault_number_order(
 
 # --- the DESIGN.md examples ----------------------------------------------------------
 
-ATM_NETWORK = """
-model atm_network "3 March 2021: a flapping NW card retains ATM cards"
-horizon 1h                       # properties are judged on instants 0..horizon
-
-device nw_card_a {
-  fault crash
-  fault flap
-}
-device nw_card_b {
-  fault crash
-  fault flap
-}
-
-failover nw_link {
-  primary nw_card_a
-  secondary nw_card_b
-  detect crash within 10s
-  detect flap within 3m
-}
-
-service minori {
-}
-
-partition atm_partition {
-  closes after 1000 errors
-}
-
-channel atm {
-  via nw_link
-  through atm_partition
-  timeout 30s
-  transaction withdrawal {
-    calls minori
-    rate 300 per minute
-  }
-  on comm -> retain
-  on partition -> retain
-  on service -> return
-}
-
-check "no single device failure retains customer cards" {
-  faults at most 1 of device
-  never atm.retain
-}
-
-check "crash only" {
-  faults at most 1 of nw_card_a.crash, nw_card_b.crash
-  never atm.retain
-}
-"""
+ATM_NETWORK = (
+    Path(__file__).resolve().parent.parent / "models" / "examples" / "atm-network.fspec"
+).read_text(encoding="utf-8") + (
+    '\ncheck "crash only" {\n'
+    "  faults at most 1 of nw_card_a.crash, nw_card_b.crash\n"
+    "  never atm.retain\n"
+    "}\n"
+)
 
 
 def test_design_example_flap_retains_cards_at_instant_zero() -> None:
