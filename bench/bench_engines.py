@@ -29,12 +29,9 @@ Models are written to a temporary directory (printed), never into the repository
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
-import platform
 import random
-import shutil
 import statistics
 import subprocess
 import sys
@@ -44,6 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
+from bench_explicit import failspec_command
+from bench_explicit import machine_info as explicit_machine_info
 
 # --------------------------------------------------------------------------- models
 
@@ -214,22 +213,8 @@ def generate(size: int, seed: int, ks: list[int], reopens: str = "1h") -> tuple[
 # --------------------------------------------------------------------------- timing
 
 
-def failspec_command() -> list[str]:
-    beside = Path(sys.executable).parent / "failspec"
-    if beside.exists():
-        return [str(beside)]
-    found = shutil.which("failspec")
-    if found is None:
-        raise SystemExit("failspec is not installed: pip install -e . first")
-    return [found]
-
-
 def machine_info() -> list[str]:
-    try:
-        uname = subprocess.run(["uname", "-a"], capture_output=True, text=True, check=True)
-        uname_line = uname.stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        uname_line = " ".join(platform.uname())
+    """bench_explicit's machine lines, then the load average and the commit measured."""
     try:
         load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     except OSError:
@@ -241,14 +226,7 @@ def machine_info() -> list[str]:
         cwd=Path(__file__).parent,
         check=False,
     ).stdout.strip()
-    return [
-        f"machine: {uname_line}",
-        f"cpus:    {os.cpu_count()}",
-        f"python:  {platform.python_implementation()} {platform.python_version()}",
-        f"date:    {datetime.datetime.now(datetime.UTC).strftime('%Y-%m-%d %H:%M:%S UTC')}",
-        f"load:    {load}",
-        f"commit:  {commit or '?'}",
-    ]
+    return [*explicit_machine_info(), f"load:    {load}", f"commit:  {commit or '?'}"]
 
 
 @dataclass
