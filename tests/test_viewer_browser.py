@@ -25,7 +25,7 @@ import failspec
 REPO = Path(__file__).resolve().parent.parent
 MINORI = REPO / "models" / "minori" / "before.fspec"
 EXAMPLE = REPO / "models" / "examples" / "atm-network.fspec"
-FLAP_CHECK = "no single network-card failure retains a card during a network outage"
+FLAP_CHECK = "no single device failure retains customer cards"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 CHROMIUM_FLAGS = (
