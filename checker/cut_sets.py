@@ -3,35 +3,44 @@
 A *cut set* of a check is a set of faults for which some onsets (in their
 windows) violate the check; it is *minimal* when none of its proper subsets
 is a cut set.  `timed_cut_sets` finds every minimal cut set up to an order by
-asking the explicit engine about each fault set, smallest first: a set is
-minimal exactly when it violates and contains no minimal cut set already
-found (a violating proper subset would contain one), so the sets that contain
-one are never simulated.  This holds whether or not the check is monotone in
-its faults.  Each cut set comes with its canonical violating scenario.
+asking an engine about each fault set, smallest first: a set is minimal
+exactly when it violates and contains no minimal cut set already found (a
+violating proper subset would contain one), so the sets that contain one are
+never asked about.  This holds whether or not the check is monotone in its
+faults.  Each cut set comes with its canonical violating scenario.
+
+The explicit engine answers "do exactly these faults violate?" directly
+(`canonical_for_fault_set`).  The SMT engine is asked the check restricted to
+the set (`faults at most |S|` over S only): a set that is asked about has no
+violating proper subset (it would contain a cut set found before), so the
+restricted check is violated exactly when S itself violates, and its
+canonical counterexample (earliest violation, then smallest onsets) is S's.
 
 `static_cut_sets` computes the minimal cut sets of a coherent fault tree
-(`fault_tree.py`) bottom up: each gate's family of minimal cut sets is built
-from its inputs' families (OR: union, AND: pairwise unions, at-least-k: the
-recurrence atleast(k, x :: rest) = x · atleast(k-1, rest) + atleast(k, rest)),
-every set longer than the order limit is dropped as soon as it appears, and
-subsumed sets are removed at every gate.  Families are sets of sorted tuples
-of fault numbers; the subsumption test enumerates the proper subsets of a
-candidate while that is cheap and otherwise looks candidates up through an
-index from each fault to the kept sets that contain it.  The family type is
-private to this module, so a decision-diagram implementation can replace it
-without touching the callers.
+(`fault_tree.py`) on decision diagrams (`decision_diagrams.py`): the BDD of
+the tree, then the ZBDD of its minimal solutions up to the order limit
+(Rauzy's algorithm, as SCRAM does), then the sets sorted by order and fault
+numbers.
 """
 
 from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 from failspec.checker import ir
+from failspec.checker.decision_diagrams import (
+    Zbdd,
+    has_longer_minimal_solution,
+    recursion_room,
+    tree_diagram,
+)
 from failspec.checker.explicit import canonical_for_fault_set
 from failspec.checker.fault_tree import FaultTree
+from failspec.checker.smt import check_smt
+
+ENGINES = ("explicit", "smt")
 
 CutSet = tuple[int, ...]
 """Fault numbers, ascending."""
@@ -50,7 +59,8 @@ class Witness:
 class TimedCutSets:
     """Every minimal cut set of `check` of at most `max_order` faults, sorted by order
     then fault numbers, each with its witness.  `complete` is False when the search
-    ran out of time: then `cut_sets` holds those found before, and more may exist.
+    ran out of time (or the SMT engine answered unknown): then `cut_sets` holds
+    those found before, and more may exist.
     A cut set `()` means the check is violated with no fault at all (it is then the
     only one)."""
 
@@ -67,9 +77,15 @@ def timed_cut_sets(
     check: ir.Check,
     max_order: int | None = None,
     deadline: float | None = None,
+    engine: str = "explicit",
 ) -> TimedCutSets:
     """Return every minimal cut set of `check` of at most `max_order` faults (default:
-    the hypothesis' bound).  `deadline` is a `time.perf_counter()` value."""
+    the hypothesis' bound), asking `engine` (`explicit` or `smt`) about each fault
+    set.  `deadline` is a `time.perf_counter()` value.  Raise ValueError for an
+    unknown engine."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    ask = canonical_scenario if engine == "explicit" else _smt_scenario
     order = check.at_most if max_order is None else max_order
     candidates = tuple(n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest)
     found: list[CutSet] = []
@@ -81,7 +97,7 @@ def timed_cut_sets(
                     continue
                 if deadline is not None and time.perf_counter() > deadline:
                     raise TimeoutError
-                best = canonical_scenario(model, check, numbers, deadline)
+                best = ask(model, check, numbers, deadline)
                 if best is not None:
                     found.append(numbers)
                     witnesses.append(Witness(best[0], best[2]))
@@ -99,6 +115,22 @@ def canonical_scenario(
     return canonical_for_fault_set(model, check, numbers, deadline)
 
 
+def _smt_scenario(
+    model: ir.Model, check: ir.Check, numbers: CutSet, deadline: float | None = None
+) -> tuple[int, CutSet, tuple[int, ...]] | None:
+    """The SMT engine's canonical scenario of the check restricted to `numbers`, which
+    is that of exactly `numbers` when no proper subset violates (see the module)."""
+    outcome = check_smt(model, replace(check, at_most=len(numbers), faults=numbers), deadline)
+    if outcome.verdict == "holds":
+        return None
+    if outcome.verdict != "violated" or outcome.scenario is None or outcome.violation_at is None:
+        raise TimeoutError(outcome.reason)
+    if tuple(sorted(outcome.scenario)) != numbers:
+        # A proper subset violates: impossible for a set the search asks about.
+        raise RuntimeError(f"the SMT engine violated {numbers} with {sorted(outcome.scenario)}")
+    return outcome.violation_at, numbers, tuple(outcome.scenario[n] for n in numbers)
+
+
 def _contains_any(numbers: CutSet, cut_sets: list[CutSet]) -> bool:
     members = set(numbers)
     return any(members.issuperset(c) for c in cut_sets)
@@ -110,8 +142,8 @@ def _contains_any(numbers: CutSet, cut_sets: list[CutSet]) -> bool:
 @dataclass(frozen=True, slots=True)
 class StaticCutSets:
     """The minimal cut sets of a fault tree of at most `max_order` faults, sorted by
-    order then fault numbers.  `truncated` is True when some cut set of the tree was
-    longer than `max_order` and was dropped (the list is then the tree's minimal cut
+    order then fault numbers.  `truncated` is True exactly when some minimal cut set
+    of the tree is longer than `max_order` (the list is then the tree's minimal cut
     sets up to that order, and an exact probability from them is a lower bound)."""
 
     max_order: int
@@ -119,143 +151,20 @@ class StaticCutSets:
     truncated: bool
 
 
-@dataclass
-class _Family:
-    """A set of minimal cut sets (sorted tuples) with at most `limit` members each."""
-
-    limit: int
-    sets: set[CutSet] = field(default_factory=set)
-    truncated: bool = False
-
-
 def static_cut_sets(tree: FaultTree, max_order: int) -> StaticCutSets:
     """Return the minimal cut sets of `tree` of at most `max_order` faults."""
     if max_order < 0:
         raise ValueError("the order limit must be at least 0")
-    families: dict[str, _Family] = {}
-
-    def family_of(item: int | str) -> _Family:
-        if isinstance(item, str):
-            return families[item]
-        if max_order < 1:
-            return _Family(max_order, set(), truncated=True)
-        return _Family(max_order, {(item,)})
-
-    for gate in tree.gates:
-        inputs = [family_of(i) for i in gate.inputs]
-        families[gate.name] = _at_least(gate.k, inputs, max_order)
-
-    top = tree.top
-    if top is True:
-        result = _Family(max_order, {()})
-    elif top is False:
-        result = _Family(max_order)
-    else:
-        result = family_of(top)
-    return StaticCutSets(max_order, tuple(sorted(result.sets, key=_order_key)), result.truncated)
+    diagram = tree_diagram(tree)
+    bdd, root, faults = diagram.bdd, diagram.root, diagram.faults
+    zbdd = Zbdd()
+    with recursion_room(len(faults)):
+        family = zbdd.minimal_solutions(bdd, root, max_order)
+        truncated = has_longer_minimal_solution(bdd, root, max_order)
+    cut_sets = [tuple(sorted(faults[i] for i in s)) for s in zbdd.sets(family)]
+    cut_sets.sort(key=_order_key)
+    return StaticCutSets(max_order, tuple(cut_sets), truncated)
 
 
 def _order_key(cut_set: CutSet) -> tuple[int, CutSet]:
     return (len(cut_set), cut_set)
-
-
-def _at_least(k: int, inputs: list[_Family], limit: int) -> _Family:
-    if k == 1:
-        return _union(inputs, limit)
-    if k == len(inputs):
-        result = inputs[0]
-        for other in inputs[1:]:
-            result = _product(result, other, limit)
-        return result
-    # atleast(k, [x, *rest]) = x · atleast(k-1, rest) + atleast(k, rest), memoised on
-    # (k, position): O(k · n) products instead of C(n, k).
-    memo: dict[tuple[int, int], _Family] = {}
-
-    def vote(need: int, start: int) -> _Family:
-        if need == 0:
-            return _Family(limit, {()})
-        if need > len(inputs) - start:
-            return _Family(limit)
-        key = (need, start)
-        if key not in memo:
-            with_first = _product(inputs[start], vote(need - 1, start + 1), limit)
-            memo[key] = _union([with_first, vote(need, start + 1)], limit)
-        return memo[key]
-
-    return vote(k, 0)
-
-
-def _union(families: Iterable[_Family], limit: int) -> _Family:
-    pool: set[CutSet] = set()
-    truncated = False
-    for family in families:
-        pool |= family.sets
-        truncated |= family.truncated
-    return _Family(limit, _minimize(pool), truncated)
-
-
-def _product(a: _Family, b: _Family, limit: int) -> _Family:
-    truncated = a.truncated or b.truncated
-    pool: set[CutSet] = set()
-    small, large = (a.sets, b.sets) if len(a.sets) <= len(b.sets) else (b.sets, a.sets)
-    for x in small:
-        members = set(x)
-        for y in large:
-            if not y:
-                merged = x
-            elif len(y) == 1:
-                merged = x if y[0] in members else tuple(sorted((*x, y[0])))
-            else:
-                merged = tuple(sorted(members.union(y)))
-            if len(merged) > limit:
-                truncated = True
-            else:
-                pool.add(merged)
-    return _Family(limit, _minimize(pool), truncated)
-
-
-_SUBSET_ENUMERATION_LIMIT = 64
-"""Enumerate a candidate's proper subsets when there are at most this many."""
-
-
-def _minimize(pool: set[CutSet]) -> set[CutSet]:
-    """Remove every set that has a proper subset in `pool`."""
-    if len(pool) < 2:
-        return set(pool)
-    ordered = sorted(pool, key=len)
-    if not ordered[0]:
-        return {()}
-    kept: set[CutSet] = set()
-    kept_lengths: set[int] = set()
-    containing: dict[int, list[frozenset[int]]] = {}
-    for candidate in ordered:
-        n = len(candidate)
-        shorter = [length for length in kept_lengths if length < n]
-        if not shorter:
-            subsumed = False
-        elif sum(_binomial(n, length) for length in shorter) <= _SUBSET_ENUMERATION_LIMIT:
-            subsumed = any(
-                sub in kept
-                for length in shorter
-                for sub in itertools.combinations(candidate, length)
-            )
-        else:
-            members = frozenset(candidate)
-            subsumed = any(
-                other <= members for event in candidate for other in containing.get(event, ())
-            )
-        if subsumed:
-            continue
-        kept.add(candidate)
-        kept_lengths.add(n)
-        frozen = frozenset(candidate)
-        for event in candidate:
-            containing.setdefault(event, []).append(frozen)
-    return kept
-
-
-def _binomial(n: int, k: int) -> int:
-    result = 1
-    for i in range(k):
-        result = result * (n - i) // (i + 1)
-    return result

@@ -10,11 +10,14 @@ p = 1 - exp(-λ·t) with λ in the same time unit (a constant failure rate).
   close to it when every probability is small; a sum above 1 is reported as
   1 (as SCRAM does).
 - `exact` is P(some cut set has all its faults), computed on a binary
-  decision diagram of the OR of the cut sets (variables in fault-number
-  order), with Shannon expansion: P(f) = p·P(f|x) + (1 - p)·P(f|¬x).  It is
-  exact for the given cut sets; when they were truncated at an order limit,
-  it is a lower bound of the whole tree's value.  The diagram is bounded
-  (`max_nodes`); past the bound `exact` returns None.
+  decision diagram (`decision_diagrams.py`) of the OR of the cut sets: the
+  zero-suppressed diagram of the family, then the BDD of its upward closure,
+  then Shannon expansion P(f) = p·P(f|x) + (1 - p)·P(f|¬x).  It is exact for
+  the given cut sets; when they were truncated at an order limit, it is a
+  lower bound of the whole tree's value.
+- `exact_of_tree` is the same expansion on the BDD of a static fault tree
+  itself: the exact top-event probability whatever the order limit (SCRAM's
+  `--bdd --probability true` value).
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ import math
 from collections.abc import Mapping, Sequence
 
 from failspec.checker import ir
+from failspec.checker.decision_diagrams import probability_of_sets, tree_diagram
+from failspec.checker.fault_tree import FaultTree
 
 SECONDS_PER_HOUR = 3600
 
@@ -58,92 +63,25 @@ def rare_event(cut_sets: Sequence[tuple[int, ...]], p: Mapping[int, float]) -> f
     return min(1.0, math.fsum(math.prod(p[n] for n in cut_set) for cut_set in cut_sets))
 
 
-def exact(
-    cut_sets: Sequence[tuple[int, ...]], p: Mapping[int, float], max_nodes: int = 1_000_000
-) -> float | None:
-    """P(at least one cut set occurs), or None if the diagram outgrows `max_nodes`."""
-    bdd = _Bdd(max_nodes)
-    try:
-        root = _FALSE
-        # Highest first variables first: each new cube then mostly joins at the top.
-        for cut_set in sorted(cut_sets, key=lambda c: (c[:1], c), reverse=True):
-            cube = _TRUE
-            for n in sorted(cut_set, reverse=True):
-                cube = bdd.node(n, _FALSE, cube)
-            root = bdd.disjoin(root, cube)
-    except (_TooLarge, RecursionError):
-        return None
-    return bdd.probability(root, p)
+def exact(cut_sets: Sequence[tuple[int, ...]], p: Mapping[int, float]) -> float:
+    """P(at least one cut set occurs): exact for these cut sets (a lower bound of a
+    tree's value when its cut sets were truncated at an order limit)."""
+    return probability_of_sets(cut_sets, p)
 
 
-_FALSE = 0
-_TRUE = 1
+def tree_events(tree: FaultTree) -> tuple[int, ...]:
+    """The faults the top event of `tree` depends on (those in some minimal cut set),
+    ascending."""
+    diagram = tree_diagram(tree)
+    return tuple(sorted(diagram.faults[i] for i in diagram.bdd.support(diagram.root)))
 
 
-class _TooLarge(Exception):
-    pass
-
-
-class _Bdd:
-    """A reduced ordered BDD: node i > 1 is (variable, low, high); 0 and 1 are the leaves."""
-
-    def __init__(self, max_nodes: int) -> None:
-        self.nodes: list[tuple[int, int, int]] = [(0, 0, 0), (0, 1, 1)]
-        self.unique: dict[tuple[int, int, int], int] = {}
-        self.or_cache: dict[tuple[int, int], int] = {}
-        self.max_nodes = max_nodes
-
-    def node(self, variable: int, low: int, high: int) -> int:
-        if low == high:
-            return low
-        key = (variable, low, high)
-        found = self.unique.get(key)
-        if found is None:
-            if len(self.nodes) >= self.max_nodes:
-                raise _TooLarge
-            found = len(self.nodes)
-            self.nodes.append(key)
-            self.unique[key] = found
-        return found
-
-    def disjoin(self, a: int, b: int) -> int:
-        if a == _TRUE or b == _TRUE:
-            return _TRUE
-        if a == _FALSE or a == b:
-            return b
-        if b == _FALSE:
-            return a
-        if a > b:
-            a, b = b, a
-        key = (a, b)
-        cached = self.or_cache.get(key)
-        if cached is not None:
-            return cached
-        va, la, ha = self.nodes[a]
-        vb, lb, hb = self.nodes[b]
-        if va == vb:
-            result = self.node(va, self.disjoin(la, lb), self.disjoin(ha, hb))
-        elif va < vb:
-            result = self.node(va, self.disjoin(la, b), self.disjoin(ha, b))
-        else:
-            result = self.node(vb, self.disjoin(a, lb), self.disjoin(a, hb))
-        self.or_cache[key] = result
-        return result
-
-    def probability(self, root: int, p: Mapping[int, float]) -> float:
-        values: dict[int, float] = {_FALSE: 0.0, _TRUE: 1.0}
-        stack = [root]
-        while stack:
-            i = stack[-1]
-            if i in values:
-                stack.pop()
-                continue
-            variable, low, high = self.nodes[i]
-            pending = [c for c in (low, high) if c not in values]
-            if pending:
-                stack.extend(pending)
-                continue
-            stack.pop()
-            q = p[variable]
-            values[i] = q * values[high] + (1.0 - q) * values[low]
-        return values[root]
+def exact_of_tree(tree: FaultTree, p: Mapping[int, float]) -> float:
+    """P(top event of `tree`), exact, from the BDD of the tree itself (so exact whatever
+    order limit its cut sets were listed to); `p` covers at least `tree_events`."""
+    diagram = tree_diagram(tree)
+    levels = diagram.bdd.support(diagram.root)
+    by_level = [0.0] * len(diagram.faults)
+    for i in levels:
+        by_level[i] = p[diagram.faults[i]]
+    return diagram.bdd.probability(diagram.root, by_level)

@@ -1,0 +1,465 @@
+"""Decision diagrams for coherent fault trees: a BDD of the tree, the ZBDD of its
+minimal solutions (minimal cut sets), and the exact top-event probability.
+
+This is the method of Rauzy ("New algorithms for fault trees analysis",
+Reliability Engineering and System Safety 40, 1993) that SCRAM uses by default:
+
+1. `Bdd` builds the reduced ordered binary decision diagram of the tree's top
+   gate, gate by gate (OR, AND and at-least-k by the recurrence
+   atleast(k, x :: rest) = x·atleast(k-1, rest) + atleast(k, rest)).  Variables
+   are *levels* 0, 1, ...: `variable_order` numbers the tree's faults in the
+   order a depth-first walk from the top first meets them, which keeps the
+   faults of one subtree together: Baobab1's top event is a 7,361-node
+   diagram in that order (13,104 nodes made on the way, in 12 ms), where a
+   breadth-first order makes 225,000 and ascending fault numbers run out of
+   memory.
+2. `Zbdd.minimal_solutions` turns the BDD of a monotone function
+   f = x·f1 + f0 (f1 ≥ f0) into the zero-suppressed diagram of its minimal
+   solutions: minsol(f) = x·(minsol(f1) ÷ minsol(f0)) ∪ minsol(f0), where
+   F ÷ G keeps the sets of F that contain no set of G (`without`).  An order
+   limit K applies as the recursion goes: minsol_K(f) =
+   x·(minsol_{K-1}(f1) ÷ minsol_{K-1}(f0)) ∪ minsol_K(f0), since a set of at
+   most K-1 members can only contain sets of at most K-1 members.  A minimal
+   solution of j members is read off a path to 1 with exactly j high edges
+   (the path of the assignment "its members true, the rest false"), so K is
+   clipped to the most high edges on a path below each node (`_heights`),
+   which keeps the memo small.  Baobab1: 46,188 minimal cut sets in a
+   6,042-node ZBDD, in about 0.2 s.  `has_longer_minimal_solution` tells,
+   exactly, whether the limit cut any minimal solution off.
+3. `Bdd.probability` is P(f) = p·P(f1) + (1 - p)·P(f0) over the BDD, exact for
+   independent events.
+
+Everything is a plain int indexing into lists (level, low, high) with a unique
+table, so a diagram lives and dies with its manager: there is no module state.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from failspec.checker.fault_tree import FaultTree
+
+FALSE = 0
+"""The BDD leaf 0; also the ZBDD of the empty family."""
+TRUE = 1
+"""The BDD leaf 1; also the ZBDD of the family {∅}."""
+
+_LEAF_LEVEL = 1 << 30
+"""The leaves' level: below every variable."""
+
+
+@contextmanager
+def recursion_room(levels: int) -> Iterator[None]:
+    """Let the recursive operations below descend through `levels` variables (each
+    level costs a few Python frames)."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, 8 * levels + 1000))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+class _Diagram:
+    """Nodes 0 and 1 are leaves; node i > 1 has a `level[i]`, a `low[i]` and a
+    `high[i]` child, each (level, low, high) stored once."""
+
+    def __init__(self) -> None:
+        self.level: list[int] = [_LEAF_LEVEL, _LEAF_LEVEL]
+        self.low: list[int] = [FALSE, TRUE]
+        self.high: list[int] = [FALSE, TRUE]
+        self._unique: dict[tuple[int, int, int], int] = {}
+
+    def __len__(self) -> int:
+        """The number of nodes, leaves included."""
+        return len(self.level)
+
+    def _make(self, level: int, low: int, high: int) -> int:
+        key = (level, low, high)
+        found = self._unique.get(key)
+        if found is None:
+            found = len(self.level)
+            self.level.append(level)
+            self.low.append(low)
+            self.high.append(high)
+            self._unique[key] = found
+        return found
+
+
+class Bdd(_Diagram):
+    """A reduced ordered BDD without complement edges.  Node 0 is false, node 1
+    true; node i > 1 tests variable `level[i]`: `high[i]` if it is true, else
+    `low[i]`.  Lower levels come first (nearer the root)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._and: dict[tuple[int, int], int] = {}
+        self._or: dict[tuple[int, int], int] = {}
+
+    def node(self, level: int, low: int, high: int) -> int:
+        """The node testing `level` with these children (reduced: low == high is low)."""
+        return low if low == high else self._make(level, low, high)
+
+    def variable(self, level: int) -> int:
+        """The function `level is true`."""
+        return self.node(level, FALSE, TRUE)
+
+    def conjoin(self, a: int, b: int) -> int:
+        """a AND b."""
+        return self._apply(a, b, FALSE, TRUE, self._and)
+
+    def disjoin(self, a: int, b: int) -> int:
+        """a OR b."""
+        return self._apply(a, b, TRUE, FALSE, self._or)
+
+    def _apply(
+        self, a: int, b: int, absorbing: int, unit: int, cache: dict[tuple[int, int], int]
+    ) -> int:
+        """a OP b for the operator whose absorbing leaf and unit leaf are given."""
+        if a == absorbing or b == absorbing:
+            return absorbing
+        if a == unit or a == b:
+            return b
+        if b == unit:
+            return a
+        if a > b:
+            a, b = b, a
+        key = (a, b)
+        found = cache.get(key)
+        if found is not None:
+            return found
+        level, low, high, apply = self.level, self.low, self.high, self._apply
+        la, lb = level[a], level[b]
+        if la == lb:
+            result = self.node(
+                la,
+                apply(low[a], low[b], absorbing, unit, cache),
+                apply(high[a], high[b], absorbing, unit, cache),
+            )
+        elif la < lb:
+            result = self.node(
+                la,
+                apply(low[a], b, absorbing, unit, cache),
+                apply(high[a], b, absorbing, unit, cache),
+            )
+        else:
+            result = self.node(
+                lb,
+                apply(a, low[b], absorbing, unit, cache),
+                apply(a, high[b], absorbing, unit, cache),
+            )
+        cache[key] = result
+        return result
+
+    def at_least(self, k: int, inputs: Sequence[int]) -> int:
+        """True while at least `k` of `inputs` are true."""
+        if k <= 0:
+            return TRUE
+        if k == 1:
+            return _fold(self.disjoin, FALSE, inputs)
+        if k == len(inputs):
+            return _fold(self.conjoin, TRUE, inputs)
+        if k > len(inputs):
+            return FALSE
+        # atleast(k, [x, *rest]) = x · atleast(k-1, rest) + atleast(k, rest), memoised on
+        # (k, position): O(k · n) operations instead of C(n, k).
+        memo: dict[tuple[int, int], int] = {}
+
+        def vote(need: int, start: int) -> int:
+            if need == 0:
+                return TRUE
+            if need > len(inputs) - start:
+                return FALSE
+            key = (need, start)
+            if key not in memo:
+                with_first = self.conjoin(inputs[start], vote(need - 1, start + 1))
+                memo[key] = self.disjoin(with_first, vote(need, start + 1))
+            return memo[key]
+
+        return vote(k, 0)
+
+    def support(self, root: int) -> tuple[int, ...]:
+        """The levels `root` tests, ascending."""
+        seen: set[int] = set()
+        stack = [root]
+        while stack:
+            i = stack.pop()
+            if i > TRUE and i not in seen:
+                seen.add(i)
+                stack += (self.low[i], self.high[i])
+        return tuple(sorted({self.level[i] for i in seen}))
+
+    def probability(self, root: int, p: Sequence[float]) -> float:
+        """P(root is true) when level i is true with probability p[i], independently."""
+        values: dict[int, float] = {FALSE: 0.0, TRUE: 1.0}
+        level, low, high = self.level, self.low, self.high
+        stack = [root]
+        while stack:
+            i = stack[-1]
+            if i in values:
+                stack.pop()
+                continue
+            lo, hi = low[i], high[i]
+            if lo not in values or hi not in values:
+                stack.extend(c for c in (lo, hi) if c not in values)
+                continue
+            stack.pop()
+            q = p[level[i]]
+            values[i] = q * values[hi] + (1.0 - q) * values[lo]
+        return values[root]
+
+
+def _fold(operation: Callable[[int, int], int], unit: int, inputs: Sequence[int]) -> int:
+    result = unit
+    for item in inputs:
+        result = operation(result, item)
+    return result
+
+
+class Zbdd(_Diagram):
+    """A zero-suppressed decision diagram of families of sets of levels.  Node 0 is
+    the empty family, node 1 the family {∅}; node i > 1 is the family
+    low[i] ∪ {s ∪ {level[i]} : s ∈ high[i]}."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._without: dict[tuple[int, int], int] = {}
+
+    def node(self, level: int, low: int, high: int) -> int:
+        """The family `low ∪ level·high` (reduced: an empty `high` is `low`)."""
+        return low if high == FALSE else self._make(level, low, high)
+
+    def without(self, f: int, g: int) -> int:
+        """The sets of family f that contain no set of family g."""
+        if g == FALSE or f == FALSE:
+            return f
+        if g == TRUE or f == g:
+            return FALSE  # every set contains ∅
+        if f == TRUE:
+            return TRUE  # g holds no ∅ here, so ∅ contains none of its sets
+        key = (f, g)
+        found = self._without.get(key)
+        if found is not None:
+            return found
+        level, low, high = self.level, self.low, self.high
+        lf, lg = level[f], level[g]
+        if lf < lg:
+            result = self.node(lf, self.without(low[f], g), self.without(high[f], g))
+        elif lf > lg:
+            # g's sets with lg cannot be inside f's sets, which never hold lg.
+            result = self.without(f, low[g])
+        else:
+            kept_high = self.without(self.without(high[f], high[g]), low[g])
+            result = self.node(lf, self.without(low[f], low[g]), kept_high)
+        self._without[key] = result
+        return result
+
+    def minimal_solutions(self, bdd: Bdd, root: int, max_order: int) -> int:
+        """The family of minimal solutions of at most `max_order` members of the
+        monotone function `root` of `bdd` (same levels)."""
+        height = _heights(bdd, root)
+        memo: dict[tuple[int, int], int] = {}
+        level, low, high = bdd.level, bdd.low, bdd.high
+
+        def minsol(f: int, order: int) -> int:
+            if f <= TRUE:
+                return f  # false: no solution; true: ∅ is the minimal one
+            order = min(order, height[f])
+            if order == 0:
+                return FALSE  # f is not constant, so ∅ is no solution of it (monotone)
+            key = (f, order)
+            found = memo.get(key)
+            if found is None:
+                f0, f1 = low[f], high[f]
+                with_x = self.without(minsol(f1, order - 1), minsol(f0, order - 1))
+                found = self.node(level[f], minsol(f0, order), with_x)
+                memo[key] = found
+            return found
+
+        return minsol(root, max_order)
+
+    def upward_closure(self, bdd: Bdd, family: int) -> int:
+        """The BDD (same levels) of 'contains some set of `family`'."""
+        memo: dict[int, int] = {}
+        level, low, high = self.level, self.low, self.high
+
+        def up(z: int) -> int:
+            if z <= TRUE:
+                return z
+            found = memo.get(z)
+            if found is None:
+                lo = up(low[z])
+                found = bdd.node(level[z], lo, bdd.disjoin(lo, up(high[z])))
+                memo[z] = found
+            return found
+
+        return up(family)
+
+    def from_sets(self, sets: Sequence[Sequence[int]]) -> int:
+        """The family of `sets` (each a sequence of levels)."""
+        ordered = sorted({tuple(sorted(s)) for s in sets})
+
+        def build(start: int, end: int, depth: int) -> int:
+            # ordered[start:end] share their first `depth` levels and sort lexicographically.
+            if start == end:
+                return FALSE
+            result = FALSE
+            if len(ordered[start]) == depth:
+                result = TRUE
+                start += 1
+            # Group by the level at `depth`; a lower level comes first in the sort.
+            groups: list[tuple[int, int, int]] = []
+            i = start
+            while i < end:
+                first = ordered[i][depth]
+                j = i
+                while j < end and ordered[j][depth] == first:
+                    j += 1
+                groups.append((first, i, j))
+                i = j
+            # Build from the highest level up, so each node's low child is below it.
+            for first, i, j in reversed(groups):
+                result = self.node(first, result, build(i, j, depth + 1))
+            return result
+
+        return build(0, len(ordered), 0)
+
+    def sets(self, family: int) -> Iterator[tuple[int, ...]]:
+        """The sets of `family`, each as ascending levels."""
+        level, low, high = self.level, self.low, self.high
+        path: list[int] = []
+
+        def walk(z: int) -> Iterator[tuple[int, ...]]:
+            while z > TRUE:
+                path.append(level[z])
+                yield from walk(high[z])
+                path.pop()
+                z = low[z]
+            if z == TRUE:
+                yield tuple(path)
+
+        return walk(family)
+
+
+def _heights(bdd: Bdd, root: int) -> dict[int, int]:
+    """For each node below `root`, the most high edges on a path from it to true (a
+    reduced diagram's inner node always reaches true; true: 0, false: absent)."""
+    heights: dict[int, int] = {TRUE: 0}
+    low, high = bdd.low, bdd.high
+    stack = [root]
+    while stack:
+        i = stack[-1]
+        if i == FALSE or i in heights:
+            stack.pop()
+            continue
+        lo, hi = low[i], high[i]
+        pending = [c for c in (lo, hi) if c != FALSE and c not in heights]
+        if pending:
+            stack.extend(pending)
+            continue
+        stack.pop()
+        heights[i] = max(heights.get(lo, -1), heights[hi] + 1 if hi != FALSE else -1)
+    return heights
+
+
+def has_longer_minimal_solution(bdd: Bdd, root: int, max_order: int) -> bool:
+    """Whether the monotone function `root` has a minimal solution of more than
+    `max_order` members.
+
+    U(f, K), the function "contains a minimal solution of f of at most K members",
+    is f itself when K reaches f's height; else, for f = x·f1 + f0,
+    U(f, K) = x·(U(f1, K-1) ∨ U(f0, K)) + ¬x·U(f0, K) (from the recurrence of
+    `Zbdd.minimal_solutions`, since up(F ÷ G) ∨ up(G) = up(F) ∨ up(G)).  The answer
+    is U(root, max_order) ≠ root; where nothing is cut, U returns the very node."""
+    if root <= TRUE:
+        return False
+    height = _heights(bdd, root)
+    if max_order >= height[root]:
+        return False
+    memo: dict[tuple[int, int], int] = {}
+    level, low, high = bdd.level, bdd.low, bdd.high
+
+    def covered(f: int, order: int) -> int:
+        if f <= TRUE or order >= height[f]:
+            return f
+        if order == 0:
+            return FALSE
+        key = (f, order)
+        found = memo.get(key)
+        if found is None:
+            lo = covered(low[f], order)
+            found = bdd.node(level[f], lo, bdd.disjoin(covered(high[f], order - 1), lo))
+            memo[key] = found
+        return found
+
+    return covered(root, max_order) != root
+
+
+def probability_of_sets(sets: Sequence[Sequence[int]], p: Mapping[int, float]) -> float:
+    """P(every member of at least one of `sets` is true), members true independently
+    with probability p[member].
+
+    The members most sets share come first in the variable order (ties by value): on
+    Baobab1's 46,188 cut sets that order gives a 44,000-node diagram in 0.3 s, where
+    ascending members outgrow memory."""
+    frequency = Counter(m for s in sets for m in s)
+    members = sorted(frequency, key=lambda m: (-frequency[m], m))
+    levels = {m: i for i, m in enumerate(members)}
+    bdd, zbdd = Bdd(), Zbdd()
+    with recursion_room(len(members)):
+        family = zbdd.from_sets([[levels[m] for m in s] for s in sets])
+        root = zbdd.upward_closure(bdd, family)
+    return bdd.probability(root, [p[m] for m in members])
+
+
+@dataclass(frozen=True, slots=True)
+class TreeDiagram:
+    """The BDD of a fault tree's top event: `root` in `bdd`, level i standing for
+    the fault `faults[i]`."""
+
+    bdd: Bdd
+    root: int
+    faults: tuple[int, ...]
+
+
+def variable_order(tree: FaultTree) -> tuple[int, ...]:
+    """The tree's faults in the order a depth-first walk from the top, inputs in
+    order, first meets them."""
+    if isinstance(tree.top, bool):
+        return ()
+    if isinstance(tree.top, int):
+        return (tree.top,)
+    gates = {g.name: g for g in tree.gates}
+    order: dict[int, None] = {}
+    seen: set[str] = set()
+    stack: list[int | str] = [tree.top]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, int):
+            order.setdefault(item, None)
+        elif item not in seen:
+            seen.add(item)
+            stack.extend(reversed(gates[item].inputs))
+    return tuple(order)
+
+
+def tree_diagram(tree: FaultTree) -> TreeDiagram:
+    """The BDD of `tree`'s top event in `variable_order`."""
+    faults = variable_order(tree)
+    bdd = Bdd()
+    if isinstance(tree.top, bool):
+        return TreeDiagram(bdd, TRUE if tree.top else FALSE, faults)
+    levels = {n: i for i, n in enumerate(faults)}
+    built: dict[str, int] = {}
+
+    def of(item: int | str) -> int:
+        return built[item] if isinstance(item, str) else bdd.variable(levels[item])
+
+    with recursion_room(len(faults)):
+        for gate in tree.gates:
+            built[gate.name] = bdd.at_least(gate.k, [of(i) for i in gate.inputs])
+        return TreeDiagram(bdd, of(tree.top), faults)
