@@ -13,16 +13,23 @@ import csv
 import io
 import json
 import time
+from collections import Counter
 from pathlib import Path
 from typing import IO, Any
 
 from failspec.api import load
 from failspec.checker import ir
 from failspec.checker.causes import build_trace
-from failspec.checker.cut_sets import CutSet, static_cut_sets, timed_cut_sets
+from failspec.checker.cut_sets import ENGINES, CutSet, static_cut_sets, timed_cut_sets
 from failspec.checker.fault_tree import FaultTree, StaticTreeError, static_fault_tree
 from failspec.checker.fmea import Fmea, FmeaRow, fmea
-from failspec.checker.probability import exact, fault_probabilities, rare_event
+from failspec.checker.probability import (
+    exact,
+    exact_of_tree,
+    fault_probabilities,
+    rare_event,
+    tree_events,
+)
 from failspec.counterexamples.openpsa import export_static, export_timed
 from failspec.counterexamples.openpsa_import import restore_imported_names
 from failspec.counterexamples.text import format_duration, format_instant
@@ -81,6 +88,12 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
     )
     cutsets.add_argument(
         "--timeout", metavar="S", type=positive_seconds, help="seconds for the search"
+    )
+    cutsets.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="explicit",
+        help="the engine asked about each fault set of the timed search (default: explicit)",
     )
 
     table = commands.add_parser(
@@ -199,9 +212,11 @@ def _static_tree(model: ir.Model, top: str) -> FaultTree:
 
 
 def _probability(
-    model: ir.Model, cut_sets: tuple[CutSet, ...], mission: int | None, exact_allowed: bool
+    model: ir.Model, cut_sets: tuple[CutSet, ...], mission: int | None, tree: FaultTree | None
 ) -> dict[str, Any] | None:
-    numbers = sorted({n for c in cut_sets for n in c})
+    """The top probability: rare-event from `cut_sets`; exact from the BDD of `tree`
+    (static: exact whatever the order limit) or else of the cut sets (timed)."""
+    numbers = tree_events(tree) if tree is not None else sorted({n for c in cut_sets for n in c})
     informed = [
         n
         for n in numbers
@@ -219,8 +234,7 @@ def _probability(
     }
     if not missing:
         result["rare_event"] = rare_event(cut_sets, p)
-        result["exact"] = exact(cut_sets, p)
-        result["exact_is_lower_bound"] = not exact_allowed
+        result["exact"] = exact(cut_sets, p) if tree is None else exact_of_tree(tree, p)
     return result
 
 
@@ -229,11 +243,15 @@ def _order_summary(cut_sets: tuple[CutSet, ...], max_order: int) -> str:
         return "violated with no fault at all: the empty set is the only minimal cut set"
     if not cut_sets:
         return f"no minimal cut set up to order {max_order}"
+    counts = Counter(len(c) for c in cut_sets)
     parts = []
-    for order in range(1, max(max_order, max(len(c) for c in cut_sets)) + 1):
-        count = sum(1 for c in cut_sets if len(c) == order)
-        name = ORDER_NAMES.get(order, f"cut set of order {order}")
-        plural = name.replace("point ", "points ") if name.startswith("single") else name + "s"
+    for order in range(1, max(max_order, max(counts)) + 1):
+        count = counts[order]
+        if order in ORDER_NAMES:
+            name = ORDER_NAMES[order]
+            plural = name.replace("point ", "points ") if order == 1 else name + "s"
+        else:
+            name, plural = f"cut set of order {order}", f"cut sets of order {order}"
         parts.append(f"{count} {name if count == 1 else plural}")
     return ", ".join(parts)
 
@@ -255,13 +273,16 @@ def _run_cutsets(
             f"every switchover window elapsed), up to order {max_order}"
         )
         lines.append("")
-        lines += [f"  order {len(c)}  {' + '.join(labels[n] for n in c)}" for c in cut_sets]
-        items = [{"order": len(c), "faults": _faults_json(model, c)} for c in cut_sets]
+        if args.format == "json":
+            items = [{"order": len(c), "faults": _faults_json(model, c)} for c in cut_sets]
+        else:
+            lines += [f"  order {len(c)}  {' + '.join(labels[n] for n in c)}" for c in cut_sets]
+            items = []
         document.update(mode="static", check=None, top=target, max_order=max_order)
         document.update(complete=True, truncated=result.truncated, cut_sets=items)
-        probability = _probability(model, cut_sets, args.mission, not result.truncated)
+        probability = _probability(model, cut_sets, args.mission, tree)
     else:
-        timed = timed_cut_sets(model, target, args.max_order, deadline)
+        timed = timed_cut_sets(model, target, args.max_order, deadline, args.engine)
         cut_sets, max_order, complete = timed.cut_sets, timed.max_order, timed.complete
         lines.append(
             f'minimal cut sets of "{target.name}" up to order {max_order}, '
@@ -291,10 +312,9 @@ def _run_cutsets(
             )
         document.update(mode="timed", check=target.name, top=None, max_order=max_order)
         document.update(complete=complete, truncated=False, cut_sets=items)
-        probability = _probability(model, cut_sets, args.mission, True)
-    document["summary"] = [
-        {"order": k, "count": sum(1 for c in cut_sets if len(c) == k)} for k in range(max_order + 1)
-    ]
+        probability = _probability(model, cut_sets, args.mission, None)
+    counts = Counter(len(c) for c in cut_sets)
+    document["summary"] = [{"order": k, "count": counts[k]} for k in range(max_order + 1)]
     document["probability"] = probability
     lines.append("")
     lines.append(_order_summary(cut_sets, max_order))
