@@ -1,8 +1,17 @@
 """`failspec import` of Open-PSA MEF fault trees, checked against SCRAM on the
-benchmark trees Debian's `scram` package ships (/usr/share/scram/input/): the
-static minimal cut sets of every imported top gate equal SCRAM's, as sets of
-sets after the name mapping, and an `export --static` of the imported model
-read back by SCRAM gives the same cut sets under the original names.
+benchmark trees Debian's `scram` package ships (/usr/share/scram/input/):
+
+- the static minimal cut sets of every imported top gate equal SCRAM's, as sets
+  of sets after the name mapping (all orders, Baobab1's 46,188 included);
+- the top-event probability, exact (BDD) and rare-event, equals SCRAM's to the
+  six significant digits SCRAM prints, on every benchmark whose probabilities
+  import (HIPPS, BSCU and SmallTree have none: GLM, periodic-test and
+  lognormal-deviate parameters are dropped);
+- the timed cut sets (both engines) of the imported check equal SCRAM's up to
+  order 2 on the small benchmarks: every fault is permanent and free to start
+  at any instant, so timing cannot change them;
+- an `export --static` of the imported model read back by SCRAM gives the same
+  cut sets under the original names.
 """
 
 from __future__ import annotations
@@ -15,8 +24,15 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from failspec.checker.cut_sets import static_cut_sets
+from failspec.checker.cut_sets import ENGINES, static_cut_sets, timed_cut_sets
 from failspec.checker.fault_tree import static_fault_tree
+from failspec.checker.probability import (
+    exact,
+    exact_of_tree,
+    fault_probabilities,
+    rare_event,
+    tree_events,
+)
 from failspec.counterexamples.openpsa_import import (
     ImportError_,
     base_name,
@@ -38,17 +54,28 @@ BENCHMARKS = {
     "TwoTrain": ["TwoTrain/two_train.xml"],
     "ThreeMotor": ["ThreeMotor/three_motor.xml"],
 }
-MAX_REPORT = 16 * 1024 * 1024
+LARGE = {
+    "Baobab1": ["Baobab/baobab1.xml", "Baobab/baobab1-basic-events.xml"],
+    "Baobab2": ["Baobab/baobab2.xml", "Baobab/baobab2-basic-events.xml"],
+    "Chinese": ["Chinese/chinese.xml", "Chinese/chinese-basic-events.xml"],
+}
+QUANTIFIED = ["Lift", "ne574", "Theatre", "TwoTrain", "ThreeMotor", *LARGE]
+"""The benchmarks whose every basic event has a constant probability."""
+MAX_REPORT = 32 * 1024 * 1024
 
 Families = dict[str, frozenset[frozenset[str]]]
 
 
-def scram_cut_sets(files: list[str], order: int = 20) -> Families:
-    """SCRAM's minimal cut sets per top gate, with its event names (time-limited)."""
+def benchmark_files(benchmark: str) -> list[str]:
+    return [str(INPUT / f) for f in {**BENCHMARKS, **LARGE}[benchmark]]
+
+
+def scram_report(files: list[str], *options: str) -> ElementTree.Element:
+    """SCRAM's report on `files` (time- and size-limited)."""
     with tempfile.TemporaryDirectory(prefix="failspec-import-") as directory:
         report = os.path.join(directory, "report.xml")
         done = subprocess.run(
-            ["scram", *files, "-l", str(order), "-o", report],
+            ["scram", *files, *options, "-o", report],
             capture_output=True,
             text=True,
             timeout=60,
@@ -56,14 +83,43 @@ def scram_cut_sets(files: list[str], order: int = 20) -> Families:
         )
         assert done.returncode == 0, done.stderr[:2000]
         assert os.path.getsize(report) < MAX_REPORT
-        root = ElementTree.parse(report).getroot()
+        return ElementTree.parse(report).getroot()
+
+
+def scram_cut_sets(files: list[str], order: int = 20) -> Families:
+    """SCRAM's minimal cut sets per top gate, with its event names."""
+    return families_of(scram_report(files, "-l", str(order)))
+
+
+def families_of(report: ElementTree.Element) -> Families:
     families: Families = {}
-    for products in root.iterfind("./results/sum-of-products"):
+    for products in report.iterfind("./results/sum-of-products"):
         families[products.get("name", "")] = frozenset(
             frozenset(e.get("name", "") for e in product.iterfind("basic-event"))
             for product in products.iterfind("product")
         )
     return families
+
+
+def probabilities_of(report: ElementTree.Element) -> dict[str, str]:
+    """SCRAM's top probability per top gate, as printed."""
+    return {
+        products.get("name", ""): products.get("probability", "")
+        for products in report.iterfind("./results/sum-of-products")
+    }
+
+
+def agrees_with_printed(ours: float, printed: str) -> bool:
+    """`ours` rounds to SCRAM's `printed` value: they differ by at most half a unit
+    of its last (sixth significant) digit."""
+    theirs = float(printed)
+    if theirs == 0.0:
+        return ours == 0.0
+    mantissa = printed.lower().split("e")[0].lstrip("-")
+    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    exponent = int(printed.lower().split("e")[1]) if "e" in printed.lower() else 0
+    half_unit = 0.5 * 10.0 ** (exponent - decimals)
+    return abs(ours - theirs) <= half_unit * (1 + 1e-9)
 
 
 def imported(files: list[str]) -> str:
@@ -86,9 +142,9 @@ def test_scram_is_installed() -> None:
     assert subprocess.run(["scram", "--version"], capture_output=True, check=False).returncode == 0
 
 
-@pytest.mark.parametrize("benchmark", sorted(BENCHMARKS))
+@pytest.mark.parametrize("benchmark", sorted(BENCHMARKS) + sorted(LARGE))
 def test_imported_cut_sets_equal_scram(benchmark: str) -> None:
-    files = [str(INPUT / f) for f in BENCHMARKS[benchmark]]
+    files = benchmark_files(benchmark)
     source = imported(files)
     names = original_names(source)
     back = {original: mapped for mapped, original in names.items()}
@@ -96,6 +152,98 @@ def test_imported_cut_sets_equal_scram(benchmark: str) -> None:
     assert expected
     for top, family in expected.items():
         assert failspec_cut_sets(source, back[top]) == family, top
+
+
+@pytest.mark.parametrize("order", [4, 6, 10])
+def test_order_limit_equals_scrams_on_baobab1(order: int) -> None:
+    files = benchmark_files("Baobab1")
+    source = imported(files)
+    names = original_names(source)
+    model = loads(source)
+    result = static_cut_sets(static_fault_tree(model, "r1"), order)
+    assert result.truncated  # Baobab1 has minimal cut sets of order 11
+    got = frozenset(
+        frozenset(names[model.fault(n).label.split(".")[0]] for n in cut_set)
+        for cut_set in result.cut_sets
+    )
+    assert got == scram_cut_sets(files, order)["r1"]
+
+
+def test_issue_done_when_command_on_baobab1(tmp_path: Path) -> None:
+    """`failspec import` Baobab1, then `failspec cutsets --static --top r1`: 46,188
+    minimal cut sets, SCRAM's, listed by order then fault numbers."""
+    files = benchmark_files("Baobab1")
+    model_file = tmp_path / "b1.fspec"
+    assert main(["import", *files, "-o", str(model_file)], io.StringIO(), io.StringIO()) == 0
+    out = io.StringIO()
+    assert main(["cutsets", str(model_file), "--static", "--top", "r1"], out, io.StringIO()) == 1
+    lines = [line.split() for line in out.getvalue().splitlines() if line.startswith("  order ")]
+    assert len(lines) == 46_188
+    model = loads(model_file.read_text(encoding="utf-8"))
+    numbers = {f.label: f.number for f in model.faults}
+    listed = [(len(w[2::2]), tuple(numbers[label] for label in w[2::2])) for w in lines]
+    assert listed == sorted(listed)
+    assert all(int(w[1]) == len(w[2::2]) for w in lines)
+    names = original_names(model_file.read_text(encoding="utf-8"))
+    got = frozenset(frozenset(names[label.split(".")[0]] for label in w[2::2]) for w in lines)
+    report = scram_report(files, "--probability", "true")
+    assert got == families_of(report)["r1"]
+    exact_printed = out.getvalue().splitlines()[-1].split("exact ")[1]
+    assert float(exact_printed) == float(probabilities_of(report)["r1"])  # both print 6 digits
+
+
+def test_agreement_to_printed_digits() -> None:
+    assert agrees_with_printed(1.28230449e-06, "1.2823e-06")
+    assert agrees_with_printed(1.28235e-06, "1.2823e-06")
+    assert not agrees_with_printed(1.282351e-06, "1.2823e-06")
+    assert agrees_with_printed(0.004569324, "0.00456932")
+    assert not agrees_with_printed(0.004569326, "0.00456932")
+
+
+@pytest.mark.parametrize("benchmark", QUANTIFIED)
+def test_top_probability_equals_scram(benchmark: str) -> None:
+    files = benchmark_files(benchmark)
+    source = import_files(files)
+    model = loads(source)
+    back = {original: mapped for mapped, original in original_names(source).items()}
+    exact_report = scram_report(files, "--probability", "true")
+    rare_report = scram_report(files, "--probability", "true", "--rare-event")
+    exact_values, rare_values = probabilities_of(exact_report), probabilities_of(rare_report)
+    assert exact_values
+    for top, printed in exact_values.items():
+        tree = static_fault_tree(model, back[top])
+        result = static_cut_sets(tree, 20)
+        assert not result.truncated
+        p, missing = fault_probabilities(model, tree_events(tree), None)
+        assert not missing
+        from_tree = exact_of_tree(tree, p)
+        assert agrees_with_printed(from_tree, printed), (top, from_tree, printed)
+        # Two independent diagrams: of the tree, and of its minimal cut sets.
+        assert exact(result.cut_sets, p) == pytest.approx(from_tree, rel=1e-12, abs=0)
+        rare = rare_event(result.cut_sets, p)
+        assert agrees_with_printed(rare, rare_values[top]), (top, rare, rare_values[top])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("benchmark", sorted(BENCHMARKS))
+def test_timed_cut_sets_equal_scram_up_to_order_two(benchmark: str, engine: str) -> None:
+    files = benchmark_files(benchmark)
+    source = imported(files)
+    names = original_names(source)
+    back = {original: mapped for mapped, original in names.items()}
+    model = loads(source)
+    expected = scram_cut_sets(files, order=2)
+    for top, family in expected.items():
+        (check,) = [c for c in model.checks if c.name.startswith(f"{back[top]} never fails")]
+        result = timed_cut_sets(model, check, 2, engine=engine)
+        assert result.complete
+        got = frozenset(
+            frozenset(names[model.fault(n).label.split(".")[0]] for n in cut_set)
+            for cut_set in result.cut_sets
+        )
+        assert got == family, top
+        # Every fault is permanent and may start at 0: each cut set violates at once.
+        assert all(w.violation_at == 0 and not any(w.onsets) for w in result.witnesses)
 
 
 @pytest.mark.parametrize("benchmark", ["HIPPS", "Lift", "ThreeMotor", "BSCU"])
