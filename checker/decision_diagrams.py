@@ -15,16 +15,18 @@ Reliability Engineering and System Safety 40, 1993) that SCRAM uses by default:
    memory.
 2. `Zbdd.minimal_solutions` turns the BDD of a monotone function
    f = x·f1 + f0 (f1 ≥ f0) into the zero-suppressed diagram of its minimal
-   solutions: minsol(f) = x·(minsol(f1) ÷ minsol(f0)) ∪ minsol(f0), where
-   F ÷ G keeps the sets of F that contain no set of G (`without`).  An order
-   limit K applies as the recursion goes: minsol_K(f) =
-   x·(minsol_{K-1}(f1) ÷ minsol_{K-1}(f0)) ∪ minsol_K(f0), since a set of at
-   most K-1 members can only contain sets of at most K-1 members.  A minimal
+   solutions: minsol(f) = x·(minsol(f1) ÷ f0) ∪ minsol(f0), where F ÷ g keeps
+   the sets of F on which g is false.  Rauzy removes the sets
+   of minsol(f1) that contain a set of minsol(f0); for a monotone f0 a set
+   contains a minimal solution of f0 exactly when it satisfies f0, so the
+   filter reads f0's BDD directly and minsol(f0) is never needed for it
+   (3.4 times faster on Baobab1).  An order limit K applies as the recursion
+   goes: minsol_K(f) = x·(minsol_{K-1}(f1) ÷ f0) ∪ minsol_K(f0).  A minimal
    solution of j members is read off a path to 1 with exactly j high edges
    (the path of the assignment "its members true, the rest false"), so K is
    clipped to the most high edges on a path below each node (`_heights`),
    which keeps the memo small.  Baobab1: 46,188 minimal cut sets in a
-   6,042-node ZBDD, in about 0.2 s.  `has_longer_minimal_solution` tells,
+   6,042-node ZBDD, in about 0.07 s.  `has_longer_minimal_solution` tells,
    exactly, whether the limit cut any minimal solution off.
 3. `Bdd.probability` is P(f) = p·P(f1) + (1 - p)·P(f0) over the BDD, exact for
    independent events.
@@ -225,45 +227,40 @@ class Zbdd(_Diagram):
     the empty family, node 1 the family {∅}; node i > 1 is the family
     low[i] ∪ {s ∪ {level[i]} : s ∈ high[i]}."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._without: dict[tuple[int, int], int] = {}
-
     def node(self, level: int, low: int, high: int) -> int:
         """The family `low ∪ level·high` (reduced: an empty `high` is `low`)."""
         return low if high == FALSE else self._make(level, low, high)
-
-    def without(self, f: int, g: int) -> int:
-        """The sets of family f that contain no set of family g."""
-        if g == FALSE or f == FALSE:
-            return f
-        if g == TRUE or f == g:
-            return FALSE  # every set contains ∅
-        if f == TRUE:
-            return TRUE  # g holds no ∅ here, so ∅ contains none of its sets
-        key = (f, g)
-        found = self._without.get(key)
-        if found is not None:
-            return found
-        level, low, high = self.level, self.low, self.high
-        lf, lg = level[f], level[g]
-        if lf < lg:
-            result = self.node(lf, self.without(low[f], g), self.without(high[f], g))
-        elif lf > lg:
-            # g's sets with lg cannot be inside f's sets, which never hold lg.
-            result = self.without(f, low[g])
-        else:
-            kept_high = self.without(self.without(high[f], high[g]), low[g])
-            result = self.node(lf, self.without(low[f], low[g]), kept_high)
-        self._without[key] = result
-        return result
 
     def minimal_solutions(self, bdd: Bdd, root: int, max_order: int) -> int:
         """The family of minimal solutions of at most `max_order` members of the
         monotone function `root` of `bdd` (same levels)."""
         height = _heights(bdd, root)
-        memo: dict[tuple[int, int], int] = {}
+        solutions: dict[tuple[int, int], int] = {}
+        filtered: dict[tuple[int, int], int] = {}
         level, low, high = bdd.level, bdd.low, bdd.high
+        z_level, z_low, z_high, node = self.level, self.low, self.high, self.node
+
+        def falsifying(family: int, g: int) -> int:
+            """The sets of `family` on which g is false (a set: its members true, the
+            rest false)."""
+            if g == TRUE or family == FALSE:
+                return FALSE
+            if g == FALSE or family == TRUE:
+                return family  # a monotone g other than true is false on ∅
+            key = (family, g)
+            found = filtered.get(key)
+            if found is None:
+                lf, lg = z_level[family], level[g]
+                if lf < lg:
+                    kept = falsifying(z_low[family], g)
+                    found = node(lf, kept, falsifying(z_high[family], g))
+                elif lf > lg:
+                    found = falsifying(family, low[g])  # no set of the family holds lg
+                else:
+                    kept = falsifying(z_low[family], low[g])
+                    found = node(lf, kept, falsifying(z_high[family], high[g]))
+                filtered[key] = found
+            return found
 
         def minsol(f: int, order: int) -> int:
             if f <= TRUE:
@@ -272,12 +269,12 @@ class Zbdd(_Diagram):
             if order == 0:
                 return FALSE  # f is not constant, so ∅ is no solution of it (monotone)
             key = (f, order)
-            found = memo.get(key)
+            found = solutions.get(key)
             if found is None:
                 f0, f1 = low[f], high[f]
-                with_x = self.without(minsol(f1, order - 1), minsol(f0, order - 1))
-                found = self.node(level[f], minsol(f0, order), with_x)
-                memo[key] = found
+                with_x = falsifying(minsol(f1, order - 1), f0)
+                found = node(level[f], minsol(f0, order), with_x)
+                solutions[key] = found
             return found
 
         return minsol(root, max_order)
@@ -328,21 +325,21 @@ class Zbdd(_Diagram):
 
         return build(0, len(ordered), 0)
 
-    def sets(self, family: int) -> Iterator[tuple[int, ...]]:
+    def sets(self, family: int) -> list[tuple[int, ...]]:
         """The sets of `family`, each as ascending levels."""
         level, low, high = self.level, self.low, self.high
-        path: list[int] = []
-
-        def walk(z: int) -> Iterator[tuple[int, ...]]:
+        found: list[tuple[int, ...]] = []
+        # Depth first: (node, the levels taken on the way to it).
+        stack: list[tuple[int, tuple[int, ...]]] = [(family, ())]
+        while stack:
+            z, path = stack.pop()
             while z > TRUE:
-                path.append(level[z])
-                yield from walk(high[z])
-                path.pop()
-                z = low[z]
+                stack.append((low[z], path))
+                path = (*path, level[z])
+                z = high[z]
             if z == TRUE:
-                yield tuple(path)
-
-        return walk(family)
+                found.append(path)
+        return found
 
 
 def _heights(bdd: Bdd, root: int) -> dict[int, int]:
@@ -370,17 +367,22 @@ def has_longer_minimal_solution(bdd: Bdd, root: int, max_order: int) -> bool:
     """Whether the monotone function `root` has a minimal solution of more than
     `max_order` members.
 
-    U(f, K), the function "contains a minimal solution of f of at most K members",
-    is f itself when K reaches f's height; else, for f = x·f1 + f0,
+    Let U(f, K) be the function "contains a minimal solution of f of at most K
+    members".  U(f, K) is f when K reaches f's height; else, for f = x·f1 + f0,
     U(f, K) = x·(U(f1, K-1) ∨ U(f0, K)) + ¬x·U(f0, K) (from the recurrence of
-    `Zbdd.minimal_solutions`, since up(F ÷ G) ∨ up(G) = up(F) ∨ up(G)).  The answer
-    is U(root, max_order) ≠ root; where nothing is cut, U returns the very node."""
+    `Zbdd.minimal_solutions`: the sets F ÷ f0 drops each contain a minimal solution of
+    f0 of at most K-1 members, which U(f0, K) covers).  The
+    answer is U(root, max_order) ≠ root.  By canonicity U(f, K) = f exactly when
+    U(f0, K) = f0 and U(f1, K-1) ∨ f0 = f1, and the second holds at once when
+    U(f1, K-1) = f1 (f1 ≥ f0): `same` decides that, and builds U only where a
+    high branch lost solutions."""
     if root <= TRUE:
         return False
     height = _heights(bdd, root)
     if max_order >= height[root]:
         return False
-    memo: dict[tuple[int, int], int] = {}
+    built: dict[tuple[int, int], int] = {}
+    decided: dict[tuple[int, int], bool] = {}
     level, low, high = bdd.level, bdd.low, bdd.high
 
     def covered(f: int, order: int) -> int:
@@ -389,14 +391,29 @@ def has_longer_minimal_solution(bdd: Bdd, root: int, max_order: int) -> bool:
         if order == 0:
             return FALSE
         key = (f, order)
-        found = memo.get(key)
+        found = built.get(key)
         if found is None:
             lo = covered(low[f], order)
             found = bdd.node(level[f], lo, bdd.disjoin(covered(high[f], order - 1), lo))
-            memo[key] = found
+            built[key] = found
         return found
 
-    return covered(root, max_order) != root
+    def same(f: int, order: int) -> bool:
+        if f <= TRUE or order >= height[f]:
+            return True
+        if order == 0:
+            return False  # U(f, 0) is false, f is not
+        key = (f, order)
+        found = decided.get(key)
+        if found is None:
+            f0, f1 = low[f], high[f]
+            found = same(f0, order) and (
+                same(f1, order - 1) or bdd.disjoin(covered(f1, order - 1), f0) == f1
+            )
+            decided[key] = found
+        return found
+
+    return not same(root, max_order)
 
 
 def probability_of_sets(sets: Sequence[Sequence[int]], p: Mapping[int, float]) -> float:
