@@ -19,7 +19,14 @@ from failspec.checker.cut_sets import (
 )
 from failspec.checker.explicit import canonical_for_fault_set
 from failspec.checker.fault_tree import FaultTree, StaticTreeError, static_fault_tree
-from failspec.checker.probability import exact, fault_probability, rare_event
+from failspec.checker.probability import (
+    exact,
+    exact_of_tree,
+    fault_probabilities,
+    fault_probability,
+    rare_event,
+    tree_events,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from model_strategies import models
@@ -356,6 +363,42 @@ def test_rare_event_and_exact() -> None:
     assert exact((), p) == 0.0
     assert exact(((),), p) == 1.0
     assert rare_event(((1,), (1, 2)), p) > exact(((1,), (1, 2)), p)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.lists(st.lists(st.integers(1, 6), max_size=4), max_size=6),
+    st.lists(st.floats(0.0, 1.0), min_size=6, max_size=6),
+)
+def test_exact_against_every_assignment(sets: list[list[int]], values: list[float]) -> None:
+    p = {n: values[n - 1] for n in range(1, 7)}
+    cut_sets = tuple(tuple(sorted(set(s))) for s in sets)
+    expected = 0.0
+    for bits in itertools.product((False, True), repeat=6):
+        present = {n for n, bit in zip(range(1, 7), bits, strict=True) if bit}
+        if any(present.issuperset(c) for c in cut_sets):
+            expected += math.prod(p[n] if n in present else 1 - p[n] for n in range(1, 7))
+    assert exact(cut_sets, p) == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(static_models(max_devices=4, quantified=True))
+def test_exact_of_tree_against_the_truth_table(model_: object) -> None:
+    model = loads(model_.text)  # type: ignore[attr-defined]
+    tree = static_fault_tree(model, model_.top)  # type: ignore[attr-defined]
+    events = [f.number for f in model.faults]
+    p, missing = fault_probabilities(model, events, 1000 * 3600)
+    assert not missing
+    expected = math.fsum(
+        math.prod(p[n] if n in s else 1 - p[n] for n in events)
+        for k in range(len(events) + 1)
+        for s in map(set, itertools.combinations(events, k))
+        if evaluate(tree, s)
+    )
+    assert set(tree_events(tree)) <= set(events)
+    assert exact_of_tree(tree, p) == pytest.approx(expected, rel=1e-9, abs=1e-12)
+    result = static_cut_sets(tree, 20)
+    assert exact(result.cut_sets, p) == pytest.approx(expected, rel=1e-9, abs=1e-12)
 
 
 # --- the command line ------------------------------------------------------------------
