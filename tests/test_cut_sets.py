@@ -425,6 +425,23 @@ def test_cli_cutsets_text_and_json() -> None:
     assert document["summary"][2] == {"order": 2, "count": 2}
 
 
+def test_cli_cutsets_engines_agree(tmp_path: Path) -> None:
+    text = PAIR.replace("MANUAL", "")
+    model_file = tmp_path / "pair.fspec"
+    model_file.write_text(text, encoding="utf-8")
+    check = "the pair is never down for more than 30 seconds"
+    outputs = []
+    for engine in ("explicit", "smt"):
+        code, out, err = run(["cutsets", str(model_file), "--check", check, "--engine", engine])
+        assert code == 1, err
+        outputs.append(out)
+    assert outputs[0] == outputs[1]
+    assert "a.crash + pair.stuck" in outputs[0]
+    model = loads(text)
+    with pytest.raises(ValueError, match="unknown engine"):
+        timed_cut_sets(model, model.checks[0], engine="bdd")
+
+
 def test_cli_cutsets_static_and_errors() -> None:
     code, out, _ = run(["cutsets", str(BEFORE), "--static", "--top", "fx_remittance"])
     assert code == 1

@@ -246,11 +246,11 @@ def test_timed_cut_sets_equal_scram_up_to_order_two(benchmark: str, engine: str)
         assert all(w.violation_at == 0 and not any(w.onsets) for w in result.witnesses)
 
 
-@pytest.mark.parametrize("benchmark", ["HIPPS", "Lift", "ThreeMotor", "BSCU"])
+@pytest.mark.parametrize("benchmark", ["HIPPS", "Lift", "ThreeMotor", "BSCU", *LARGE])
 def test_export_of_an_imported_model_round_trips_through_scram(
     benchmark: str, tmp_path: Path
 ) -> None:
-    files = [str(INPUT / f) for f in BENCHMARKS[benchmark]]
+    files = benchmark_files(benchmark)
     model_file = tmp_path / "model.fspec"
     assert main(["import", *files, "--drop-unsupported-probabilities", "-o", str(model_file)]) == 0
     expected = scram_cut_sets(files)
