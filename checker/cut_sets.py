@@ -20,7 +20,10 @@ canonical counterexample (earliest violation, then smallest onsets) is S's.
 (`fault_tree.py`) on decision diagrams (`decision_diagrams.py`): the BDD of
 the tree, then the ZBDD of its minimal solutions up to the order limit
 (Rauzy's algorithm, as SCRAM does), then the sets sorted by order and fault
-numbers.
+numbers.  The BDD of a tree does not depend on the order limit, so a wide
+tree asked for its pairs can have a BDD far too large when its pairs are
+few: past a node budget the cut sets are built bottom up instead, truncated
+at the limit at every gate (`cut_set_families.py`).  Both are exact.
 """
 
 from __future__ import annotations
@@ -30,7 +33,10 @@ import time
 from dataclasses import dataclass, replace
 
 from failspec.checker import ir
+from failspec.checker.cut_set_families import bottom_up_cut_sets
 from failspec.checker.decision_diagrams import (
+    NODE_BUDGET,
+    DiagramTooLarge,
     Zbdd,
     has_longer_minimal_solution,
     recursion_room,
@@ -151,17 +157,22 @@ class StaticCutSets:
     truncated: bool
 
 
-def static_cut_sets(tree: FaultTree, max_order: int) -> StaticCutSets:
-    """Return the minimal cut sets of `tree` of at most `max_order` faults."""
+def static_cut_sets(tree: FaultTree, max_order: int, max_nodes: int = NODE_BUDGET) -> StaticCutSets:
+    """Return the minimal cut sets of `tree` of at most `max_order` faults: on decision
+    diagrams of at most `max_nodes` nodes each, else bottom up."""
     if max_order < 0:
         raise ValueError("the order limit must be at least 0")
-    diagram = tree_diagram(tree)
-    bdd, root, faults = diagram.bdd, diagram.root, diagram.faults
-    zbdd = Zbdd()
-    with recursion_room(len(faults)):
-        family = zbdd.minimal_solutions(bdd, root, max_order)
-        truncated = has_longer_minimal_solution(bdd, root, max_order)
-    cut_sets = [tuple(sorted(faults[i] for i in s)) for s in zbdd.sets(family)]
+    try:
+        diagram = tree_diagram(tree, max_nodes)
+        bdd, root, faults = diagram.bdd, diagram.root, diagram.faults
+        zbdd = Zbdd(max_nodes)
+        with recursion_room(len(faults)):
+            family = zbdd.minimal_solutions(bdd, root, max_order)
+            truncated = has_longer_minimal_solution(bdd, root, max_order)
+        cut_sets = [tuple(sorted(faults[i] for i in s)) for s in zbdd.sets(family)]
+    except DiagramTooLarge:
+        found, truncated = bottom_up_cut_sets(tree, max_order)
+        cut_sets = list(found)
     cut_sets.sort(key=_order_key)
     return StaticCutSets(max_order, tuple(cut_sets), truncated)
 

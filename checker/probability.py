@@ -14,10 +14,10 @@ p = 1 - exp(-λ·t) with λ in the same time unit (a constant failure rate).
   zero-suppressed diagram of the family, then the BDD of its upward closure,
   then Shannon expansion P(f) = p·P(f|x) + (1 - p)·P(f|¬x).  It is exact for
   the given cut sets; when they were truncated at an order limit, it is a
-  lower bound of the whole tree's value.
+  lower bound of the whole tree's value.  Past a node budget it is None.
 - `exact_of_tree` is the same expansion on the BDD of a static fault tree
   itself: the exact top-event probability whatever the order limit (SCRAM's
-  `--bdd --probability true` value).
+  `--bdd --probability true` value), or None past a node budget.
 """
 
 from __future__ import annotations
@@ -26,7 +26,12 @@ import math
 from collections.abc import Mapping, Sequence
 
 from failspec.checker import ir
-from failspec.checker.decision_diagrams import probability_of_sets, tree_diagram
+from failspec.checker.decision_diagrams import (
+    NODE_BUDGET,
+    DiagramTooLarge,
+    probability_of_sets,
+    tree_diagram,
+)
 from failspec.checker.fault_tree import FaultTree
 
 SECONDS_PER_HOUR = 3600
@@ -63,23 +68,38 @@ def rare_event(cut_sets: Sequence[tuple[int, ...]], p: Mapping[int, float]) -> f
     return min(1.0, math.fsum(math.prod(p[n] for n in cut_set) for cut_set in cut_sets))
 
 
-def exact(cut_sets: Sequence[tuple[int, ...]], p: Mapping[int, float]) -> float:
+def exact(
+    cut_sets: Sequence[tuple[int, ...]], p: Mapping[int, float], max_nodes: int = 1_000_000
+) -> float | None:
     """P(at least one cut set occurs): exact for these cut sets (a lower bound of a
-    tree's value when its cut sets were truncated at an order limit)."""
-    return probability_of_sets(cut_sets, p)
+    tree's value when its cut sets were truncated at an order limit); None if the
+    diagrams outgrow `max_nodes` nodes."""
+    try:
+        return probability_of_sets(cut_sets, p, max_nodes)
+    except DiagramTooLarge:
+        return None
 
 
-def tree_events(tree: FaultTree) -> tuple[int, ...]:
+def tree_events(tree: FaultTree, max_nodes: int = NODE_BUDGET) -> tuple[int, ...] | None:
     """The faults the top event of `tree` depends on (those in some minimal cut set),
-    ascending."""
-    diagram = tree_diagram(tree)
+    ascending; None if the tree's BDD outgrows `max_nodes` nodes."""
+    try:
+        diagram = tree_diagram(tree, max_nodes)
+    except DiagramTooLarge:
+        return None
     return tuple(sorted(diagram.faults[i] for i in diagram.bdd.support(diagram.root)))
 
 
-def exact_of_tree(tree: FaultTree, p: Mapping[int, float]) -> float:
+def exact_of_tree(
+    tree: FaultTree, p: Mapping[int, float], max_nodes: int = NODE_BUDGET
+) -> float | None:
     """P(top event of `tree`), exact, from the BDD of the tree itself (so exact whatever
-    order limit its cut sets were listed to); `p` covers at least `tree_events`."""
-    diagram = tree_diagram(tree)
+    order limit its cut sets were listed to); `p` covers at least `tree_events`.  None
+    if the BDD outgrows `max_nodes` nodes."""
+    try:
+        diagram = tree_diagram(tree, max_nodes)
+    except DiagramTooLarge:
+        return None
     levels = diagram.bdd.support(diagram.root)
     by_level = [0.0] * len(diagram.faults)
     for i in levels:
