@@ -212,11 +212,17 @@ def _static_tree(model: ir.Model, top: str) -> FaultTree:
 
 
 def _probability(
-    model: ir.Model, cut_sets: tuple[CutSet, ...], mission: int | None, tree: FaultTree | None
+    model: ir.Model,
+    cut_sets: tuple[CutSet, ...],
+    mission: int | None,
+    tree: FaultTree | None = None,
+    truncated: bool = False,
 ) -> dict[str, Any] | None:
     """The top probability: rare-event from `cut_sets`; exact from the BDD of `tree`
-    (static: exact whatever the order limit) or else of the cut sets (timed)."""
-    numbers = tree_events(tree) if tree is not None else sorted({n for c in cut_sets for n in c})
+    (static: exact whatever the order limit), else, timed or when the tree's BDD is too
+    large, from the cut sets (a lower bound when they were `truncated`)."""
+    events = None if tree is None else tree_events(tree)
+    numbers = events if events is not None else sorted({n for c in cut_sets for n in c})
     informed = [
         n
         for n in numbers
@@ -234,7 +240,11 @@ def _probability(
     }
     if not missing:
         result["rare_event"] = rare_event(cut_sets, p)
-        result["exact"] = exact(cut_sets, p) if tree is None else exact_of_tree(tree, p)
+        if tree is not None and events is not None:
+            result["exact"] = exact_of_tree(tree, p)
+        else:
+            result["exact"] = exact(cut_sets, p)
+            result["exact_is_lower_bound"] = truncated
     return result
 
 
@@ -280,7 +290,7 @@ def _run_cutsets(
             items = []
         document.update(mode="static", check=None, top=target, max_order=max_order)
         document.update(complete=True, truncated=result.truncated, cut_sets=items)
-        probability = _probability(model, cut_sets, args.mission, tree)
+        probability = _probability(model, cut_sets, args.mission, tree, result.truncated)
     else:
         timed = timed_cut_sets(model, target, args.max_order, deadline, args.engine)
         cut_sets, max_order, complete = timed.cut_sets, timed.max_order, timed.complete
@@ -312,7 +322,7 @@ def _run_cutsets(
             )
         document.update(mode="timed", check=target.name, top=None, max_order=max_order)
         document.update(complete=complete, truncated=False, cut_sets=items)
-        probability = _probability(model, cut_sets, args.mission, None)
+        probability = _probability(model, cut_sets, args.mission)
     counts = Counter(len(c) for c in cut_sets)
     document["summary"] = [{"order": k, "count": counts[k]} for k in range(max_order + 1)]
     document["probability"] = probability
