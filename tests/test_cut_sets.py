@@ -17,6 +17,7 @@ from failspec.checker.cut_sets import (
     static_cut_sets,
     timed_cut_sets,
 )
+from failspec.checker.decision_diagrams import NODE_BUDGET
 from failspec.checker.explicit import canonical_for_fault_set
 from failspec.checker.fault_tree import FaultTree, StaticTreeError, static_fault_tree
 from failspec.checker.probability import (
@@ -305,9 +306,12 @@ def evaluate(tree: FaultTree, present: set[int]) -> bool:
     return values[top] if isinstance(top, str) else top in present
 
 
+@pytest.mark.parametrize("max_nodes", [NODE_BUDGET, 2], ids=["diagrams", "bottom-up"])
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(static_models(max_devices=4), st.integers(0, 4))
-def test_static_algorithm_against_the_truth_table(model_: object, order: int) -> None:
+def test_static_algorithm_against_the_truth_table(
+    max_nodes: int, model_: object, order: int
+) -> None:
     model = loads(model_.text)  # type: ignore[attr-defined]
     tree = static_fault_tree(model, model_.top)  # type: ignore[attr-defined]
     events = [f.number for f in model.faults]
@@ -318,7 +322,7 @@ def test_static_algorithm_against_the_truth_table(model_: object, order: int) ->
         if evaluate(tree, set(s))
     ]
     minimal = {s for s in truth if not any(set(t) < set(s) for t in truth)}
-    result = static_cut_sets(tree, order)
+    result = static_cut_sets(tree, order, max_nodes)
     assert set(result.cut_sets) == {s for s in minimal if len(s) <= order}
     assert result.truncated == any(len(s) > order for s in minimal)
 
@@ -395,7 +399,8 @@ def test_exact_of_tree_against_the_truth_table(model_: object) -> None:
         for s in map(set, itertools.combinations(events, k))
         if evaluate(tree, s)
     )
-    assert set(tree_events(tree)) <= set(events)
+    relevant = tree_events(tree)
+    assert relevant is not None and set(relevant) <= set(events)
     assert exact_of_tree(tree, p) == pytest.approx(expected, rel=1e-9, abs=1e-12)
     result = static_cut_sets(tree, 20)
     assert exact(result.cut_sets, p) == pytest.approx(expected, rel=1e-9, abs=1e-12)

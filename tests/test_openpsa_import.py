@@ -214,9 +214,12 @@ def test_top_probability_equals_scram(benchmark: str) -> None:
         tree = static_fault_tree(model, back[top])
         result = static_cut_sets(tree, 20)
         assert not result.truncated
-        p, missing = fault_probabilities(model, tree_events(tree), None)
+        events = tree_events(tree)
+        assert events is not None
+        p, missing = fault_probabilities(model, events, None)
         assert not missing
         from_tree = exact_of_tree(tree, p)
+        assert from_tree is not None
         assert agrees_with_printed(from_tree, printed), (top, from_tree, printed)
         # Two independent diagrams: of the tree, and of its minimal cut sets.
         assert exact(result.cut_sets, p) == pytest.approx(from_tree, rel=1e-12, abs=0)
