@@ -25,6 +25,7 @@ from xml.etree import ElementTree
 
 import pytest
 from failspec.checker.cut_sets import ENGINES, static_cut_sets, timed_cut_sets
+from failspec.checker.decision_diagrams import NODE_BUDGET
 from failspec.checker.fault_tree import static_fault_tree
 from failspec.checker.probability import (
     exact,
@@ -154,13 +155,17 @@ def test_imported_cut_sets_equal_scram(benchmark: str) -> None:
         assert failspec_cut_sets(source, back[top]) == family, top
 
 
-@pytest.mark.parametrize("order", [4, 6, 10])
-def test_order_limit_equals_scrams_on_baobab1(order: int) -> None:
+@pytest.mark.parametrize(
+    ("order", "max_nodes"),
+    [(4, NODE_BUDGET), (6, NODE_BUDGET), (10, NODE_BUDGET), (4, 2), (6, 2)],
+    ids=["4", "6", "10", "4-bottom-up", "6-bottom-up"],
+)
+def test_order_limit_equals_scrams_on_baobab1(order: int, max_nodes: int) -> None:
     files = benchmark_files("Baobab1")
     source = imported(files)
     names = original_names(source)
     model = loads(source)
-    result = static_cut_sets(static_fault_tree(model, "r1"), order)
+    result = static_cut_sets(static_fault_tree(model, "r1"), order, max_nodes)
     assert result.truncated  # Baobab1 has minimal cut sets of order 11
     got = frozenset(
         frozenset(names[model.fault(n).label.split(".")[0]] for n in cut_set)
