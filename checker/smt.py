@@ -1,7 +1,9 @@
 """The SMT engine: the model and the negated check as Z3 constraints over integer onsets.
 
 Nothing here is stepped through time.  A fault that the hypothesis may inject
-gets a Boolean `sel_f` (injected or not) and an integer onset `o_f`; every
+gets a Boolean `sel_f` (injected or not) and an integer onset `o_f` — directly,
+or, when many faults are selectable, through K *slots* (fault number, onset) so
+that signals change only at slot instants (`_Encoding._encode_slots`); every
 signal of the model is a *formula in an instant* (`at(t)`: does it hold at
 the instant term t?) together with the finite list of instant terms at which
 it may change (`points`).  Between two consecutive change points a signal is
@@ -13,6 +15,10 @@ defines as "the first instant at which …" (a partition's closing, a job's
 completion, a store's fullness, the decisive switchover of a failover pair)
 are fresh integer variables pinned down by their defining property, e.g.
 `F(c) ≥ target ∧ F(c − 1) < target` for a monotone count F.
+
+A partition that reopens may close many times before the time bound; its
+closings are unrolled one at first and all of them only when a question shows
+that a later one can matter to the violation (`_Query.satisfiable`).
 
 `unsat` of "some allowed scenario violates the check" is the proof of
 `holds`.  Otherwise the canonical counterexample is found by tightening:
@@ -32,12 +38,21 @@ from fractions import Fraction
 
 import z3
 from failspec.checker import ir
+from failspec.checker.lowering import reference_edges
 
 INF = 10**15
 """'Never' / 'forever' as an integer instant, beyond every instant a model reaches."""
 
 MAX_CLOSURES = 64
 """The most closings of one reopening partition the encoding unrolls."""
+
+SLOTS_FROM = 4
+"""Encode the fault selection by slots when more than this many faults per allowed
+fault are selectable (see `_Encoding._encode_slots`)."""
+
+FIRST_DEPTH = 1
+"""The closings of a reopening partition unrolled at first (see `_Encoding`); when
+more matter, all of them are (see `_Solver.deepen`)."""
 
 
 @dataclass(frozen=True)
@@ -66,23 +81,106 @@ class Sig:
     points: list[z3.ArithRef] = field(default_factory=list)
 
 
-def check_smt(model: ir.Model, check: ir.Check, deadline: float | None = None) -> Outcome:
-    """Decide `check` on `model`; `deadline` is a `time.perf_counter()` value or None."""
+def check_smt(
+    model: ir.Model,
+    check: ir.Check,
+    deadline: float | None = None,
+    *,
+    slots: bool | None = None,
+    first_depth: int = FIRST_DEPTH,
+) -> Outcome:
+    """Decide `check` on `model`; `deadline` is a `time.perf_counter()` value or None.
+
+    `slots` chooses the encoding of the fault selection (None: by `SLOTS_FROM`) and
+    `first_depth` how many closings of each reopening partition are unrolled at
+    first; the verdict and counterexample never depend on them (the tests run
+    every combination), only the time does.
+    """
     try:
-        encoding = _Encoding(model, check, deadline)
-        return encoding.solve(deadline)
+        return _Solver(model, check, deadline, slots, first_depth).solve()
     except Unsupported as error:
         return Outcome("unknown", reason=str(error))
     except _OutOfTime:
         return Outcome("unknown", reason="timeout")
 
 
+def cone_of(model: ir.Model, check: ir.Check) -> set[int]:
+    """The components the check's atoms and jobs depend on, transitively (the cone
+    of influence); nothing outside it can change the verdict."""
+    reads: dict[int, list[int]] = {}
+    for reader, read in reference_edges(model.components):
+        reads.setdefault(reader, []).append(read)
+    for component in model.components:
+        if isinstance(component.spec, ir.StoreSpec):
+            # a store's records come from the jobs that write into it
+            reads.setdefault(component.index, []).extend(j for j, _ in component.spec.writers)
+    roots: list[int] = []
+
+    def collect(expr: ir.Expr) -> None:
+        if isinstance(expr, ir.AtomRef):
+            roots.append(expr.component)
+        elif isinstance(expr, ir.NotExpr):
+            collect(expr.operand)
+        else:
+            collect(expr.left)
+            collect(expr.right)
+
+    for assertion in check.assertions:
+        if isinstance(assertion, ir.DoneBy):
+            roots.append(assertion.job)
+        else:
+            collect(assertion.expr)
+    cone: set[int] = set()
+    while roots:
+        index = roots.pop()
+        if index not in cone:
+            cone.add(index)
+            roots.extend(reads.get(index, []))
+    return cone
+
+
+def selectable_faults(model: ir.Model, check: ir.Check, cone: set[int]) -> list[int]:
+    """The faults a scenario may need: allowed by the hypothesis, with an onset window,
+    on a component in the cone.  A fault outside the cone changes nothing the check
+    reads, so a violating scenario stays violating without it, and the canonical
+    counterexample (fewest faults first) never has one."""
+    return [
+        n
+        for n in check.faults
+        if model.fault(n).earliest <= model.fault(n).latest and model.fault(n).component in cone
+    ]
+
+
 class _Encoding:
-    def __init__(self, model: ir.Model, check: ir.Check, deadline: float | None = None) -> None:
+    """The model and the check under one choice of unrolling depths.
+
+    A reopening partition's closings are unrolled up to `depths[index]` (at
+    first 1); closings after those are left out, and `tails[index]` is the
+    instant from which the first left-out closing would count its errors.
+    The encoding is then exact for every scenario whose violation instant v
+    satisfies `tail ≥ v + lookahead` for every tail: whether a check is
+    violated at v depends only on the signals at instants up to
+    v + lookahead, and no left-out closing happens before its tail.  See
+    `_Query.satisfiable` for how the depths grow.
+    """
+
+    def __init__(
+        self,
+        model: ir.Model,
+        check: ir.Check,
+        deadline: float | None,
+        ctx: z3.Context,
+        depths: dict[int, int],
+        slots: bool,
+        first_depth: int,
+    ) -> None:
         self.deadline = deadline
         self.model = model
         self.check = check
-        self.ctx = z3.Context()
+        self.ctx = ctx
+        self.depths = depths
+        self.first_depth = first_depth
+        self.tails: dict[int, z3.ArithRef] = {}
         self.constraints: list[z3.BoolRef] = []
         self.bound = ir.time_bound(model)
         self.true = z3.BoolVal(True, self.ctx)
@@ -93,24 +191,15 @@ class _Encoding:
         self.segment_cache: dict[
             int, tuple[Sig, list[tuple[z3.ArithRef, z3.ArithRef, z3.BoolRef]]]
         ] = {}
-        self.selectable = [
-            n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest
-        ]
+        self.cone = cone_of(model, check)
+        self.selectable = selectable_faults(model, check, self.cone)
         self.sel: dict[int, z3.BoolRef] = {}
         self.onset: dict[int, z3.ArithRef] = {}
-        for n in self.selectable:
-            fault = model.fault(n)
-            self.sel[n] = z3.Bool(f"sel_{n}", self.ctx)
-            self.onset[n] = z3.Int(f"onset_{n}", self.ctx)
-            # an onset outside the window is irrelevant when the fault is not injected;
-            # pin it so that models are canonical
-            self.constraints.append(
-                z3.If(
-                    self.sel[n],
-                    z3.And(self.onset[n] >= fault.earliest, self.onset[n] <= fault.latest),
-                    self.onset[n] == fault.earliest,
-                )
-            )
+        self.slots: list[tuple[z3.ArithRef, z3.ArithRef]] = []
+        if slots:
+            self._encode_slots(min(check.at_most, len(self.selectable)))
+        else:
+            self._encode_flags()
         self.active: dict[int, Sig] = {}
         self.down: dict[int, Sig] = {}
         self.closed: dict[int, Sig] = {}
@@ -120,12 +209,17 @@ class _Encoding:
         self.job_work: dict[int, Sig] = {}
         self.txn_class: dict[tuple[int, int], dict[str, Sig]] = {}
         self.txn_fails: dict[tuple[int, int], Sig] = {}
+        self.violation_at = z3.Int("violation_at", self.ctx)
+        self.lookahead = 1 + sum(
+            c.spec.timeout for c in model.components if isinstance(c.spec, ir.ChannelSpec)
+        )
         for n in self.selectable:
             self.active[n] = self._fault_signal(n)
         for index in model.order:
-            self._encode_component(model.components[index])
+            if index in self.cone:
+                self._encode_component(model.components[index])
         for index, component in enumerate(model.components):
-            if isinstance(component.spec, ir.StoreSpec):
+            if index in self.cone and isinstance(component.spec, ir.StoreSpec):
                 self._encode_fullness(index, component.spec)
         self.violated, self.violation_at = self._encode_check()
 
@@ -248,13 +342,83 @@ class _Encoding:
 
     # --- components ----------------------------------------------------------------
 
+    def _encode_slots(self, count: int) -> None:
+        """At most `count` faults are injected: slot i holds fault number `fault_i`
+        (0: empty) from `start_i` on.  Used slots come first, in ascending fault
+        numbers, so each scenario has exactly one assignment.  `sel_n` and
+        `onset_n` (what the canonical search asks about) are defined from the slots.
+
+        Every fault's signal changes only at slot instants, so a component that
+        depends on many faults has a few change points per slot rather than one per
+        fault: that keeps signals small on large models.
+        """
+        self.slots = [
+            (z3.Int(f"fault_{i}", self.ctx), z3.Int(f"start_{i}", self.ctx)) for i in range(count)
+        ]
+        for i, (number, start) in enumerate(self.slots):
+            self.constraints.append(
+                self.any_of([number == 0, *[number == n for n in self.selectable]])
+            )
+            self.constraints.append(z3.Implies(number == 0, start == 0))
+            if i + 1 < len(self.slots):
+                following = self.slots[i + 1][0]
+                self.constraints.append(
+                    z3.Implies(following != 0, z3.And(number != 0, number < following))
+                )
+        for n in self.selectable:
+            fault = self.model.fault(n)
+            sel = z3.Bool(f"sel_{n}", self.ctx)
+            onset = z3.Int(f"onset_{n}", self.ctx)
+            self.sel[n], self.onset[n] = sel, onset
+            holds = [number == n for number, _ in self.slots]
+            self.constraints.append(sel == self.any_of(holds))
+            for (number, start), here in zip(self.slots, holds, strict=True):
+                self.constraints.append(
+                    z3.Implies(
+                        here,
+                        z3.And(start >= fault.earliest, start <= fault.latest, onset == start),
+                    )
+                )
+            # an onset is irrelevant when the fault is not injected; pin it so that
+            # models are canonical
+            self.constraints.append(z3.Implies(z3.Not(sel), onset == fault.earliest))
+
+    def _encode_flags(self) -> None:
+        """Each fault is injected (`sel_n`) or not, at `onset_n`; few faults need no slots."""
+        for n in self.selectable:
+            fault = self.model.fault(n)
+            self.sel[n] = z3.Bool(f"sel_{n}", self.ctx)
+            self.onset[n] = z3.Int(f"onset_{n}", self.ctx)
+            # an onset outside the window is irrelevant when the fault is not injected;
+            # pin it so that models are canonical
+            self.constraints.append(
+                z3.If(
+                    self.sel[n],
+                    z3.And(self.onset[n] >= fault.earliest, self.onset[n] <= fault.latest),
+                    self.onset[n] == fault.earliest,
+                )
+            )
+
     def _fault_signal(self, n: int) -> Sig:
-        fault = self.model.fault(n)
-        sel, onset = self.sel[n], self.onset[n]
-        if fault.repair is None:
-            return self.signal(lambda t: z3.And(sel, onset <= t), [onset])
-        end = onset + fault.repair
-        return self.signal(lambda t: z3.And(sel, onset <= t, t < end), [onset, end])
+        repair = self.model.fault(n).repair
+        if not self.slots:
+            sel, onset = self.sel[n], self.onset[n]
+            if repair is None:
+                return self.signal(lambda t: z3.And(sel, onset <= t), [onset])
+            end = onset + repair
+            return self.signal(lambda t: z3.And(sel, onset <= t, t < end), [onset, end])
+        cases = [(number == n, start) for number, start in self.slots]
+        if repair is None:
+            return self.signal(
+                lambda t: self.any_of([z3.And(here, start <= t) for here, start in cases]),
+                [start for _, start in cases],
+            )
+        return self.signal(
+            lambda t: self.any_of(
+                [z3.And(here, start <= t, t < start + repair) for here, start in cases]
+            ),
+            [p for _, start in cases for p in (start, start + repair)],
+        )
 
     def _latent(self, component: ir.Component) -> set[int]:
         spec = component.spec
@@ -389,6 +553,7 @@ class _Encoding:
                 f"partition {component.name!r} may close more than {MAX_CLOSURES} times "
                 "before the time bound"
             )
+        count = min(count, self.depths.setdefault(component.index, self.first_depth))
         starts: list[z3.ArithRef] = []
         closings: list[z3.ArithRef] = []
         count_start: z3.ArithRef = self.zero
@@ -416,6 +581,10 @@ class _Encoding:
             if reopen is None:
                 break
             count_start = z3.If(close < INF, close + reopen, self.inf)
+        if reopen is not None and len(closings) < self.bound // (reopen + 1) + 1:
+            tail = self.fresh_int(f"tail_{component.name}")
+            self.constraints.append(tail == count_start)
+            self.tails[component.index] = tail
         ends = [c + reopen if reopen is not None else self.inf for c in closings]
 
         def at(t: z3.ArithRef) -> z3.BoolRef:
@@ -585,7 +754,7 @@ class _Encoding:
 
     def _encode_check(self) -> tuple[z3.BoolRef, z3.ArithRef]:
         horizon = self.model.horizon
-        violation_at = z3.Int("violation_at", self.ctx)
+        violation_at = self.violation_at
         cases = []
         for assertion in self.check.assertions:
             if isinstance(assertion, ir.DoneBy):
@@ -614,52 +783,163 @@ class _Encoding:
 
     # --- the canonical counterexample ------------------------------------------------------
 
-    def solve(self, deadline: float | None) -> Outcome:
-        sels = [self.sel[n] for n in self.selectable]
-        one, nought = self.const(1), self.zero
+
+class _Solver:
+    """The canonical search over an encoding that deepens as the questions require."""
+
+    def __init__(
+        self,
+        model: ir.Model,
+        check: ir.Check,
+        deadline: float | None,
+        slots: bool | None,
+        first_depth: int,
+    ) -> None:
+        self.model = model
+        self.check = check
+        self.deadline = deadline
+        self.ctx = z3.Context()
+        self.depths: dict[int, int] = {}
+        self.first_depth = first_depth
+        selectable = len(selectable_faults(model, check, cone_of(model, check)))
+        self.slots = slots if slots is not None else selectable > SLOTS_FROM * check.at_most
+        self.encoding = self.encode()
+        self.latest = max(
+            [model.horizon] + [a.deadline for a in check.assertions if isinstance(a, ir.DoneBy)]
+        )
+
+    def earliest_tail(self, index: int) -> int:
+        """No scenario has this partition's tail earlier: each closing comes at least a
+        second after its count starts, and the count restarts `reopens after` later."""
+        spec = self.model.components[index].spec
+        assert isinstance(spec, ir.PartitionSpec) and spec.reopens_after is not None
+        return self.depths[index] * (spec.reopens_after + 1)
+
+    def deepen(self, partitions: list[int]) -> None:
+        """Unroll every closing of these partitions before the time bound (a new
+        encoding; the questions' facts name only onsets, selections, slots and the
+        violation instant, which every encoding shares).  Unrolling all at once
+        rather than a few more at a time: measured on the MINORI model (6 closings),
+        partly unrolled encodings with their exactness conditions made each
+        question several times slower than the whole unrolling."""
+        for index in partitions:
+            spec = self.model.components[index].spec
+            assert isinstance(spec, ir.PartitionSpec) and spec.reopens_after is not None
+            full = self.encoding.bound // (spec.reopens_after + 1) + 1
+            self.depths[index] = full
+        self.encoding = self.encode()
+
+    def encode(self) -> _Encoding:
+        return _Encoding(
+            self.model,
+            self.check,
+            self.deadline,
+            self.ctx,
+            self.depths,
+            self.slots,
+            self.first_depth,
+        )
+
+    def solve(self) -> Outcome:
+        encoding = self.encoding
+        selectable = encoding.selectable
+        sels = [encoding.sel[n] for n in selectable]
+        one, nought = encoding.const(1), encoding.zero
         size = z3.Sum([z3.If(s, one, nought) for s in sels]) if sels else nought
-        base = [*self.constraints, self.violated]
-        for k in range(min(self.check.at_most, len(self.selectable)) + 1):
-            query = _Query(self, [*base, size == k], deadline)
-            if not query.decide():
+        for k in range(min(self.check.at_most, len(selectable)) + 1):
+            query = _Query(self, k, [size == k])
+            found = query.satisfiable([])
+            if found is None:
                 continue
-            scenario, at = query.canonical()
+            scenario, at = query.canonical(found)
             return Outcome("violated", scenario, at)
         return Outcome("holds")
 
 
 class _Query:
-    """Satisfiability questions about one encoding and fault count, each asked of a
-    fresh, non-incremental QF_LIA solver.
+    """Satisfiability questions about scenarios of exactly `size` faults, each asked of
+    a fresh, non-incremental QF_LIA solver.
 
     Every constraint is linear integer arithmetic (division by numerals only).
     A fresh solver per question lets Z3 preprocess the whole problem: measured
     on models with reopening partitions several times faster than one
     incremental solver with push and pop (10 s instead of 32 s for a
     13-component model at K = 1), at the cost of some start-up per question on
-    small models.  `facts` grows as the canonical counterexample is pinned down.
+    small models.  `facts` grows as the canonical counterexample is pinned down;
+    facts name only selections, onsets and the violation instant.
     """
 
-    def __init__(
-        self, encoding: _Encoding, facts: list[z3.BoolRef], deadline: float | None
-    ) -> None:
-        self.encoding = encoding
+    def __init__(self, solver: _Solver, size: int, facts: list[z3.BoolRef]) -> None:
+        self.solver = solver
+        self.size = size
         self.facts = facts
-        self.deadline = deadline
+        self.last: z3.ModelRef | None = None
+        self.latest_violation = solver.latest
+        """An upper bound on the violation instant that the facts imply."""
 
-    def decide(self) -> bool:
-        """Is there a violating scenario?"""
-        return self.satisfiable([]) is not None
+    def satisfiable(
+        self, extra: list[z3.BoolRef], bounds: tuple[int, ...] = ()
+    ) -> z3.ModelRef | None:
+        """A violating scenario with the facts and `extra`, or None if there is none.
 
-    def satisfiable(self, extra: list[z3.BoolRef]) -> z3.ModelRef | None:
-        """A model of the facts and `extra`, or None if there is none."""
-        solver = z3.SolverFor("QF_LIA", ctx=self.encoding.ctx)
-        if self.deadline is not None:
-            remaining = self.deadline - time.perf_counter()
+        Asked first of the current encoding restricted to scenarios for which its
+        unrolling is exact (every tail at or after the violation instant plus the
+        look-ahead): a model is then a real violating scenario.  If there is none,
+        a second question asks whether some scenario with the facts (violating or
+        not, at any violation instant the check allows) reaches a tail early
+        enough to matter; if not, there is no violating scenario at all, else the
+        partitions whose tails matter are unrolled further and the question is
+        asked again.  Depths only grow, up to every closing before the time bound.
+        `bounds` are upper bounds on the violation instant that `extra` implies.
+        """
+        while True:
+            encoding = self.solver.encoding
+            at, ahead = encoding.violation_at, encoding.lookahead
+            exact = [tail >= at + ahead for tail in encoding.tails.values()]
+            found = self._ask([*encoding.constraints, encoding.violated, *exact, *extra])
+            if found is not None:
+                self.last = found
+                return found
+            # A tail lies at least a reopening delay plus one second after each closing
+            # before it; tails that cannot come before the latest violation instant the
+            # facts allow plus the look-ahead cannot matter.
+            latest = min(self.solver.latest, self.latest_violation, *bounds)
+            tails = {
+                index: tail
+                for index, tail in encoding.tails.items()
+                if self.solver.earliest_tail(index) < latest + ahead
+            }
+            if not tails:
+                return None
+            relevant = {index: tail < at + ahead for index, tail in tails.items()}
+            witness = self._ask(
+                [
+                    *encoding.constraints,
+                    at >= 0,
+                    at <= self.solver.latest,
+                    encoding.any_of(list(relevant.values())),
+                    *extra,
+                ]
+            )
+            if witness is None:
+                return None
+            self.solver.deepen(
+                [
+                    i
+                    for i, r in relevant.items()
+                    if z3.is_true(witness.eval(r, model_completion=True))
+                ]
+            )
+
+    def _ask(self, constraints: list[z3.BoolRef]) -> z3.ModelRef | None:
+        deadline = self.solver.deadline
+        solver = z3.SolverFor("QF_LIA", ctx=self.solver.ctx)
+        if deadline is not None:
+            remaining = deadline - time.perf_counter()
             if remaining <= 0:
                 raise _OutOfTime
             solver.set("timeout", max(1, int(remaining * 1000)))
-        solver.add(*self.facts, *extra)
+        solver.add(*constraints, *self.facts)
         result = solver.check()
         if result == z3.unknown:
             reason = solver.reason_unknown()
@@ -670,37 +950,55 @@ class _Query:
 
     def minimise(self, term: z3.ArithRef, low: int, high: int) -> int:
         """The least value of `term` in [low, high] for which the facts are satisfiable
-        (they are with term = high); `term == value` becomes a fact."""
+        (they are with term = high, in `last`); `term == value` becomes a fact and
+        `last` a model of the facts.  The first probe is `low` itself, the common
+        answer (canonical scenarios are the earliest)."""
+        probe = low
+        bounded = term.eq(self.solver.encoding.violation_at)
         while low < high:
-            middle = (low + high) // 2
-            found = self.satisfiable([term <= middle])
+            found = self.satisfiable([term <= probe], (probe,) if bounded else ())
             if found is not None:
                 high = found.eval(term, model_completion=True).as_long()
             else:
-                low = middle + 1
+                low = probe + 1
+            probe = (low + high) // 2
         self.facts.append(term == low)
+        if bounded:
+            self.latest_violation = low
         return low
 
-    def canonical(self) -> tuple[dict[int, int], int]:
+    def value(self, term: z3.ArithRef) -> int:
+        assert self.last is not None
+        return int(self.last.eval(term, model_completion=True).as_long())
+
+    def canonical(self, found: z3.ModelRef) -> tuple[dict[int, int], int]:
         """Earliest violation instant, then smallest fault numbers, then smallest onsets."""
-        encoding = self.encoding
-        found = self.satisfiable([])
-        assert found is not None
-        at = found.eval(encoding.violation_at, model_completion=True).as_long()
-        at = self.minimise(encoding.violation_at, 0, at)
+        encoding = self.solver.encoding
+        self.last = found
+        at = self.minimise(encoding.violation_at, 0, self.value(encoding.violation_at))
+        # The smallest fault numbers: slots hold the faults in ascending numbers, so
+        # minimising each slot's number in turn gives the lexicographically least set.
         chosen = []
-        for n in encoding.selectable:
-            if self.satisfiable([encoding.sel[n]]) is not None:
-                self.facts.append(encoding.sel[n])
+        for number, _ in encoding.slots[: self.size]:
+            chosen.append(self.minimise(number, 1, self.value(number)))
+        needed = self.size if not encoding.slots else 0
+        selectable = encoding.selectable
+        for i, n in enumerate(selectable):
+            if encoding.slots:
+                break
+            sel = encoding.sel[n]
+            # the count is fixed: once it is reached, or once every remaining fault is
+            # needed, the answer is known without a question
+            if needed > 0 and (needed == len(selectable) - i or self.satisfiable([sel])):
+                self.facts.append(sel)
                 chosen.append(n)
+                needed -= 1
             else:
-                self.facts.append(z3.Not(encoding.sel[n]))
+                self.facts.append(z3.Not(sel))
+        # `last` satisfies every fact: each was true in it, or implied by those that were
         scenario = {}
         for n in chosen:
-            found = self.satisfiable([])
-            if found is None:  # pragma: no cover - each step kept the facts satisfiable
-                raise Unsupported("the solver lost the counterexample")
-            current = found.eval(encoding.onset[n], model_completion=True).as_long()
-            earliest = encoding.model.fault(n).earliest
-            scenario[n] = self.minimise(encoding.onset[n], earliest, current)
+            onset = self.solver.encoding.onset[n]
+            earliest = self.solver.model.fault(n).earliest
+            scenario[n] = self.minimise(onset, earliest, self.value(onset))
         return scenario, at

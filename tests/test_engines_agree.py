@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from failspec.checker.explicit import check_explicit
 from failspec.checker.simulate import violation_of
-from failspec.checker.smt import check_smt
+from failspec.checker.smt import MAX_CLOSURES, check_smt
 from failspec.counterexamples.trace import trace_to_json
 from hypothesis import HealthCheck, given, settings
 from model_strategies import models
@@ -21,20 +21,28 @@ ROOT = Path(__file__).resolve().parent.parent
 REGRESSIONS = Path(__file__).resolve().parent / "engine_regressions"
 
 
+# Every encoding choice of the SMT engine: fault selection by flags or by slots, and
+# reopening partitions unrolled one closing at first (deepened on demand) or all.
+SMT_VARIANTS = [
+    {"slots": slots, "first_depth": depth} for slots in (False, True) for depth in (1, MAX_CLOSURES)
+]
+
+
 def _agree(text: str) -> None:
     model = failspec.loads(text, "generated.fspec")
     for check in model.checks:
         explicit = check_explicit(model, check)
-        smt = check_smt(model, check)
-        assert smt.verdict != "unknown", (smt.reason, text)
-        assert (smt.verdict, smt.scenario, smt.violation_at) == (
-            explicit.verdict,
-            explicit.scenario,
-            explicit.violation_at,
-        ), text
-        if smt.scenario is not None:
-            replay = violation_of(model, check, smt.scenario)
-            assert replay is not None and replay[0] == smt.violation_at
+        for variant in SMT_VARIANTS:
+            smt = check_smt(model, check, **variant)
+            assert smt.verdict != "unknown", (smt.reason, variant, text)
+            assert (smt.verdict, smt.scenario, smt.violation_at) == (
+                explicit.verdict,
+                explicit.scenario,
+                explicit.violation_at,
+            ), (variant, text)
+            if smt.scenario is not None:
+                replay = violation_of(model, check, smt.scenario)
+                assert replay is not None and replay[0] == smt.violation_at
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
