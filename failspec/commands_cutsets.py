@@ -255,7 +255,10 @@ def _order_summary(cut_sets: tuple[CutSet, ...], max_order: int) -> str:
         return f"no minimal cut set up to order {max_order}"
     counts = Counter(len(c) for c in cut_sets)
     parts = []
-    for order in range(1, max(max_order, max(counts)) + 1):
+    # Every order up to the limit, but past order 3 only up to the largest found
+    # (a static tree's limit defaults to 20).
+    upto = max(max(counts), min(max_order, 3))
+    for order in range(1, upto + 1):
         count = counts[order]
         if order in ORDER_NAMES:
             name = ORDER_NAMES[order]
@@ -263,6 +266,8 @@ def _order_summary(cut_sets: tuple[CutSet, ...], max_order: int) -> str:
         else:
             name, plural = f"cut set of order {order}", f"cut sets of order {order}"
         parts.append(f"{count} {name if count == 1 else plural}")
+    if upto < max_order:
+        parts.append(f"none of order {upto + 1} to {max_order}")
     return ", ".join(parts)
 
 

@@ -193,6 +193,11 @@ def test_issue_done_when_command_on_baobab1(tmp_path: Path) -> None:
     got = frozenset(frozenset(names[label.split(".")[0]] for label in w[2::2]) for w in lines)
     report = scram_report(files, "--probability", "true")
     assert got == families_of(report)["r1"]
+    summary = out.getvalue().splitlines()[-2]
+    assert summary.startswith(
+        "0 single points of failure, 1 pair, 1 triple, 70 cut sets of order 4"
+    )
+    assert summary.endswith("3072 cut sets of order 11, none of order 12 to 20")
     exact_printed = out.getvalue().splitlines()[-1].split("exact ")[1]
     assert float(exact_printed) == float(probabilities_of(report)["r1"])  # both print 6 digits
 
