@@ -971,30 +971,35 @@ class _Query:
         assert self.last is not None
         return int(self.last.eval(term, model_completion=True).as_long())
 
-    def canonical(self, found: z3.ModelRef) -> tuple[dict[int, int], int]:
-        """Earliest violation instant, then smallest fault numbers, then smallest onsets."""
+    def fewest_numbers(self) -> list[int]:
+        """Pin down the lexicographically least set of fault numbers; return it."""
         encoding = self.solver.encoding
-        self.last = found
-        at = self.minimise(encoding.violation_at, 0, self.value(encoding.violation_at))
-        # The smallest fault numbers: slots hold the faults in ascending numbers, so
-        # minimising each slot's number in turn gives the lexicographically least set.
-        chosen = []
-        for number, _ in encoding.slots[: self.size]:
-            chosen.append(self.minimise(number, 1, self.value(number)))
-        needed = self.size if not encoding.slots else 0
+        if encoding.slots:
+            # slots hold the faults in ascending numbers: minimise each slot's in turn
+            return [
+                self.minimise(number, 1, self.value(number))
+                for number, _ in encoding.slots[: self.size]
+            ]
+        chosen: list[int] = []
         selectable = encoding.selectable
         for i, n in enumerate(selectable):
-            if encoding.slots:
-                break
             sel = encoding.sel[n]
+            needed = self.size - len(chosen)
             # the count is fixed: once it is reached, or once every remaining fault is
             # needed, the answer is known without a question
             if needed > 0 and (needed == len(selectable) - i or self.satisfiable([sel])):
                 self.facts.append(sel)
                 chosen.append(n)
-                needed -= 1
             else:
                 self.facts.append(z3.Not(sel))
+        return chosen
+
+    def canonical(self, found: z3.ModelRef) -> tuple[dict[int, int], int]:
+        """Earliest violation instant, then smallest fault numbers, then smallest onsets."""
+        encoding = self.solver.encoding
+        self.last = found
+        at = self.minimise(encoding.violation_at, 0, self.value(encoding.violation_at))
+        chosen = self.fewest_numbers()
         # `last` satisfies every fact: each was true in it, or implied by those that were
         scenario = {}
         for n in chosen:
