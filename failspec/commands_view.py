@@ -16,9 +16,16 @@ from pathlib import Path
 from typing import IO, Any
 
 from failspec.counterexamples.trace import Trace, trace_from_json
-from failspec.counterexamples.viewer import render_trace_html
 
 COMMANDS = ("view",)
+
+
+def render_trace_html(trace: Trace) -> str:
+    """The viewer's page (imported on use: the viewer's graph layout needs networkx,
+    which every other command can start without)."""
+    from failspec.counterexamples.viewer import render_trace_html as render
+
+    return render(trace)
 
 
 def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
