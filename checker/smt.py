@@ -30,6 +30,7 @@ simulator before they are shown (see `failspec.api`).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable
@@ -97,11 +98,80 @@ def check_smt(
     every combination), only the time does.
     """
     try:
-        return _Solver(model, check, deadline, slots, first_depth).solve()
+        parts = check_parts(model, check)
+        if len(parts) == 1:
+            return _Solver(model, check, deadline, slots, first_depth).solve()
+        return _solve_parts([_Solver(model, part, deadline, slots, first_depth) for part in parts])
     except Unsupported as error:
         return Outcome("unknown", reason=str(error))
     except _OutOfTime:
         return Outcome("unknown", reason="timeout")
+
+
+def check_parts(model: ir.Model, check: ir.Check) -> list[ir.Check]:
+    """The check as checks of one part each, so that each has its own (smaller) cone.
+
+    Each assertion is a part, and `never A or B` splits into `never A`, `never B`
+    (likewise `always A and B`): the check is violated exactly when a part is, at
+    the earliest of the parts' violation instants.  Parts whose cones are the
+    same stay together (splitting them would only repeat questions).
+    """
+    pieces: list[ir.Assertion] = []
+
+    def split(assertion: ir.Assertion) -> None:
+        if isinstance(assertion, ir.Never) and isinstance(assertion.expr, ir.OrExpr):
+            split(ir.Never(assertion.expr.left, assertion.text))
+            split(ir.Never(assertion.expr.right, assertion.text))
+        elif isinstance(assertion, ir.Always) and isinstance(assertion.expr, ir.AndExpr):
+            split(ir.Always(assertion.expr.left, assertion.text))
+            split(ir.Always(assertion.expr.right, assertion.text))
+        else:
+            pieces.append(assertion)
+
+    for assertion in check.assertions:
+        split(assertion)
+    groups: dict[frozenset[int], list[ir.Assertion]] = {}
+    for piece in pieces:
+        cone = cone_of(model, dataclasses.replace(check, assertions=(piece,)))
+        groups.setdefault(frozenset(cone), []).append(piece)
+    return [dataclasses.replace(check, assertions=tuple(group)) for group in groups.values()]
+
+
+def _solve_parts(solvers: list[_Solver]) -> Outcome:
+    """The canonical counterexample of a check split into parts (`check_parts`).
+
+    A scenario violates the check when it violates some part, at the earliest of
+    the parts' instants, so each step of the canonical order is a minimum over the
+    parts still in the running: the fewest faults any part needs; the earliest
+    instant at which a part is violated with that many; the least fault numbers
+    among the parts violated at that instant; the least onsets among the parts
+    with those numbers.  With the fewest faults, a part's scenario has no fault
+    outside that part's cone (without it the part would still be violated), so
+    each part's own selectable faults are enough.
+    """
+    check = solvers[0].check
+    for k in range(check.at_most + 1):
+        queries = []
+        for solver in solvers:
+            if k > len(solver.encoding.selectable):
+                continue
+            query = _Query(solver, k, [solver.size_is(k)])
+            found = query.satisfiable([])
+            if found is not None:
+                query.last = found
+                queries.append(query)
+        if not queries:
+            continue
+        instants = [q.earliest_violation() for q in queries]
+        at = min(instants)
+        queries = [q for q, instant in zip(queries, instants, strict=True) if instant == at]
+        numbers = [q.fewest_numbers() for q in queries]
+        least = min(numbers)
+        onsets = [
+            q.earliest_onsets(least) for q, n in zip(queries, numbers, strict=True) if n == least
+        ]
+        return Outcome("violated", min(onsets, key=lambda o: [o[n] for n in least]), at)
+    return Outcome("holds")
 
 
 def cone_of(model: ir.Model, check: ir.Check) -> set[int]:
@@ -840,14 +910,17 @@ class _Solver:
             self.first_depth,
         )
 
-    def solve(self) -> Outcome:
+    def size_is(self, k: int) -> z3.BoolRef:
+        """Exactly k faults are injected (in terms every encoding shares)."""
         encoding = self.encoding
-        selectable = encoding.selectable
-        sels = [encoding.sel[n] for n in selectable]
+        sels = [encoding.sel[n] for n in encoding.selectable]
         one, nought = encoding.const(1), encoding.zero
         size = z3.Sum([z3.If(s, one, nought) for s in sels]) if sels else nought
-        for k in range(min(self.check.at_most, len(selectable)) + 1):
-            query = _Query(self, k, [size == k])
+        return size == k
+
+    def solve(self) -> Outcome:
+        for k in range(min(self.check.at_most, len(self.encoding.selectable)) + 1):
+            query = _Query(self, k, [self.size_is(k)])
             found = query.satisfiable([])
             if found is None:
                 continue
@@ -996,14 +1069,21 @@ class _Query:
 
     def canonical(self, found: z3.ModelRef) -> tuple[dict[int, int], int]:
         """Earliest violation instant, then smallest fault numbers, then smallest onsets."""
-        encoding = self.solver.encoding
         self.last = found
-        at = self.minimise(encoding.violation_at, 0, self.value(encoding.violation_at))
-        chosen = self.fewest_numbers()
-        # `last` satisfies every fact: each was true in it, or implied by those that were
+        at = self.earliest_violation()
+        return self.earliest_onsets(self.fewest_numbers()), at
+
+    def earliest_violation(self) -> int:
+        """Pin down the earliest violation instant (`last` is a model); return it."""
+        violation_at = self.solver.encoding.violation_at
+        return self.minimise(violation_at, 0, self.value(violation_at))
+
+    def earliest_onsets(self, chosen: list[int]) -> dict[int, int]:
+        """Pin down the least onsets of the chosen faults, in order; return them.
+        `last` satisfies every fact: each was true in it, or implied by those that were."""
         scenario = {}
         for n in chosen:
             onset = self.solver.encoding.onset[n]
             earliest = self.solver.model.fault(n).earliest
             scenario[n] = self.minimise(onset, earliest, self.value(onset))
-        return scenario, at
+        return scenario
