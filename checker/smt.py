@@ -955,47 +955,50 @@ class _Query:
     ) -> z3.ModelRef | None:
         """A violating scenario with the facts and `extra`, or None if there is none.
 
-        Asked first of the current encoding restricted to scenarios for which its
+        A model of the current encoding restricted to scenarios for which its
         unrolling is exact (every tail at or after the violation instant plus the
-        look-ahead): a model is then a real violating scenario.  If there is none,
-        a second question asks whether some scenario with the facts (violating or
-        not, at any violation instant the check allows) reaches a tail early
-        enough to matter; if not, there is no violating scenario at all, else the
-        partitions whose tails matter are unrolled further and the question is
-        asked again.  Depths only grow, up to every closing before the time bound.
+        look-ahead) is a real violating scenario.  If there is none, and no
+        scenario with the facts (violating or not, at any violation instant the
+        check allows) reaches a tail early enough to matter, there is no violating
+        scenario at all; otherwise the partitions whose tails matter are unrolled
+        further and the question is asked again.  The two are asked as one
+        question first (the disjunction), then apart only when its model is not a
+        real violating scenario.  Depths only grow, up to every closing before the time bound.
         `bounds` are upper bounds on the violation instant that `extra` implies.
         """
         while True:
             encoding = self.solver.encoding
             at, ahead = encoding.violation_at, encoding.lookahead
             exact = [tail >= at + ahead for tail in encoding.tails.values()]
-            found = self._ask([*encoding.constraints, encoding.violated, *exact, *extra])
-            if found is not None:
-                self.last = found
-                return found
+            real = encoding.all_of([encoding.violated, *exact])
             # A tail lies at least a reopening delay plus one second after each closing
             # before it; tails that cannot come before the latest violation instant the
             # facts allow plus the look-ahead cannot matter.
             latest = min(self.solver.latest, self.latest_violation, *bounds)
-            tails = {
-                index: tail
+            relevant = {
+                index: tail < at + ahead
                 for index, tail in encoding.tails.items()
                 if self.solver.earliest_tail(index) < latest + ahead
             }
-            if not tails:
-                return None
-            relevant = {index: tail < at + ahead for index, tail in tails.items()}
-            witness = self._ask(
-                [
-                    *encoding.constraints,
-                    at >= 0,
-                    at <= self.solver.latest,
-                    encoding.any_of(list(relevant.values())),
-                    *extra,
-                ]
+            if not relevant:
+                found = self._ask([*encoding.constraints, real, *extra])
+                if found is not None:
+                    self.last = found
+                return found
+            # Both questions at once: "no" to both is the common answer, and one
+            # question then costs about what each alone did.
+            matters = z3.And(
+                at >= 0, at <= self.solver.latest, encoding.any_of(list(relevant.values()))
             )
+            witness = self._ask([*encoding.constraints, z3.Or(real, matters), *extra])
             if witness is None:
                 return None
+            found = witness
+            if not z3.is_true(witness.eval(real, model_completion=True)):
+                found = self._ask([*encoding.constraints, real, *extra])
+            if found is not None:
+                self.last = found
+                return found
             self.solver.deepen(
                 [
                     i
