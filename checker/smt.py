@@ -243,6 +243,7 @@ class _Encoding:
         depths: dict[int, int],
         slots: bool,
         first_depth: int,
+        cone: set[int],
     ) -> None:
         self.deadline = deadline
         self.model = model
@@ -261,8 +262,8 @@ class _Encoding:
         self.segment_cache: dict[
             int, tuple[Sig, list[tuple[z3.ArithRef, z3.ArithRef, z3.BoolRef]]]
         ] = {}
-        self.cone = cone_of(model, check)
-        self.selectable = selectable_faults(model, check, self.cone)
+        self.cone = cone
+        self.selectable = selectable_faults(model, check, cone)
         self.sel: dict[int, z3.BoolRef] = {}
         self.onset: dict[int, z3.ArithRef] = {}
         self.slots: list[tuple[z3.ArithRef, z3.ArithRef]] = []
@@ -871,7 +872,8 @@ class _Solver:
         self.ctx = z3.Context()
         self.depths: dict[int, int] = {}
         self.first_depth = first_depth
-        selectable = len(selectable_faults(model, check, cone_of(model, check)))
+        self.cone = cone_of(model, check)
+        selectable = len(selectable_faults(model, check, self.cone))
         self.slots = slots if slots is not None else selectable > SLOTS_FROM * check.at_most
         self.encoding = self.encode()
         self.latest = max(
@@ -908,6 +910,7 @@ class _Solver:
             self.depths,
             self.slots,
             self.first_depth,
+            self.cone,
         )
 
     def size_is(self, k: int) -> z3.BoolRef:
