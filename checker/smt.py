@@ -36,6 +36,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TypeGuard
 
 import z3
 from failspec.checker import ir
@@ -99,8 +100,6 @@ def check_smt(
     """
     try:
         parts = check_parts(model, check)
-        if len(parts) == 1:
-            return _Solver(model, check, deadline, slots, first_depth).solve()
         return _solve_parts([_Solver(model, part, deadline, slots, first_depth) for part in parts])
     except Unsupported as error:
         return Outcome("unknown", reason=str(error))
@@ -108,13 +107,18 @@ def check_smt(
         return Outcome("unknown", reason="timeout")
 
 
+MERGE_OVERLAP = Fraction(3, 4)
+"""Parts whose cones share at least this fraction of their union are decided together."""
+
+
 def check_parts(model: ir.Model, check: ir.Check) -> list[ir.Check]:
     """The check as checks of one part each, so that each has its own (smaller) cone.
 
     Each assertion is a part, and `never A or B` splits into `never A`, `never B`
     (likewise `always A and B`): the check is violated exactly when a part is, at
-    the earliest of the parts' violation instants.  Parts whose cones are the
-    same stay together (splitting them would only repeat questions).
+    the earliest of the parts' violation instants.  Parts whose cones mostly
+    overlap (`MERGE_OVERLAP`) stay together: apart they would only ask the same
+    questions about nearly the same components again.
     """
     pieces: list[ir.Assertion] = []
 
@@ -130,11 +134,17 @@ def check_parts(model: ir.Model, check: ir.Check) -> list[ir.Check]:
 
     for assertion in check.assertions:
         split(assertion)
-    groups: dict[frozenset[int], list[ir.Assertion]] = {}
+    groups: list[tuple[set[int], list[ir.Assertion]]] = []
     for piece in pieces:
         cone = cone_of(model, dataclasses.replace(check, assertions=(piece,)))
-        groups.setdefault(frozenset(cone), []).append(piece)
-    return [dataclasses.replace(check, assertions=tuple(group)) for group in groups.values()]
+        for group_cone, group in groups:
+            if len(cone & group_cone) >= MERGE_OVERLAP * len(cone | group_cone):
+                group_cone |= cone
+                group.append(piece)
+                break
+        else:
+            groups.append((cone, [piece]))
+    return [dataclasses.replace(check, assertions=tuple(group)) for _, group in groups]
 
 
 def _solve_parts(solvers: list[_Solver]) -> Outcome:
@@ -142,35 +152,41 @@ def _solve_parts(solvers: list[_Solver]) -> Outcome:
 
     A scenario violates the check when it violates some part, at the earliest of
     the parts' instants, so each step of the canonical order is a minimum over the
-    parts still in the running: the fewest faults any part needs; the earliest
-    instant at which a part is violated with that many; the least fault numbers
-    among the parts violated at that instant; the least onsets among the parts
-    with those numbers.  With the fewest faults, a part's scenario has no fault
-    outside that part's cone (without it the part would still be violated), so
-    each part's own selectable faults are enough.
+    parts: the fewest faults any part needs; the earliest instant at which a part
+    is violated with that many (once one part is, the others are asked only
+    whether they are violated as early); the least fault numbers among the parts
+    violated at that instant; the least onsets among the parts with those
+    numbers.  With the fewest faults, a part's scenario has no fault outside that
+    part's cone (without it the part would still be violated), so each part's own
+    selectable faults are enough.
     """
     check = solvers[0].check
     for k in range(check.at_most + 1):
-        queries = []
+        best: int | None = None
+        queries: list[_Query] = []
         for solver in solvers:
-            if k > len(solver.encoding.selectable):
+            if k > len(solver.selectable):
                 continue
-            query = _Query(solver, k, [solver.size_is(k)])
-            found = query.satisfiable([])
-            if found is not None:
-                query.last = found
+            query = _Query(solver, k)
+            if best is None:
+                found = query.first()
+            else:
+                found = query.satisfiable([solver.violation_at <= best], (best,))
+            if found is None:
+                continue
+            at = query.earliest_violation()
+            if best is None or at < best:
+                best, queries = at, [query]
+            else:
                 queries.append(query)
-        if not queries:
+        if best is None:
             continue
-        instants = [q.earliest_violation() for q in queries]
-        at = min(instants)
-        queries = [q for q, instant in zip(queries, instants, strict=True) if instant == at]
         numbers = [q.fewest_numbers() for q in queries]
         least = min(numbers)
         onsets = [
             q.earliest_onsets(least) for q, n in zip(queries, numbers, strict=True) if n == least
         ]
-        return Outcome("violated", min(onsets, key=lambda o: [o[n] for n in least]), at)
+        return Outcome("violated", min(onsets, key=lambda o: [o[n] for n in least]), best)
     return Outcome("holds")
 
 
@@ -181,9 +197,31 @@ def cone_of(model: ir.Model, check: ir.Check) -> set[int]:
     for reader, read in reference_edges(model.components):
         reads.setdefault(reader, []).append(read)
     for component in model.components:
-        if isinstance(component.spec, ir.StoreSpec):
+        if can_fill(component.spec):
             # a store's records come from the jobs that write into it
             reads.setdefault(component.index, []).extend(j for j, _ in component.spec.writers)
+    roots = _roots(check)
+    cone: set[int] = set()
+    while roots:
+        index = roots.pop()
+        if index not in cone:
+            cone.add(index)
+            roots.extend(reads.get(index, []))
+    return cone
+
+
+def can_fill(spec: ir.KindSpec) -> TypeGuard[ir.StoreSpec]:
+    """Is this a store that its writers can fill?  (One whose capacity is at least
+    all the records written into it is never full, whatever its writers do.)"""
+    return (
+        isinstance(spec, ir.StoreSpec)
+        and spec.capacity is not None
+        and sum(records for _, records in spec.writers) > spec.capacity
+    )
+
+
+def _roots(check: ir.Check) -> list[int]:
+    """The components the check's atoms and deadlines name."""
     roots: list[int] = []
 
     def collect(expr: ir.Expr) -> None:
@@ -200,13 +238,66 @@ def cone_of(model: ir.Model, check: ir.Check) -> set[int]:
             roots.append(assertion.job)
         else:
             collect(assertion.expr)
-    cone: set[int] = set()
-    while roots:
-        index = roots.pop()
-        if index not in cone:
-            cone.add(index)
-            roots.extend(reads.get(index, []))
-    return cone
+    return roots
+
+
+def closing_gap(model: ir.Model, index: int) -> int | None:
+    """The fewest seconds between the instant a partition starts counting errors and
+    its closing: its count grows by at most the sum of its weights per second, and
+    a closing comes at least a second after its count starts.  None when the
+    partition never closes."""
+    spec = model.components[index].spec
+    assert isinstance(spec, ir.PartitionSpec)
+    rates = []
+    for channel, txn in spec.routed:
+        channel_spec = model.components[channel].spec
+        assert isinstance(channel_spec, ir.ChannelSpec)
+        rates.append(channel_spec.transactions[txn].rate_per_minute)
+    if spec.closes_after is None or not any(rates):
+        return None
+    # errors per second are rate / 60; the count reaches closes_after no sooner than
+    # 60 × closes_after / Σ rate seconds after it starts
+    return max(1, math.ceil(Fraction(60 * spec.closes_after) / sum(rates)))
+
+
+def reach_of(model: ir.Model, check: ir.Check, cone: set[int]) -> dict[int, int]:
+    """For each component of the cone: how far past an instant v the check's verdict
+    at v can read its signal.  The check reads its atoms at v or before; a channel's
+    comm at t reads its `via` components up to t + timeout, and a partition's
+    closing at t reads its routed channels' comm before t; every other reading is
+    of the same instant or earlier.  (Stores' readings of the jobs that write into
+    them close cycles of zero delay, so the longest delays are found by relaxing
+    until nothing changes.)"""
+
+    def delay(reader: int, read: int) -> int:
+        spec = model.components[reader].spec
+        if isinstance(spec, ir.ChannelSpec) and read in spec.via:
+            return spec.timeout
+        if isinstance(spec, ir.PartitionSpec):
+            channels = [model.components[channel].spec for channel, _ in spec.routed]
+            return max(
+                [c.timeout for c in channels if isinstance(c, ir.ChannelSpec) and read in c.via],
+                default=0,
+            )
+        return 0
+
+    edges = [
+        (reader, read, delay(reader, read))
+        for reader, read in reference_edges(model.components)
+        if reader in cone
+    ]
+    for component in model.components:
+        if component.index in cone and can_fill(component.spec):
+            edges += [(component.index, job, 0) for job, _ in component.spec.writers]
+    reach = {index: 0 for index in _roots(check)}
+    changed = True
+    while changed:
+        changed = False
+        for reader, read, ahead in edges:
+            if reader in reach and reach.get(read, -1) < reach[reader] + ahead:
+                reach[read] = reach[reader] + ahead
+                changed = True
+    return reach
 
 
 def selectable_faults(model: ir.Model, check: ir.Check, cone: set[int]) -> list[int]:
@@ -224,14 +315,16 @@ def selectable_faults(model: ir.Model, check: ir.Check, cone: set[int]) -> list[
 class _Encoding:
     """The model and the check under one choice of unrolling depths.
 
-    A reopening partition's closings are unrolled up to `depths[index]` (at
-    first 1); closings after those are left out, and `tails[index]` is the
-    instant from which the first left-out closing would count its errors.
-    The encoding is then exact for every scenario whose violation instant v
-    satisfies `tail ≥ v + lookahead` for every tail: whether a check is
-    violated at v depends only on the signals at instants up to
-    v + lookahead, and no left-out closing happens before its tail.  See
-    `_Query.satisfiable` for how the depths grow.
+    A partition's closings are unrolled up to `depths[index]` (none in the
+    *shallow* encoding, one at first otherwise); closings after those are left
+    out, and `tails[index]` is the instant from which the first left-out
+    closing would count its errors, so that it comes no sooner than
+    tail + gap (`closing_gap`).  The encoding is then exact for every scenario
+    whose violation instant v satisfies `tail + gap > v + reach` for every
+    tail: the check's verdict at v reads the partition's signal at instants up
+    to v + reach (`reach_of`) only.  See `_Query.satisfiable` for how the
+    depths grow.  `slot_count` is the number of slots (`_encode_slots`), or
+    None for one flag per fault (`_encode_flags`).
     """
 
     def __init__(
@@ -241,7 +334,7 @@ class _Encoding:
         deadline: float | None,
         ctx: z3.Context,
         depths: dict[int, int],
-        slots: bool,
+        slot_count: int | None,
         first_depth: int,
         cone: set[int],
     ) -> None:
@@ -252,6 +345,7 @@ class _Encoding:
         self.depths = depths
         self.first_depth = first_depth
         self.tails: dict[int, z3.ArithRef] = {}
+        self.gaps: dict[int, int] = {}
         self.constraints: list[z3.BoolRef] = []
         self.bound = ir.time_bound(model)
         self.true = z3.BoolVal(True, self.ctx)
@@ -266,9 +360,10 @@ class _Encoding:
         self.selectable = selectable_faults(model, check, cone)
         self.sel: dict[int, z3.BoolRef] = {}
         self.onset: dict[int, z3.ArithRef] = {}
+        self.slot_count = slot_count
         self.slots: list[tuple[z3.ArithRef, z3.ArithRef]] = []
-        if slots:
-            self._encode_slots(min(check.at_most, len(self.selectable)))
+        if slot_count is not None:
+            self._encode_slots(slot_count)
         else:
             self._encode_flags()
         self.active: dict[int, Sig] = {}
@@ -281,16 +376,13 @@ class _Encoding:
         self.txn_class: dict[tuple[int, int], dict[str, Sig]] = {}
         self.txn_fails: dict[tuple[int, int], Sig] = {}
         self.violation_at = z3.Int("violation_at", self.ctx)
-        self.lookahead = 1 + sum(
-            c.spec.timeout for c in model.components if isinstance(c.spec, ir.ChannelSpec)
-        )
         for n in self.selectable:
             self.active[n] = self._fault_signal(n)
         for index in model.order:
             if index in self.cone:
                 self._encode_component(model.components[index])
         for index, component in enumerate(model.components):
-            if index in self.cone and isinstance(component.spec, ir.StoreSpec):
+            if index in self.cone and can_fill(component.spec):
                 self._encode_fullness(index, component.spec)
         self.violated, self.violation_at = self._encode_check()
 
@@ -389,12 +481,21 @@ class _Encoding:
         points = [self.zero, *sig.points]
         result = []
         for i, p in enumerate(points):
-            following: z3.ArithRef = self.inf
-            for q in points:
-                if q is not p:
-                    following = z3.If(z3.And(q > p, q < following), q, following)
+            # the least point after p, or INF: bounded by every later point and equal
+            # to one of them (as constraints rather than a chain of if-then-elses,
+            # which measured up to four times slower to refute on partition counts)
             following_var = self.fresh_int("next")
-            self.constraints.append(following_var == following)
+            others = [q for q in points if q is not p]
+            self.constraints.append(following_var <= self.inf)
+            self.constraints += [z3.Implies(q > p, following_var <= q) for q in others]
+            self.constraints.append(
+                self.any_of(
+                    [
+                        following_var == self.inf,
+                        *[z3.And(q > p, following_var == q) for q in others],
+                    ]
+                )
+            )
             first = self.all_of([p != points[j] for j in range(i)])
             result.append((p, following_var, z3.And(first, sig.at(p))))
         # keep the signal alive with its cache entry, so that its id is not reused
@@ -472,7 +573,7 @@ class _Encoding:
 
     def _fault_signal(self, n: int) -> Sig:
         repair = self.model.fault(n).repair
-        if not self.slots:
+        if self.slot_count is None:
             sel, onset = self.sel[n], self.onset[n]
             if repair is None:
                 return self.signal(lambda t: z3.And(sel, onset <= t), [onset])
@@ -527,11 +628,14 @@ class _Encoding:
         spec = component.spec
         if isinstance(spec, ir.FailoverSpec):
             self.down[index] = self.union([base, self._failover(component, spec)])
-        elif isinstance(spec, ir.StoreSpec):
+        elif can_fill(spec):
             full_from = self.fresh_int(f"full_{component.name}")
             self.full_from[index] = full_from
             full = self.signal(lambda t: t >= full_from, [full_from])
             self.down[index] = self.union([base, full])
+        elif isinstance(spec, ir.StoreSpec):
+            self.full_from[index] = self.inf  # never full
+            self.down[index] = base
         elif isinstance(spec, ir.PartitionSpec):
             self.closed[index] = self._closures(component, spec, base)
             self.down[index] = self.union([base, self.closed[index]])
@@ -618,7 +722,7 @@ class _Encoding:
         target = 60 * spec.closes_after * scale
         bound = self.const(self.bound)
         reopen = spec.reopens_after
-        count = 1 if reopen is None else self.bound // (reopen + 1) + 1
+        full = count = 1 if reopen is None else self.bound // (reopen + 1) + 1
         if count > MAX_CLOSURES:
             raise Unsupported(
                 f"partition {component.name!r} may close more than {MAX_CLOSURES} times "
@@ -652,10 +756,13 @@ class _Encoding:
             if reopen is None:
                 break
             count_start = z3.If(close < INF, close + reopen, self.inf)
-        if reopen is not None and len(closings) < self.bound // (reopen + 1) + 1:
+        if len(closings) < full:
             tail = self.fresh_int(f"tail_{component.name}")
             self.constraints.append(tail == count_start)
             self.tails[component.index] = tail
+            gap = closing_gap(self.model, component.index)
+            assert gap is not None
+            self.gaps[component.index] = gap
         ends = [c + reopen if reopen is not None else self.inf for c in closings]
 
         def at(t: z3.ArithRef) -> z3.BoolRef:
@@ -740,10 +847,8 @@ class _Encoding:
             job_spec = self.model.components[job].spec
             assert isinstance(job_spec, ir.JobSpec)
             writers.append((job, records, job_spec.takes))
-        if spec.capacity is None or not writers or sum(r for _, r, _ in writers) <= spec.capacity:
-            self.constraints.append(full_from == INF)
-            return
         capacity = spec.capacity
+        assert capacity is not None
 
         def written(at: z3.ArithRef) -> z3.ArithRef:
             parts = []
@@ -856,7 +961,11 @@ class _Encoding:
 
 
 class _Solver:
-    """The canonical search over an encoding that deepens as the questions require."""
+    """The questions about one part of a check, over encodings built as they are needed:
+    one per number of slots (a question about k faults needs only k), each either
+    *shallow* (no closings; exact while no partition can have closed by the
+    violation instant plus its reach) or deep (closings unrolled as the questions
+    require)."""
 
     def __init__(
         self,
@@ -873,23 +982,55 @@ class _Solver:
         self.depths: dict[int, int] = {}
         self.first_depth = first_depth
         self.cone = cone_of(model, check)
-        selectable = len(selectable_faults(model, check, self.cone))
-        self.slots = slots if slots is not None else selectable > SLOTS_FROM * check.at_most
-        self.encoding = self.encode()
+        self.reach = reach_of(model, check, self.cone)
+        self.selectable = selectable_faults(model, check, self.cone)
+        self.slots = (
+            slots if slots is not None else len(self.selectable) > SLOTS_FROM * check.at_most
+        )
+        self.gaps = {
+            index: gap
+            for index in sorted(self.cone)
+            if isinstance(model.components[index].spec, ir.PartitionSpec)
+            and (gap := closing_gap(model, index)) is not None
+        }
+        self.encodings: dict[tuple[int | None, bool], _Encoding] = {}
+        self.violation_at = z3.Int("violation_at", self.ctx)
         self.latest = max(
             [model.horizon] + [a.deadline for a in check.assertions if isinstance(a, ir.DoneBy)]
         )
+        self.shallow_limit = min(
+            [self.latest] + [gap - 1 - self.reach[index] for index, gap in self.gaps.items()]
+        )
+        """The latest violation instant for which the shallow encoding is exact."""
+
+    def encoding(self, size: int, shallow: bool) -> _Encoding:
+        """The encoding for questions about `size` faults (built on first use)."""
+        # no fault at all needs no slot, whichever the encoding
+        slot_count = min(size, len(self.selectable)) if self.slots or size == 0 else None
+        key = (slot_count, shallow)
+        if key not in self.encodings:
+            self.encodings[key] = _Encoding(
+                self.model,
+                self.check,
+                self.deadline,
+                self.ctx,
+                {} if shallow else self.depths,
+                slot_count,
+                0 if shallow else self.first_depth,
+                self.cone,
+            )
+        return self.encodings[key]
 
     def earliest_tail(self, index: int) -> int:
-        """No scenario has this partition's tail earlier: each closing comes at least a
-        second after its count starts, and the count restarts `reopens after` later."""
+        """No scenario has this partition's tail earlier: each closing comes at least
+        its gap after its count starts, and the count restarts `reopens after` later."""
         spec = self.model.components[index].spec
-        assert isinstance(spec, ir.PartitionSpec) and spec.reopens_after is not None
-        return self.depths[index] * (spec.reopens_after + 1)
+        assert isinstance(spec, ir.PartitionSpec)
+        return self.depths[index] * (self.gaps[index] + (spec.reopens_after or 0))
 
     def deepen(self, partitions: list[int]) -> None:
-        """Unroll every closing of these partitions before the time bound (a new
-        encoding; the questions' facts name only onsets, selections, slots and the
+        """Unroll every closing of these partitions before the time bound (new
+        encodings; the questions' facts name only onsets, selections, slots and the
         violation instant, which every encoding shares).  Unrolling all at once
         rather than a few more at a time: measured on the MINORI model (6 closings),
         partly unrolled encodings with their exactness conditions made each
@@ -897,39 +1038,15 @@ class _Solver:
         for index in partitions:
             spec = self.model.components[index].spec
             assert isinstance(spec, ir.PartitionSpec) and spec.reopens_after is not None
-            full = self.encoding.bound // (spec.reopens_after + 1) + 1
-            self.depths[index] = full
-        self.encoding = self.encode()
-
-    def encode(self) -> _Encoding:
-        return _Encoding(
-            self.model,
-            self.check,
-            self.deadline,
-            self.ctx,
-            self.depths,
-            self.slots,
-            self.first_depth,
-            self.cone,
-        )
+            self.depths[index] = ir.time_bound(self.model) // (spec.reopens_after + 1) + 1
+        self.encodings = {key: e for key, e in self.encodings.items() if key[1]}
 
     def size_is(self, k: int) -> z3.BoolRef:
         """Exactly k faults are injected (in terms every encoding shares)."""
-        encoding = self.encoding
-        sels = [encoding.sel[n] for n in encoding.selectable]
-        one, nought = encoding.const(1), encoding.zero
+        sels = [z3.Bool(f"sel_{n}", self.ctx) for n in self.selectable]
+        one, nought = z3.IntVal(1, self.ctx), z3.IntVal(0, self.ctx)
         size = z3.Sum([z3.If(s, one, nought) for s in sels]) if sels else nought
         return size == k
-
-    def solve(self) -> Outcome:
-        for k in range(min(self.check.at_most, len(self.encoding.selectable)) + 1):
-            query = _Query(self, k, [self.size_is(k)])
-            found = query.satisfiable([])
-            if found is None:
-                continue
-            scenario, at = query.canonical(found)
-            return Outcome("violated", scenario, at)
-        return Outcome("holds")
 
 
 class _Query:
@@ -942,46 +1059,75 @@ class _Query:
     incremental solver with push and pop (10 s instead of 32 s for a
     13-component model at K = 1), at the cost of some start-up per question on
     small models.  `facts` grows as the canonical counterexample is pinned down;
-    facts name only selections, onsets and the violation instant.
+    facts name only selections, onsets, slots and the violation instant.
     """
 
-    def __init__(self, solver: _Solver, size: int, facts: list[z3.BoolRef]) -> None:
+    def __init__(self, solver: _Solver, size: int) -> None:
         self.solver = solver
         self.size = size
-        self.facts = facts
+        self.facts = [solver.size_is(size)]
         self.last: z3.ModelRef | None = None
         self.latest_violation = solver.latest
         """An upper bound on the violation instant that the facts imply."""
+
+    @property
+    def encoding(self) -> _Encoding:
+        """The deep encoding for this size (its terms name every shared variable)."""
+        return self.solver.encoding(self.size, shallow=False)
+
+    def first(self) -> z3.ModelRef | None:
+        """Any violating scenario: one early enough for the shallow encoding first
+        (cheap, and canonical counterexamples are the earliest), then any."""
+        limit = self.solver.shallow_limit
+        if 0 <= limit < min(self.solver.latest, self.latest_violation):
+            shallow = self.solver.encoding(self.size, shallow=True)
+            found = self._ask(
+                [*shallow.constraints, shallow.violated, shallow.violation_at <= limit]
+            )
+            if found is not None:
+                self.last = found
+                return found
+        return self.satisfiable([])
 
     def satisfiable(
         self, extra: list[z3.BoolRef], bounds: tuple[int, ...] = ()
     ) -> z3.ModelRef | None:
         """A violating scenario with the facts and `extra`, or None if there is none.
 
-        A model of the current encoding restricted to scenarios for which its
-        unrolling is exact (every tail at or after the violation instant plus the
-        look-ahead) is a real violating scenario.  If there is none, and no
-        scenario with the facts (violating or not, at any violation instant the
-        check allows) reaches a tail early enough to matter, there is no violating
-        scenario at all; otherwise the partitions whose tails matter are unrolled
-        further and the question is asked again.  The two are asked as one
-        question first (the disjunction), then apart only when its model is not a
-        real violating scenario.  Depths only grow, up to every closing before the time bound.
-        `bounds` are upper bounds on the violation instant that `extra` implies.
+        When the facts and `bounds` (upper bounds on the violation instant that
+        `extra` implies) keep the violation instant within the shallow limit, the
+        shallow encoding answers.  Otherwise: a model of the deep encoding restricted
+        to scenarios for which its unrolling is exact (every left-out closing after
+        the violation instant plus the partition's reach) is a real violating
+        scenario.  If there is none, and no scenario with the facts (violating or
+        not, at any violation instant the facts allow) can have a left-out closing
+        early enough to matter, there is no violating scenario at all; otherwise
+        the partitions whose closings matter are unrolled further and the question
+        is asked again.  The two are asked as one question first (the
+        disjunction), then apart only when its model is not a real violating
+        scenario.  Depths only grow, up to every closing before the time bound.
         """
+        latest = min(self.solver.latest, self.latest_violation, *bounds)
+        if latest <= self.solver.shallow_limit:
+            shallow = self.solver.encoding(self.size, shallow=True)
+            found = self._ask([*shallow.constraints, shallow.violated, *extra])
+            if found is not None:
+                self.last = found
+            return found
         while True:
-            encoding = self.solver.encoding
-            at, ahead = encoding.violation_at, encoding.lookahead
-            exact = [tail >= at + ahead for tail in encoding.tails.values()]
-            real = encoding.all_of([encoding.violated, *exact])
-            # A tail lies at least a reopening delay plus one second after each closing
-            # before it; tails that cannot come before the latest violation instant the
-            # facts allow plus the look-ahead cannot matter.
-            latest = min(self.solver.latest, self.latest_violation, *bounds)
-            relevant = {
-                index: tail < at + ahead
+            encoding = self.encoding
+            at, reach, gaps = encoding.violation_at, self.solver.reach, encoding.gaps
+            # a left-out closing comes no sooner than tail + gap; it matters when it
+            # can come at or before the violation instant plus the partition's reach
+            early = {
+                index: tail + gaps[index] <= at + reach[index]
                 for index, tail in encoding.tails.items()
-                if self.solver.earliest_tail(index) < latest + ahead
+            }
+            real = encoding.all_of([encoding.violated, *[z3.Not(e) for e in early.values()]])
+            relevant = {
+                index: e
+                for index, e in early.items()
+                if self.solver.earliest_tail(index) + gaps[index] <= latest + reach[index]
             }
             if not relevant:
                 found = self._ask([*encoding.constraints, real, *extra])
@@ -990,9 +1136,7 @@ class _Query:
                 return found
             # Both questions at once: "no" to both is the common answer, and one
             # question then costs about what each alone did.
-            matters = z3.And(
-                at >= 0, at <= self.solver.latest, encoding.any_of(list(relevant.values()))
-            )
+            matters = z3.And(at >= 0, at <= latest, encoding.any_of(list(relevant.values())))
             witness = self._ask([*encoding.constraints, z3.Or(real, matters), *extra])
             if witness is None:
                 return None
@@ -1031,16 +1175,19 @@ class _Query:
         """The least value of `term` in [low, high] for which the facts are satisfiable
         (they are with term = high, in `last`); `term == value` becomes a fact and
         `last` a model of the facts.  The first probe is `low` itself, the common
-        answer (canonical scenarios are the earliest)."""
-        probe = low
-        bounded = term.eq(self.solver.encoding.violation_at)
+        answer (canonical scenarios are the earliest), the second `high - 1` (the
+        model found is often the least already), then bisection."""
+        probes = [low, high - 1]
+        bounded = term.eq(self.solver.violation_at)
         while low < high:
+            probe = probes.pop(0) if probes else (low + high) // 2
+            if not low <= probe < high:
+                continue
             found = self.satisfiable([term <= probe], (probe,) if bounded else ())
             if found is not None:
                 high = found.eval(term, model_completion=True).as_long()
             else:
                 low = probe + 1
-            probe = (low + high) // 2
         self.facts.append(term == low)
         if bounded:
             self.latest_violation = low
@@ -1052,17 +1199,18 @@ class _Query:
 
     def fewest_numbers(self) -> list[int]:
         """Pin down the lexicographically least set of fault numbers; return it."""
-        encoding = self.solver.encoding
-        if encoding.slots:
-            # slots hold the faults in ascending numbers: minimise each slot's in turn
-            return [
-                self.minimise(number, 1, self.value(number))
-                for number, _ in encoding.slots[: self.size]
-            ]
+        solver = self.solver
         chosen: list[int] = []
-        selectable = encoding.selectable
+        if solver.slots:
+            # slots hold the faults in ascending numbers: minimise each slot's in turn
+            for i in range(min(self.size, len(solver.selectable))):
+                number = z3.Int(f"fault_{i}", solver.ctx)
+                low = chosen[-1] + 1 if chosen else 1
+                chosen.append(self.minimise(number, low, self.value(number)))
+            return chosen
+        selectable = solver.selectable
         for i, n in enumerate(selectable):
-            sel = encoding.sel[n]
+            sel = z3.Bool(f"sel_{n}", solver.ctx)
             needed = self.size - len(chosen)
             # the count is fixed: once it is reached, or once every remaining fault is
             # needed, the answer is known without a question
@@ -1073,15 +1221,9 @@ class _Query:
                 self.facts.append(z3.Not(sel))
         return chosen
 
-    def canonical(self, found: z3.ModelRef) -> tuple[dict[int, int], int]:
-        """Earliest violation instant, then smallest fault numbers, then smallest onsets."""
-        self.last = found
-        at = self.earliest_violation()
-        return self.earliest_onsets(self.fewest_numbers()), at
-
     def earliest_violation(self) -> int:
         """Pin down the earliest violation instant (`last` is a model); return it."""
-        violation_at = self.solver.encoding.violation_at
+        violation_at = self.solver.violation_at
         return self.minimise(violation_at, 0, self.value(violation_at))
 
     def earliest_onsets(self, chosen: list[int]) -> dict[int, int]:
@@ -1089,7 +1231,7 @@ class _Query:
         `last` satisfies every fact: each was true in it, or implied by those that were."""
         scenario = {}
         for n in chosen:
-            onset = self.solver.encoding.onset[n]
+            onset = z3.Int(f"onset_{n}", self.solver.ctx)
             earliest = self.solver.model.fault(n).earliest
             scenario[n] = self.minimise(onset, earliest, self.value(onset))
         return scenario
