@@ -23,7 +23,19 @@ ENGINES = ("auto", "explicit", "smt")
 
 AUTO_EXPLICIT_RUNS = 20_000
 """`--engine auto` runs the explicit engine for at most this many simulator runs
-(a deterministic measure of work), then hands the check to the SMT engine."""
+(a deterministic measure of work) on a check that allows at most one fault,
+then hands the check to the SMT engine."""
+
+AUTO_EXPLICIT_RUNS_MANY = 200
+"""The same bound for a check that allows two faults or more: enough for the
+explicit engine to settle what the fault-free world or a few scenarios decide,
+little enough that the SMT engine, far faster on pairs of faults (see
+docs/performance.md), gets the rest."""
+
+
+def auto_explicit_runs(check: ir.Check) -> int:
+    """How many simulator runs `--engine auto` lets the explicit engine spend on a check."""
+    return AUTO_EXPLICIT_RUNS if check.at_most <= 1 else AUTO_EXPLICIT_RUNS_MANY
 
 
 class InternalError(Exception):
@@ -78,7 +90,7 @@ def check(
     """Check every check of `model` (or only `check_name`) and return one result each.
 
     `engine` is `explicit`, `smt` or `auto`: the explicit engine for up to
-    AUTO_EXPLICIT_RUNS simulator runs, then the SMT engine (the result says which
+    `auto_explicit_runs` simulator runs, then the SMT engine (the result says which
     engine decided).  `timeout` (seconds, per check) turns an engine that runs out
     of time into an `unknown` verdict, never a guess.  Raise KeyError for an
     unknown check name and ValueError for an unknown engine.
@@ -99,7 +111,7 @@ def check(
             outcome = check_explicit(model, item, deadline)
         else:
             used = "explicit"
-            outcome = check_explicit(model, item, deadline, max_runs=AUTO_EXPLICIT_RUNS)
+            outcome = check_explicit(model, item, deadline, max_runs=auto_explicit_runs(item))
             if outcome.verdict == "unknown" and outcome.reason == "budget":
                 used = "smt"
                 outcome = check_smt(model, item, deadline)

@@ -9,6 +9,7 @@ pinned down independently of the engine (with goldens under
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -455,3 +456,17 @@ def test_a_loader_exception_other_than_a_spec_error_is_exit_3(
     assert (code, out) == (3, "")
     assert err.startswith("failspec: internal error: RecursionError: maximum recursion")
     assert "Traceback" not in err
+
+
+def test_auto_gives_checks_of_two_faults_to_the_smt_engine_unless_quickly_settled() -> None:
+    # docs/engines.md: 20,000 explicit runs for a check of at most one fault, 200 for
+    # more; MINORI's FX check under two faults needs thousands of runs
+    model = failspec.load(REPO / "models" / "minori" / "before.fspec")
+    engines = {r.check: r.engine for r in failspec.check(model)}
+    assert engines["FX remittances meet the 13:00 cutoff under any two faults"] == "smt"
+    assert engines["FX remittances meet the 13:00 cutoff under any single fault"] == "explicit"
+    # violated with no fault: one run settles it, whatever the bound
+    month_end = next(c for c in model.checks if c.name.startswith("month-end"))
+    widened: ir.Check = dataclasses.replace(month_end, at_most=2)
+    [result] = failspec.check(dataclasses.replace(model, checks=(widened,)))
+    assert (result.verdict, result.engine) == ("violated", "explicit")
