@@ -8,6 +8,9 @@ instants t..t+n-1 violates `A lasts at most D` iff n > D, at instant t+D, and
 only when t+D <= horizon.  "Probe" faults (`device e { fault p at T repair 1s }`)
 are active at the single instant T, so `never (X and e.p)` asks "is X true at T?".
 
+Each case is decided by both engines, forced one at a time; they must give the
+same verdict and a byte-identical counterexample (`both_engines`).
+
 This file covers fault windows, `needs`, assertions, fault hypotheses, the
 canonical counterexample and the DESIGN.md examples; failovers, channels and
 partitions, jobs and stores have their own `test_semantics_*.py` files.
@@ -18,16 +21,43 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 from string import Template
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from failspec.checker import ir
+
+    from failspec import CheckResult
 
 Outcome = tuple[str, int | None, list[tuple[str, int]]]
 
 HOLDS: Outcome = ("holds", None, [])
 
 
+def both_engines(model: ir.Model, check: str) -> CheckResult:
+    """The result of `check` by the explicit engine, after asserting that the SMT
+    engine gives the same verdict and a byte-identical counterexample."""
+    import json
+
+    from failspec.counterexamples.trace import trace_to_json
+
+    import failspec
+
+    [explicit] = failspec.check(model, check, engine="explicit")
+    [smt] = failspec.check(model, check, engine="smt")
+    assert smt.verdict == explicit.verdict, (smt.verdict, smt.reason, explicit.verdict)
+    traces = [
+        None if r.counterexample is None else json.dumps(trace_to_json(r.counterexample))
+        for r in (explicit, smt)
+    ]
+    assert traces[0] == traces[1]
+    return explicit
+
+
 def verdict(text: str, check: str = "c", **subs: object) -> Outcome:
-    """Check `check` of the model `text` (with `$name` substituted from `subs`).
+    """Check `check` of the model `text` (with `$name` substituted from `subs`) with
+    both engines, which must agree (`both_engines`).
 
     Return (verdict, violation instant or None, [(fault label, onset), …] of the
     canonical counterexample in fault-number order).
@@ -36,7 +66,7 @@ def verdict(text: str, check: str = "c", **subs: object) -> Outcome:
 
     source = Template(textwrap.dedent(text)).substitute(subs)
     model = failspec.loads(source, "t.fspec")
-    [result] = failspec.check(model, check)
+    result = both_engines(model, check)
     trace = result.counterexample
     if trace is None:
         return (result.verdict, None, [])
@@ -532,7 +562,7 @@ def test_violated_assertion_is_named() -> None:
     text = Template(textwrap.dedent(ASSERTIONS)).substitute(
         horizon="10m", ta="110s", repair="repair 10s", limit="9s"
     )
-    [result] = failspec.check(failspec.loads(text, "t.fspec"), "earliest")
+    result = both_engines(failspec.loads(text, "t.fspec"), "earliest")
     assert result.counterexample is not None
     # both b assertions are violated at 105; the first listed is reported
     assert result.counterexample.violation.assertion in ("b.down lasts at most 0s", "never b.down")
@@ -772,7 +802,7 @@ def test_design_example_flap_retains_cards_at_instant_zero() -> None:
     import failspec
 
     model = failspec.loads(ATM_NETWORK, "atm-network.fspec")
-    [result] = failspec.check(model, "no single device failure retains customer cards")
+    result = both_engines(model, "no single device failure retains customer cards")
     assert result.verdict == "violated"
     trace = result.counterexample
     assert trace is not None
@@ -959,7 +989,7 @@ def test_done_by_violation_names_the_assertion() -> None:
     import failspec
 
     text = Template(textwrap.dedent(FX)).substitute(manual="13h")
-    [result] = failspec.check(failspec.loads(text, "fx.fspec"), "with a stuck switchover")
+    result = both_engines(failspec.loads(text, "fx.fspec"), "with a stuck switchover")
     assert result.counterexample is not None
     assert result.counterexample.violation.at == 13 * 3600
     assert result.counterexample.violation.assertion == "fx_send done by 13:00"
