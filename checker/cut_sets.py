@@ -44,7 +44,7 @@ from failspec.checker.decision_diagrams import (
 )
 from failspec.checker.explicit import canonical_for_fault_set
 from failspec.checker.fault_tree import FaultTree
-from failspec.checker.smt import check_smt
+from failspec.checker.smt import check_smt, minimal_violating_sets
 
 ENGINES = ("explicit", "smt")
 
@@ -91,9 +91,10 @@ def timed_cut_sets(
     unknown engine."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
-    ask = canonical_scenario if engine == "explicit" else _smt_scenario
     order = check.at_most if max_order is None else max_order
     candidates = tuple(n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest)
+    if engine == "smt":
+        return _smt_cut_sets(model, check, order, candidates, deadline)
     found: list[CutSet] = []
     witnesses: list[Witness] = []
     try:
@@ -103,7 +104,7 @@ def timed_cut_sets(
                     continue
                 if deadline is not None and time.perf_counter() > deadline:
                     raise TimeoutError
-                best = ask(model, check, numbers, deadline)
+                best = canonical_scenario(model, check, numbers, deadline)
                 if best is not None:
                     found.append(numbers)
                     witnesses.append(Witness(best[0], best[2]))
@@ -112,6 +113,30 @@ def timed_cut_sets(
     except TimeoutError:
         return TimedCutSets(order, candidates, tuple(found), tuple(witnesses), complete=False)
     return TimedCutSets(order, candidates, tuple(found), tuple(witnesses))
+
+
+def _smt_cut_sets(
+    model: ir.Model,
+    check: ir.Check,
+    order: int,
+    candidates: tuple[int, ...],
+    deadline: float | None,
+) -> TimedCutSets:
+    """The minimal cut sets from the SMT engine's enumeration (one question per cut
+    set, `minimal_violating_sets`), each with its canonical witness."""
+    sets, complete = minimal_violating_sets(model, check, min(order, len(candidates)), deadline)
+    found: list[CutSet] = []
+    witnesses: list[Witness] = []
+    try:
+        for numbers in sorted(sets, key=_order_key):
+            best = _smt_scenario(model, check, numbers, deadline)
+            if best is None:
+                raise RuntimeError(f"the SMT engine found {numbers} violating, then holding")
+            found.append(numbers)
+            witnesses.append(Witness(best[0], best[2]))
+    except TimeoutError:
+        complete = False
+    return TimedCutSets(order, candidates, tuple(found), tuple(witnesses), complete)
 
 
 def canonical_scenario(

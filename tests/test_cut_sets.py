@@ -142,21 +142,26 @@ def brute_minimal(model: ir.Model, check: ir.Check, order: int) -> set[tuple[int
     return {s for s in violating if not any(set(t) < set(s) for t in violating)}
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(models(max_horizon=12))
 def test_timed_cut_sets_are_complete_and_minimal(text: str) -> None:
+    # the explicit engine asks about each candidate set; the SMT engine enumerates
+    # violating sets with exclusions (`minimal_violating_sets`): the same sets
     model = loads(text)
     for check in model.checks:
         order = min(check.at_most, 2)
-        result = timed_cut_sets(model, check, max_order=order)
-        assert set(result.cut_sets) == brute_minimal(model, check, order)
-        assert list(result.cut_sets) == sorted(result.cut_sets, key=lambda c: (len(c), c))
-        for cut_set, witness in zip(result.cut_sets, result.witnesses, strict=True):
-            assert canonical_for_fault_set(model, check, cut_set) == (
-                witness.violation_at,
-                cut_set,
-                witness.onsets,
-            )
+        expected = brute_minimal(model, check, order)
+        for engine in ("explicit", "smt"):
+            result = timed_cut_sets(model, check, max_order=order, engine=engine)
+            assert result.complete
+            assert set(result.cut_sets) == expected, engine
+            assert list(result.cut_sets) == sorted(result.cut_sets, key=lambda c: (len(c), c))
+            for cut_set, witness in zip(result.cut_sets, result.witnesses, strict=True):
+                assert canonical_for_fault_set(model, check, cut_set) == (
+                    witness.violation_at,
+                    cut_set,
+                    witness.onsets,
+                )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
