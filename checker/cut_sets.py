@@ -29,6 +29,7 @@ at the limit at every gate (`cut_set_families.py`).  Both are exact.
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from dataclasses import dataclass, replace
 
@@ -46,7 +47,13 @@ from failspec.checker.explicit import canonical_for_fault_set
 from failspec.checker.fault_tree import FaultTree
 from failspec.checker.smt import check_smt, minimal_violating_sets
 
-ENGINES = ("explicit", "smt")
+ENGINES = ("auto", "explicit", "smt")
+
+AUTO_EXPLICIT_SETS = 300
+"""`auto` asks the explicit engine about each candidate set when there are at most
+this many candidate sets up to the order (MINORI's two-fault FX check: 37), and
+lets the SMT engine enumerate the cut sets otherwise (the generated 100-component
+model: 1,831; see docs/cut-sets.md)."""
 
 CutSet = tuple[int, ...]
 """Fault numbers, ascending."""
@@ -83,16 +90,19 @@ def timed_cut_sets(
     check: ir.Check,
     max_order: int | None = None,
     deadline: float | None = None,
-    engine: str = "explicit",
+    engine: str = "auto",
 ) -> TimedCutSets:
     """Return every minimal cut set of `check` of at most `max_order` faults (default:
-    the hypothesis' bound), asking `engine` (`explicit` or `smt`) about each fault
-    set.  `deadline` is a `time.perf_counter()` value.  Raise ValueError for an
-    unknown engine."""
+    the hypothesis' bound), from `engine`: `explicit` (asked about each candidate
+    set), `smt` (enumerating violating sets) or `auto` (explicit when there are at
+    most AUTO_EXPLICIT_SETS candidate sets, else smt).  `deadline` is a
+    `time.perf_counter()` value.  Raise ValueError for an unknown engine."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
     order = check.at_most if max_order is None else max_order
     candidates = tuple(n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest)
+    if engine == "auto":
+        engine = auto_engine(len(candidates), order)
     if engine == "smt":
         return _smt_cut_sets(model, check, order, candidates, deadline)
     found: list[CutSet] = []
@@ -113,6 +123,12 @@ def timed_cut_sets(
     except TimeoutError:
         return TimedCutSets(order, candidates, tuple(found), tuple(witnesses), complete=False)
     return TimedCutSets(order, candidates, tuple(found), tuple(witnesses))
+
+
+def auto_engine(candidates: int, order: int) -> str:
+    """The engine `auto` picks for a timed search over `candidates` faults up to `order`."""
+    sets = sum(math.comb(candidates, k) for k in range(min(order, candidates) + 1))
+    return "explicit" if sets <= AUTO_EXPLICIT_SETS else "smt"
 
 
 def _smt_cut_sets(

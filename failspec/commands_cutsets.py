@@ -20,7 +20,13 @@ from typing import IO, Any
 from failspec.api import load
 from failspec.checker import ir
 from failspec.checker.causes import build_trace
-from failspec.checker.cut_sets import ENGINES, CutSet, static_cut_sets, timed_cut_sets
+from failspec.checker.cut_sets import (
+    AUTO_EXPLICIT_SETS,
+    ENGINES,
+    CutSet,
+    static_cut_sets,
+    timed_cut_sets,
+)
 from failspec.checker.fault_tree import FaultTree, StaticTreeError, static_fault_tree
 from failspec.checker.fmea import Fmea, FmeaRow, fmea
 from failspec.checker.probability import (
@@ -92,8 +98,10 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
     cutsets.add_argument(
         "--engine",
         choices=ENGINES,
-        default="explicit",
-        help="the engine asked about each fault set of the timed search (default: explicit)",
+        default="auto",
+        help="the engine of the timed search: explicit (asked about each candidate set), "
+        "smt (enumerates violating sets) or auto (default: explicit for at most "
+        f"{AUTO_EXPLICIT_SETS} candidate sets, else smt)",
     )
 
     table = commands.add_parser(

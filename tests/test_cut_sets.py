@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from failspec.checker import ir
 from failspec.checker.cut_sets import (
+    auto_engine,
     canonical_scenario,
     static_cut_sets,
     timed_cut_sets,
@@ -484,3 +485,13 @@ def test_cli_probability_line(tmp_path: Path) -> None:
     assert f"rare-event approximation {expected:.6g}, exact {expected:.6g}" in out
     code, out, _ = run(["cutsets", str(source), "--static", "--top", "s"])
     assert "unknown; no probability for a.crash (give --mission D for a rate)" in out
+
+
+def test_auto_asks_the_explicit_engine_up_to_300_candidate_sets() -> None:
+    # 1 + 23 + 253 = 277 sets up to order 2; 1 + 24 + 276 = 301
+    assert auto_engine(23, 2) == "explicit"
+    assert auto_engine(24, 2) == "smt"
+    assert auto_engine(299, 1) == "explicit"  # 300 sets
+    assert auto_engine(300, 1) == "smt"
+    assert auto_engine(8, 2) == "explicit"  # MINORI's FX check: 37 sets
+    assert auto_engine(5, 9) == "explicit"  # the order never exceeds the candidates: 32 sets
