@@ -139,17 +139,23 @@ def _smt_cut_sets(
     deadline: float | None,
 ) -> TimedCutSets:
     """The minimal cut sets from the SMT engine's enumeration (one question per cut
-    set, `minimal_violating_sets`), each with its canonical witness."""
-    sets, complete = minimal_violating_sets(model, check, min(order, len(candidates)), deadline)
+    set, `minimal_violating_sets`), each with its canonical witness, order by order
+    (so that a search that runs out of time still has its smaller cut sets)."""
     found: list[CutSet] = []
     witnesses: list[Witness] = []
+    complete = True
     try:
-        for numbers in sorted(sets, key=_order_key):
-            best = _smt_scenario(model, check, numbers, deadline)
-            if best is None:
-                raise RuntimeError(f"the SMT engine found {numbers} violating, then holding")
-            found.append(numbers)
-            witnesses.append(Witness(best[0], best[2]))
+        for sets, complete in minimal_violating_sets(
+            model, check, min(order, len(candidates)), deadline
+        ):
+            for numbers in sorted(sets, key=_order_key):
+                best = _smt_scenario(model, check, numbers, deadline)
+                if best is None:
+                    raise RuntimeError(f"the SMT engine found {numbers} violating, then holding")
+                found.append(numbers)
+                witnesses.append(Witness(best[0], best[2]))
+            if not complete:
+                break
     except TimeoutError:
         complete = False
     return TimedCutSets(order, candidates, tuple(found), tuple(witnesses), complete)

@@ -33,7 +33,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TypeGuard
@@ -109,10 +109,11 @@ def check_smt(
 
 def minimal_violating_sets(
     model: ir.Model, check: ir.Check, max_order: int, deadline: float | None = None
-) -> tuple[list[tuple[int, ...]], bool]:
+) -> Iterator[tuple[list[tuple[int, ...]], bool]]:
     """Every minimal set of at most `max_order` faults of the check's hypothesis for
-    which some onsets violate the check (its minimal cut sets), and whether the list
-    is complete (False when a time or solver limit was hit).
+    which some onsets violate the check (its minimal cut sets), order by order: one
+    (sets of that order, complete) per order, the last one incomplete when a time
+    or solver limit was hit.
 
     For k = 0, 1, …, each part (`check_parts`) is asked for violating scenarios of
     exactly k faults containing none of the sets found so far, until there is none.
@@ -125,20 +126,29 @@ def minimal_violating_sets(
     the 100-component bench model, K = 2: 31 pairs in 6 s against 36 s with a
     fresh solver per set); its "no more" is then confirmed by `_Query.satisfiable`,
     which also decides whether partition closings left out of the encoding could
-    matter (and unrolls them if so).
+    matter (and unrolls them if so).  If the empty set violates, it is the only
+    minimal set.
     """
     found: list[tuple[int, ...]] = []
     try:
         solvers = [
             _Solver(model, part, deadline, None, FIRST_DEPTH) for part in check_parts(model, check)
         ]
-        for k in range(max_order + 1):
+    except (Unsupported, _OutOfTime):
+        yield [], False
+        return
+    for k in range(max_order + 1):
+        level = len(found)
+        try:
             for solver in solvers:
                 if k <= len(solver.selectable) and _enumerate(solver, k, found):
-                    return found, True  # violated with no fault: the only minimal set
-    except (Unsupported, _OutOfTime):
-        return found, False
-    return found, True
+                    break
+        except (Unsupported, _OutOfTime):
+            yield found[level:], False
+            return
+        yield found[level:], True
+        if () in found:
+            return
 
 
 def _enumerate(solver: _Solver, k: int, found: list[tuple[int, ...]]) -> bool:
