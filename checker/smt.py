@@ -18,7 +18,9 @@ are fresh integer variables pinned down by their defining property, e.g.
 
 A partition that reopens may close many times before the time bound; its
 closings are unrolled one at first and all of them only when a question shows
-that a later one can matter to the violation (`_Query.satisfiable`).
+that a later one can matter to the violation (`_Query.satisfiable`), and none
+at all in a question whose violation instant is too early for any closing to be
+read (`_Solver.shallow_limit`).
 
 `unsat` of "some allowed scenario violates the check" is the proof of
 `holds`.  Otherwise the canonical counterexample is found by tightening:
