@@ -256,10 +256,12 @@ def _probability(
     return result
 
 
-def _order_summary(cut_sets: tuple[CutSet, ...], max_order: int) -> str:
+def _order_summary(cut_sets: tuple[CutSet, ...], max_order: int, complete: bool = True) -> str:
     if any(len(c) == 0 for c in cut_sets):
         return "violated with no fault at all: the empty set is the only minimal cut set"
     if not cut_sets:
+        if not complete:
+            return "no minimal cut set found before the time limit"
         return f"no minimal cut set up to order {max_order}"
     counts = Counter(len(c) for c in cut_sets)
     parts = []
@@ -340,7 +342,7 @@ def _run_cutsets(
     document["summary"] = [{"order": k, "count": counts[k]} for k in range(max_order + 1)]
     document["probability"] = probability
     lines.append("")
-    lines.append(_order_summary(cut_sets, max_order))
+    lines.append(_order_summary(cut_sets, max_order, complete))
     if not complete:
         lines.append("INCOMPLETE: the time limit was hit; more minimal cut sets may exist")
     lines += _probability_lines(probability)

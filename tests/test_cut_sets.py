@@ -495,3 +495,13 @@ def test_auto_asks_the_explicit_engine_up_to_300_candidate_sets() -> None:
     assert auto_engine(300, 1) == "smt"
     assert auto_engine(8, 2) == "explicit"  # MINORI's FX check: 37 sets
     assert auto_engine(5, 9) == "explicit"  # the order never exceeds the candidates: 32 sets
+
+
+def test_a_search_stopped_before_any_cut_set_does_not_claim_there_is_none() -> None:
+    minori = Path(__file__).resolve().parent.parent / "models" / "minori" / "before.fspec"
+    check = "FX remittances meet the 13:00 cutoff under any two faults"
+    code, out, _ = run(["cutsets", str(minori), "--check", check, "--timeout", "0.000001"])
+    assert code == 3
+    assert "no minimal cut set found before the time limit" in out
+    assert "no minimal cut set up to order" not in out
+    assert "INCOMPLETE" in out
