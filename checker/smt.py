@@ -177,8 +177,7 @@ def _enumerate(solver: _Solver, k: int, found: list[tuple[int, ...]]) -> bool:
         encoding = query.encoding
         at, reach = encoding.violation_at, solver.reach
         exact = [
-            tail + encoding.gaps[index] > at + reach[index]
-            for index, tail in encoding.tails.items()
+            tail + solver.gaps[index] > at + reach[index] for index, tail in encoding.tails.items()
         ]
         incremental = z3.SolverFor("QF_LIA", ctx=solver.ctx)
         incremental.add(*encoding.constraints, encoding.violated, *exact, *query.facts)
@@ -418,7 +417,7 @@ class _Encoding:
     *shallow* encoding, one at first otherwise); closings after those are left
     out, and `tails[index]` is the instant from which the first left-out
     closing would count its errors, so that it comes no sooner than
-    tail + gap (`closing_gap`).  The encoding is then exact for every scenario
+    tail + gap (`closing_gap`, `_Solver.gaps`).  The encoding is then exact for every scenario
     whose violation instant v satisfies `tail + gap > v + reach` for every
     tail: the check's verdict at v reads the partition's signal at instants up
     to v + reach (`reach_of`) only.  See `_Query.satisfiable` for how the
@@ -444,7 +443,6 @@ class _Encoding:
         self.depths = depths
         self.first_depth = first_depth
         self.tails: dict[int, z3.ArithRef] = {}
-        self.gaps: dict[int, int] = {}
         self.constraints: list[z3.BoolRef] = []
         self.bound = ir.time_bound(model)
         self.true = z3.BoolVal(True, self.ctx)
@@ -859,9 +857,6 @@ class _Encoding:
             tail = self.fresh_int(f"tail_{component.name}")
             self.constraints.append(tail == count_start)
             self.tails[component.index] = tail
-            gap = closing_gap(self.model, component.index)
-            assert gap is not None
-            self.gaps[component.index] = gap
         ends = [c + reopen if reopen is not None else self.inf for c in closings]
 
         def at(t: z3.ArithRef) -> z3.BoolRef:
@@ -1215,7 +1210,7 @@ class _Query:
             return found
         while True:
             encoding = self.encoding
-            at, reach, gaps = encoding.violation_at, self.solver.reach, encoding.gaps
+            at, reach, gaps = encoding.violation_at, self.solver.reach, self.solver.gaps
             # a left-out closing comes no sooner than tail + gap; it matters when it
             # can come at or before the violation instant plus the partition's reach
             early = {
