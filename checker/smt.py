@@ -175,18 +175,11 @@ def _enumerate(solver: _Solver, k: int, found: list[tuple[int, ...]]) -> bool:
     query.facts += [exclude(c) for c in found if c and selectable.issuperset(c)]
     while True:
         encoding = query.encoding
-        at, reach = encoding.violation_at, solver.reach
-        exact = [
-            tail + solver.gaps[index] > at + reach[index] for index, tail in encoding.tails.items()
-        ]
+        exact = [z3.Not(e) for e in solver.early_closings(encoding).values()]
         incremental = z3.SolverFor("QF_LIA", ctx=solver.ctx)
         incremental.add(*encoding.constraints, encoding.violated, *exact, *query.facts)
         while True:
-            if solver.deadline is not None:
-                remaining = solver.deadline - time.perf_counter()
-                if remaining <= 0:
-                    raise _OutOfTime
-                incremental.set("timeout", max(1, int(remaining * 1000)))
+            solver.limit_time(incremental)
             result = incremental.check()
             if result != z3.sat:
                 break
@@ -1115,6 +1108,25 @@ class _Solver:
             )
         return self.encodings[key]
 
+    def limit_time(self, solver: z3.Solver) -> None:
+        """Give a Z3 solver what is left of the deadline (or stop if nothing is)."""
+        if self.deadline is not None:
+            remaining = self.deadline - time.perf_counter()
+            if remaining <= 0:
+                raise _OutOfTime
+            solver.set("timeout", max(1, int(remaining * 1000)))
+
+    def early_closings(self, encoding: _Encoding) -> dict[int, z3.BoolRef]:
+        """For each partition with closings left out of the encoding: can the first of
+        them be read by the verdict at the violation instant?  It comes no sooner than
+        tail + gap, and the verdict at v reads the partition up to v + reach; where
+        none can, the encoding is exact."""
+        at = encoding.violation_at
+        return {
+            index: tail + self.gaps[index] <= at + self.reach[index]
+            for index, tail in encoding.tails.items()
+        }
+
     def earliest_tail(self, index: int) -> int:
         """No scenario has this partition's tail earlier: each closing comes at least
         its gap after its count starts, and the count restarts `reopens after` later."""
@@ -1174,12 +1186,8 @@ class _Query:
         (cheap, and canonical counterexamples are the earliest), then any."""
         limit = self.solver.shallow_limit
         if 0 <= limit < min(self.solver.latest, self.latest_violation):
-            shallow = self.solver.encoding(self.size, shallow=True)
-            found = self._ask(
-                [*shallow.constraints, shallow.violated, shallow.violation_at <= limit]
-            )
+            found = self.satisfiable([self.solver.violation_at <= limit], (limit,))
             if found is not None:
-                self.last = found
                 return found
         return self.satisfiable([])
 
@@ -1211,12 +1219,7 @@ class _Query:
         while True:
             encoding = self.encoding
             at, reach, gaps = encoding.violation_at, self.solver.reach, self.solver.gaps
-            # a left-out closing comes no sooner than tail + gap; it matters when it
-            # can come at or before the violation instant plus the partition's reach
-            early = {
-                index: tail + gaps[index] <= at + reach[index]
-                for index, tail in encoding.tails.items()
-            }
+            early = self.solver.early_closings(encoding)
             real = encoding.all_of([encoding.violated, *[z3.Not(e) for e in early.values()]])
             relevant = {
                 index: e
@@ -1249,13 +1252,8 @@ class _Query:
             )
 
     def _ask(self, constraints: list[z3.BoolRef]) -> z3.ModelRef | None:
-        deadline = self.solver.deadline
         solver = z3.SolverFor("QF_LIA", ctx=self.solver.ctx)
-        if deadline is not None:
-            remaining = deadline - time.perf_counter()
-            if remaining <= 0:
-                raise _OutOfTime
-            solver.set("timeout", max(1, int(remaining * 1000)))
+        self.solver.limit_time(solver)
         solver.add(*constraints, *self.facts)
         result = solver.check()
         if result == z3.unknown:
