@@ -46,7 +46,7 @@ def generate(events: int, seed: int) -> str:
     gate = 0
     while len(layer) > 1:
         rng.shuffle(layer)
-        above = []
+        above: list[str] = []
         i = 0
         while i < len(layer):
             width = min(rng.randint(2, 4), len(layer) - i)

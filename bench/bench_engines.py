@@ -312,7 +312,7 @@ class Cell:
         return f"{median:.2f} ({len(self.runs)} run{'s' if len(self.runs) > 1 else ''})"
 
 
-def main() -> int:
+def main() -> int:  # noqa: C901
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
     parser.add_argument("--ks", type=int, nargs="+", default=[1, 2, 3])
@@ -411,17 +411,17 @@ def main() -> int:
     print("|---|---|---|" + "---|" * len(args.engines))
     for size in args.sizes:
         for k in args.ks:
-            row = [c for c in cells if c.size == size and c.k == k]
-            verdicts = sorted({c.verdict for c in row if c.verdict in ("holds", "violated")})
+            group = [c for c in cells if c.size == size and c.k == k]
+            verdicts = sorted({c.verdict for c in group if c.verdict in ("holds", "violated")})
             print(
                 f"| {size} | {k} | {'/'.join(verdicts) or '-'} | "
-                + " | ".join(c.text(args.timeout) for c in row)
+                + " | ".join(c.text(args.timeout) for c in group)
                 + " |"
             )
     if disagreements:
         print("\nVERDICT DISAGREEMENTS:")
-        for path, check, verdicts in disagreements:
-            print(f"  {path} --check {check}: {verdicts}")
+        for path, check, found in disagreements:
+            print(f"  {path} --check {check}: {found}")
         return 1
     print("\nno verdict disagreements where both engines finished")
     return 0

@@ -109,7 +109,7 @@ def _edges(signal: Signal, until: int) -> list[tuple[int, bool]]:
     return result
 
 
-def _events(run: Run, until: int) -> list[TraceEvent]:
+def _events(run: Run, until: int) -> list[TraceEvent]:  # noqa: C901
     model = run.model
     ctx = Ctx()
     events: list[TraceEvent] = []
@@ -233,7 +233,7 @@ def _events(run: Run, until: int) -> list[TraceEvent]:
     return events
 
 
-def _down_reasons(run: Run, ctx: Ctx, index: int, at: int) -> list[str]:
+def _down_reasons(run: Run, ctx: Ctx, index: int, at: int) -> list[str]:  # noqa: C901
     model = run.model
     component = model.components[index]
     spec = component.spec
@@ -290,7 +290,7 @@ def _down_reasons(run: Run, ctx: Ctx, index: int, at: int) -> list[str]:
     return reasons
 
 
-def _up_reasons(run: Run, ctx: Ctx, index: int, at: int) -> list[str]:
+def _up_reasons(run: Run, ctx: Ctx, index: int, at: int) -> list[str]:  # noqa: C901
     model = run.model
     component = model.components[index]
     reasons = []
@@ -321,7 +321,7 @@ def _up_reasons(run: Run, ctx: Ctx, index: int, at: int) -> list[str]:
                     f"{component.name}.switched to {model.components[spec.secondary].name} by hand"
                 )
     if isinstance(spec, ir.PartitionSpec):
-        for start, end in run.closed.get(index, EMPTY):
+        for _start, end in run.closed.get(index, EMPTY):
             if end == at:
                 reasons.append(f"{component.name}.reopened")
     if isinstance(spec, ir.JobSpec):

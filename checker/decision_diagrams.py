@@ -138,7 +138,7 @@ class Bdd(_Diagram):
         """a OP b for the operator whose absorbing leaf and unit leaf are given."""
         if a == absorbing or b == absorbing:
             return absorbing
-        if a == unit or a == b:
+        if a in (unit, b):
             return b
         if b == unit:
             return a

@@ -634,7 +634,7 @@ class _Encoding:
             self.sel[n], self.onset[n] = sel, onset
             holds = [number == n for number, _ in self.slots]
             self.constraints.append(sel == self.any_of(holds))
-            for (number, start), here in zip(self.slots, holds, strict=True):
+            for (_number, start), here in zip(self.slots, holds, strict=True):
                 self.constraints.append(
                     z3.Implies(
                         here,

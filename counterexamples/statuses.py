@@ -68,7 +68,7 @@ class _Tracker:
     failing: dict[str, str] = field(default_factory=dict)
     job: str = "waiting"
 
-    def apply(self, event: TraceEvent, secondary: str | None) -> None:
+    def apply(self, event: TraceEvent, secondary: str | None) -> None:  # noqa: C901
         change = event.change
         fails = _FAILS.match(change)
         if change == "down":

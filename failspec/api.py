@@ -77,7 +77,9 @@ def load(path: str | Path) -> ir.Model:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        raise SpecErrors([SpecError(Span(file, 1, 1, 1, 1), f"cannot read the model: {reason}")])
+        raise SpecErrors(
+            [SpecError(Span(file, 1, 1, 1, 1), f"cannot read the model: {reason}")]
+        ) from None
     return loads(text, file)
 
 

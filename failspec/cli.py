@@ -9,7 +9,7 @@ are printed (`file:line:col: message`, the source line, a caret) and nothing
 is checked.
 """
 
-from __future__ import annotations
+from __future__ import annotations  # noqa: I001
 
 import argparse
 import os
@@ -37,6 +37,7 @@ from failspec.options import positive_seconds
 from failspec.parallel import default_jobs, parse_shard, run_in_order, shard_positions
 from failspec.report_formats import REPORT_FORMATS, render_report
 from failspec.spec.errors import SpecError, SpecErrors, render_errors
+import contextlib
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -205,10 +206,8 @@ def _read_sources(errors: Sequence[SpecError]) -> dict[str, str]:
     """Return the text of every readable file named by `errors`, for the caret lines."""
     sources: dict[str, str] = {}
     for file in sorted({e.span.file for e in errors}):
-        try:
+        with contextlib.suppress(OSError, UnicodeDecodeError, ValueError):
             sources[file] = Path(file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError, ValueError):
-            pass
     return sources
 
 
@@ -305,7 +304,7 @@ def _progress_line(done: int, total: int, result: CheckResult) -> str:
     return f"[{done}/{total}] {result.verdict:<8} {result.check}  ({result.file}, {result.seconds:.2f}s)\n"
 
 
-def _run_check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+def _run_check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:  # noqa: C901
     as_text = args.format == "text"
     try:
         models, errors = _load_models(args.files)

@@ -6,7 +6,7 @@ violates a check), 1 something found, 2 bad input, 3 a time limit was hit or
 failspec failed.
 """
 
-from __future__ import annotations
+from __future__ import annotations  # noqa: I001
 
 import argparse
 import csv
@@ -29,6 +29,7 @@ from failspec.checker.cut_sets import (
 )
 from failspec.checker.fault_tree import FaultTree, StaticTreeError, static_fault_tree
 from failspec.checker.fmea import Fmea, FmeaRow, fmea
+from failspec.checker.openpsa_export import export_static, export_timed
 from failspec.checker.probability import (
     exact,
     exact_of_tree,
@@ -36,13 +37,13 @@ from failspec.checker.probability import (
     rare_event,
     tree_events,
 )
-from failspec.counterexamples.openpsa import export_static, export_timed
-from failspec.counterexamples.openpsa_import import restore_imported_names
 from failspec.counterexamples.text import format_duration, format_instant
 from failspec.counterexamples.trace import trace_to_json
 from failspec.options import positive_seconds
 from failspec.spec.durations import LiteralError, parse_duration
 from failspec.spec.errors import SpecError, SpecErrors, render_errors
+from failspec.spec.openpsa_import import restore_imported_names
+import contextlib
 
 COMMANDS = ("cutsets", "fmea", "export")
 CUTSETS_FORMAT = "failspec-cutsets/1"
@@ -170,10 +171,8 @@ def run_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> i
     except (SpecErrors, SpecError) as failure:
         errors = failure.errors if isinstance(failure, SpecErrors) else [failure]
         sources = {}
-        try:
+        with contextlib.suppress(OSError, UnicodeDecodeError):
             sources[args.file] = Path(args.file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            pass
         stderr.write(render_errors(errors, sources))
         return 2
     try:

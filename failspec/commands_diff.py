@@ -26,7 +26,7 @@ search hit `--timeout` (the comparison is incomplete).  A spec error in an old
 version is reported on standard error and that version treated as absent.
 """
 
-from __future__ import annotations
+from __future__ import annotations  # noqa: I001
 
 import argparse
 import json
@@ -43,6 +43,7 @@ from failspec.checker import ir
 from failspec.checker.cut_sets import timed_cut_sets
 from failspec.options import positive_seconds
 from failspec.spec.errors import SpecError, SpecErrors, render_errors
+import contextlib
 
 COMMANDS = ("diff",)
 DIFF_FORMAT = "failspec-diff/1"
@@ -480,10 +481,8 @@ def run_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> i
         sources = {}
         for spec_error in errors:
             file = spec_error.span.file
-            try:
+            with contextlib.suppress(OSError, UnicodeDecodeError):
                 sources[file] = Path(file).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                pass
         stderr.write(render_errors(errors, sources))
         stderr.write(f"failspec: {len(errors)} spec error(s); nothing compared\n")
         return 2

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import IO, Any
 
-from failspec.counterexamples.openpsa_import import ImportError_, import_files
+from failspec.spec.openpsa_import import ImportError_, import_files
 
 COMMANDS = ("import",)
 

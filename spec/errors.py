@@ -7,31 +7,48 @@ line, a caret under the span, and the hint.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from failspec.spec.spans import Span
 
 
-@dataclass(frozen=True)
 class SpecError(Exception):
-    """A spec error at `span`: `message` says what is wrong, `hint` what was expected."""
+    """A spec error at `span`: `message` says what is wrong, `hint` what was expected.
 
-    span: Span
-    message: str
-    hint: str | None = field(default=None)
+    A plain exception (notes can be added, it pickles); two errors with the same
+    span, message and hint compare equal.
+    """
+
+    def __init__(self, span: Span, message: str, hint: str | None = None) -> None:
+        super().__init__(span, message, hint)
+        self.span = span
+        self.message = message
+        self.hint = hint
 
     def __str__(self) -> str:
         return f"{self.span.file}:{self.span.line}:{self.span.column}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"SpecError({self.span!r}, {self.message!r}, {self.hint!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SpecError):
+            return NotImplemented
+        return (self.span, self.message, self.hint) == (other.span, other.message, other.hint)
+
+    def __hash__(self) -> int:
+        return hash((self.span, self.message, self.hint))
 
 
 class SpecErrors(Exception):
     """Several spec errors, sorted by position; raised once after validation."""
 
     def __init__(self, errors: list[SpecError]) -> None:
-        super().__init__("\n".join(str(e) for e in errors))
+        super().__init__(errors)
         self.errors = sorted(
             errors, key=lambda e: (e.span.file, e.span.line, e.span.column, e.message)
         )
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
 
 
 def render_error(error: SpecError, source: str | None) -> str:

@@ -369,7 +369,7 @@ class _Validator:
 
     # --- the dependency graph --------------------------------------------------
 
-    def dependency_edges(self) -> Iterator[tuple[str, str, ast.Name]]:
+    def dependency_edges(self) -> Iterator[tuple[str, str, ast.Name]]:  # noqa: C901
         """Yield (component, dependency, reference) for every edge, in declaration order."""
         channels_through: dict[str, list[ast.Channel]] = {}
         for component in self.model.components:

@@ -72,7 +72,7 @@ def _block(kind: str, name: str, items: list[str]) -> str:
 
 
 @st.composite
-def models(draw: st.DrawFn, max_horizon: int = 30) -> str:
+def models(draw: st.DrawFn, max_horizon: int = 30) -> str:  # noqa: C901
     """A small valid model with one or more checks, as source text."""
     horizon = draw(st.integers(4, max_horizon))
     d = _Draft(horizon)
@@ -84,7 +84,7 @@ def models(draw: st.DrawFn, max_horizon: int = 30) -> str:
     for i in range(draw(st.integers(0, 2))):
         name = f"svc{i}"
         faults = _faults(draw, horizon) if draw(st.booleans()) else []
-        items = [line for _, line in faults] + _needs(draw, d.names())
+        items: list[str] = [line for _, line in faults] + _needs(draw, d.names())
         d.components.append(
             (name, draw(st.sampled_from(["service", "program"])), [m for m, _ in faults])
         )
@@ -123,20 +123,20 @@ def models(draw: st.DrawFn, max_horizon: int = 30) -> str:
         d.lines.append(_block("store", store, [f"capacity {draw(st.integers(0, 50))}"]))
         for i in range(draw(st.integers(1, 2))):
             name = f"job{i}"
-            items = []
-            if d.jobs and draw(st.booleans()):
-                items.append(f"after {draw(st.sampled_from(d.jobs))}")
+            job_items: list[str] = []
+            if bool(d.jobs) and draw(st.booleans()):
+                job_items.append(f"after {draw(st.sampled_from(d.jobs))}")
             else:
-                items.append(f"at {draw(st.integers(0, horizon))}s")
-            items.append(f"takes {draw(st.integers(1, horizon))}s")
-            items += _needs(draw, d.names(("device", "service", "program", "failover")))
+                job_items.append(f"at {draw(st.integers(0, horizon))}s")
+            job_items.append(f"takes {draw(st.integers(1, horizon))}s")
+            job_items += _needs(draw, d.names(("device", "service", "program", "failover")))
             if draw(st.booleans()):
-                items.append(f"writes {draw(st.integers(1, 80))} into {store}")
+                job_items.append(f"writes {draw(st.integers(1, 80))} into {store}")
             faults = _faults(draw, horizon) if draw(st.integers(0, 3)) == 0 else []
-            items += [line for _, line in faults]
+            job_items += [line for _, line in faults]
             d.components.append((name, "job", [m for m, _ in faults]))
             d.jobs.append(name)
-            d.lines.append(_block("job", name, items))
+            d.lines.append(_block("job", name, job_items))
     backends = d.names(("device", "service", "program", "failover", "store", "job"))
     if draw(st.booleans()):
         items = [f"closes after {draw(st.integers(1, 20))} errors"]

@@ -44,7 +44,7 @@ def run(argv: Sequence[str]) -> tuple[int, str, str]:
 
 
 def without_seconds(document: dict[str, Any]) -> dict[str, Any]:
-    cleaned = json.loads(json.dumps(document))
+    cleaned: dict[str, Any] = json.loads(json.dumps(document))
     for result in cleaned["results"]:
         result["seconds"] = 0
     return cleaned
@@ -67,7 +67,10 @@ def in_scratch_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def sarif_schema() -> dict[str, Any]:
-    return json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(
+        (SCHEMAS / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
+    )
+    return schema
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +79,7 @@ def junit_schema() -> xmlschema.XMLSchema:
 
 
 def validate_sarif(text: str, schema: dict[str, Any]) -> dict[str, Any]:
-    document = json.loads(text)
+    document: dict[str, Any] = json.loads(text)
     validator = jsonschema.Draft4Validator(
         schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
     )

@@ -8,14 +8,14 @@ import json
 from pathlib import Path
 
 import pytest
-from failspec.checker.explicit import check_explicit
-from failspec.checker.simulate import violation_of
-from failspec.checker.smt import MAX_CLOSURES, check_smt
-from failspec.counterexamples.trace import trace_to_json
 from hypothesis import HealthCheck, given, settings
 from model_strategies import models
 
 import failspec
+from failspec.checker.explicit import check_explicit
+from failspec.checker.simulate import violation_of
+from failspec.checker.smt import MAX_CLOSURES, check_smt
+from failspec.counterexamples.trace import trace_to_json
 
 ROOT = Path(__file__).resolve().parent.parent
 REGRESSIONS = Path(__file__).resolve().parent / "engine_regressions"
@@ -23,9 +23,7 @@ REGRESSIONS = Path(__file__).resolve().parent / "engine_regressions"
 
 # Every encoding choice of the SMT engine: fault selection by flags or by slots, and
 # reopening partitions unrolled one closing at first (deepened on demand) or all.
-SMT_VARIANTS = [
-    {"slots": slots, "first_depth": depth} for slots in (False, True) for depth in (1, MAX_CLOSURES)
-]
+SMT_VARIANTS = [(slots, depth) for slots in (False, True) for depth in (1, MAX_CLOSURES)]
 
 
 def _agree(text: str) -> None:
@@ -33,7 +31,8 @@ def _agree(text: str) -> None:
     for check in model.checks:
         explicit = check_explicit(model, check)
         for variant in SMT_VARIANTS:
-            smt = check_smt(model, check, **variant)
+            slots, depth = variant
+            smt = check_smt(model, check, slots=slots, first_depth=depth)
             assert smt.verdict != "unknown", (smt.reason, variant, text)
             assert (smt.verdict, smt.scenario, smt.violation_at) == (
                 explicit.verdict,

@@ -34,7 +34,7 @@ from failspec.checker.probability import (
     rare_event,
     tree_events,
 )
-from failspec.counterexamples.openpsa_import import (
+from failspec.spec.openpsa_import import (
     ImportError_,
     base_name,
     import_files,

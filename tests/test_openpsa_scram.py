@@ -15,16 +15,10 @@ import pytest
 from failspec.checker import ir
 from failspec.checker.cut_sets import static_cut_sets, timed_cut_sets
 from failspec.checker.fault_tree import static_fault_tree
+from failspec.checker.openpsa_export import export_static, export_timed, fault_label, scram_name
 from failspec.checker.probability import exact, fault_probabilities, rare_event
-from failspec.counterexamples.openpsa import (
-    export_static,
-    export_timed,
-    fault_label,
-    read_scram_report,
-    run_scram,
-    scram_name,
-)
 from hypothesis import HealthCheck, given, settings
+from scram import read_scram_report, run_scram
 from static_model_strategies import StaticModel, static_models
 
 from failspec import load, loads

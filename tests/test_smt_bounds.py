@@ -12,10 +12,10 @@ wrong (later) violation instant.
 from __future__ import annotations
 
 import pytest
-from failspec.checker.explicit import check_explicit
-from failspec.checker.smt import _Solver, check_smt, closing_gap, cone_of, reach_of
 
 import failspec
+from failspec.checker.explicit import check_explicit
+from failspec.checker.smt import _Solver, check_smt, closing_gap, cone_of, reach_of
 
 GAP_MODEL = """\
 model gap_edge
@@ -62,6 +62,7 @@ def test_a_partition_closes_no_sooner_than_its_gap(errors: int) -> None:
     assert solver.shallow_limit == errors - 1  # the second before the earliest closing
     for outcome in (check_explicit(model, check), check_smt(model, check)):
         assert (outcome.verdict, outcome.violation_at) == ("violated", errors)
+        assert outcome.scenario is not None
         assert list(outcome.scenario.values()) == [0]
 
 

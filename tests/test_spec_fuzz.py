@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import os
 
-from failspec.spec.errors import SpecError, SpecErrors
-from failspec.spec.parser import grammar_parser, parse_model
-from failspec.spec.validate import validate_model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 from lark.lexer import PatternStr
 from test_parser import ATM_NETWORK, FX_REMITTANCE
+
+from failspec.spec.errors import SpecError, SpecErrors
+from failspec.spec.parser import grammar_parser, parse_model
+from failspec.spec.validate import validate_model
 
 # FAILSPEC_FUZZ_EXAMPLES=5000 pytest tests/test_spec_fuzz.py fuzzes longer.
 FUZZ = settings(
@@ -43,9 +44,9 @@ def outcome(text: str) -> list[SpecError]:
     """Parse and validate `text`; fail the test on any exception but a spec error."""
     try:
         model = parse_model(text, "fuzz.fspec")
-    except SpecErrors as errors:
-        assert errors.errors
-        return errors.errors
+    except SpecErrors as failure:
+        assert failure.errors
+        return failure.errors
     except SpecError as error:
         return [error]
     errors = validate_model(model)

@@ -174,7 +174,9 @@ def test_columns_are_aligned_across_days() -> None:
     assert len(rows) == len(FX_OVERNIGHT.events)
     # Every clock (HH:MM:SS) ends in the same column, and every component starts in one.
     assert {row.index(":") + 6 for row in rows} == {14}
-    assert {row.index(e.component) for row, e in zip(rows, FX_OVERNIGHT.events)} == {16}
+    assert {row.index(e.component) for row, e in zip(rows, FX_OVERNIGHT.events, strict=False)} == {
+        16
+    }
     assert rows[4].startswith("      23:59:59  transfer_pair  switchover failed")
     assert rows[5].startswith("day 2 00:00:00  fx_send        started")
     assert faults.split("\n") == [

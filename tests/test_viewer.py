@@ -13,6 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+import failspec
+from failspec.cli import main
 from failspec.counterexamples.causal_chain import find_causal_chain, violation_roots
 from failspec.counterexamples.graph_layout import KIND_GROUPS, layout_graph
 from failspec.counterexamples.statuses import states_at_each_event
@@ -27,9 +30,6 @@ from failspec.counterexamples.trace import (
     trace_to_json,
 )
 from failspec.counterexamples.viewer import dump_script_json, render_trace_html
-
-import failspec
-from failspec.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "models" / "examples" / "atm-network.fspec"
@@ -162,8 +162,8 @@ def test_layout_groups_kinds_in_columns_without_overlaps() -> None:
     assert layout.columns[by_name["nw_card_a"].column].label == "Devices"
     boxes = list(layout.nodes)
     for node in boxes:
-        assert 0 <= node.x and node.x + node.width <= layout.width
-        assert 0 <= node.y and node.y + node.height <= layout.height
+        assert node.x >= 0 and node.x + node.width <= layout.width
+        assert node.y >= 0 and node.y + node.height <= layout.height
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             apart = (
@@ -244,7 +244,12 @@ def test_view_command_opens_the_browser(tmp_path: Path, monkeypatch: pytest.Monk
     import io
 
     opened: list[str] = []
-    monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
+
+    def fake_open(url: str) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr("webbrowser.open", fake_open)
     trace_path = tmp_path / "t.json"
     trace_path.write_text(json.dumps(trace_to_json(example_trace())), encoding="utf-8")
     assert main(["view", str(trace_path), "--open"], io.StringIO(), io.StringIO()) == 0

@@ -251,7 +251,7 @@ class _Importer:
         self.folded[name] = value
         return value
 
-    def formula(self, node: Node, owner: str, top: bool = False) -> Folded:
+    def formula(self, node: Node, owner: str, top: bool = False) -> Folded:  # noqa: C901
         """Fold `node`; a formula that stays a formula becomes the service `owner`
         (at the top of a gate) or a new service named after it."""
         tag = node.tag
