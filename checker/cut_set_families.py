@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import z3
+
 from failspec.checker.fault_tree import FaultTree
 
 CutSet = tuple[int, ...]

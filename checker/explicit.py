@@ -16,10 +16,19 @@ onset vector and is what the tests compare the zones against.
 from __future__ import annotations
 
 import itertools
-import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from failspec.checker import ir
+from failspec.checker.engine import (
+    CutSet,
+    CutSetOrder,
+    Outcome,
+    OutOfTime,
+    Reason,
+    Witness,
+    check_deadline,
+)
 from failspec.checker.signals import (
     Ctx,
     NeedsConcrete,
@@ -37,22 +46,8 @@ Candidate = tuple[int, tuple[int, ...], tuple[int, ...]]
 """(violation instant, fault numbers, onsets): smaller is more canonical."""
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """`holds`, `violated` (with the canonical scenario) or `unknown` (with the reason)."""
-
-    verdict: str
-    scenario: dict[int, int] | None = None
-    violation_at: int | None = None
-    reason: str | None = None
-
-
-class _OutOfTime(Exception):
-    pass
-
-
 class _OverBudget(Exception):
-    pass
+    """The bound on simulator runs was reached."""
 
 
 class _Budget:
@@ -64,12 +59,53 @@ class _Budget:
         self.runs_left = max_runs
 
     def spend(self) -> None:
-        if self.deadline is not None and time.perf_counter() > self.deadline:
-            raise _OutOfTime
+        check_deadline(self.deadline)
         if self.runs_left is not None:
             if self.runs_left <= 0:
                 raise _OverBudget
             self.runs_left -= 1
+
+
+@dataclass(frozen=True, slots=True)
+class ExplicitEngine:
+    """The explicit engine behind the `Engine` interface.  `max_runs` bounds the
+    simulator runs of one `decide` (None: no bound); past it the verdict is
+    unknown with `Reason.BUDGET`."""
+
+    max_runs: int | None = None
+
+    @property
+    def name(self) -> str:
+        return "explicit"
+
+    def decide(self, model: ir.Model, check: ir.Check, deadline: float | None) -> Outcome:
+        return check_explicit(model, check, deadline, self.max_runs).by(self.name)
+
+    def cut_sets(
+        self, model: ir.Model, check: ir.Check, max_order: int, deadline: float | None
+    ) -> Iterator[CutSetOrder]:
+        """Ask about each candidate set, smallest first, skipping those that contain a
+        cut set found before: a set is minimal exactly when it violates and contains
+        no smaller cut set (a violating proper subset would contain one)."""
+        candidates = [n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest]
+        found: list[CutSet] = []
+        for size in range(min(max_order, len(candidates)) + 1):
+            level: list[tuple[CutSet, Witness]] = []
+            try:
+                for numbers in itertools.combinations(candidates, size):
+                    if any(set(numbers).issuperset(c) for c in found):
+                        continue
+                    check_deadline(deadline)
+                    best = canonical_for_fault_set(model, check, numbers, deadline)
+                    if best is not None:
+                        level.append((numbers, Witness(best[0], best[2])))
+            except OutOfTime:
+                yield CutSetOrder(size, tuple(level), False, self.name)
+                return
+            found += [numbers for numbers, _ in level]
+            yield CutSetOrder(size, tuple(level), True, self.name)
+            if size == 0 and level:
+                return
 
 
 def check_explicit(
@@ -86,10 +122,10 @@ def check_explicit(
     """
     try:
         best = _search(model, check, _Budget(deadline, max_runs), _best_for_set)
-    except _OutOfTime:
-        return Outcome("unknown", reason="timeout")
+    except OutOfTime:
+        return Outcome.unknown(Reason.TIMEOUT)
     except _OverBudget:
-        return Outcome("unknown", reason="budget")
+        return Outcome.unknown(Reason.BUDGET)
     return _outcome(best)
 
 
@@ -104,18 +140,15 @@ def canonical_for_fault_set(
 ) -> Candidate | None:
     """The canonical violating scenario that injects exactly the faults `numbers`
     (ascending), or None if no onsets in their windows violate the check.
-    Raise TimeoutError when `deadline` (a `time.perf_counter()` value) passes."""
-    try:
-        return _best_for_set(model, check, numbers, _Budget(deadline, None))
-    except _OutOfTime:
-        raise TimeoutError("the explicit engine ran out of time") from None
+    Raise OutOfTime when `deadline` (a `time.perf_counter()` value) passes."""
+    return _best_for_set(model, check, numbers, _Budget(deadline, None))
 
 
 def _outcome(best: Candidate | None) -> Outcome:
     if best is None:
-        return Outcome("holds")
+        return Outcome.holds()
     at, numbers, onsets = best
-    return Outcome("violated", dict(zip(numbers, onsets, strict=True)), at)
+    return Outcome.violated(dict(zip(numbers, onsets, strict=True)), at)
 
 
 def _search(model, check, budget, best_for_set) -> Candidate | None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,8 @@
 
 For every fault f (in number order) and every check c of the model, f
 *violates c on its own* when the fault set {f} violates c for some onset in
-f's window (`canonical_for_fault_set`) while c holds with no fault at all.
+f's window (an engine decides c restricted to f alone) while c holds with no
+fault at all.
 Every check is judged on every fault, whether or not c's hypothesis selects f
 (`in_hypothesis` says which); a check already violated with no fault is
 listed once for the model (`violated_without_faults`), not under every fault.
@@ -18,12 +19,14 @@ such as a job's `done`, is an effect too, marked `missing`).
 
 from __future__ import annotations
 
-import time
+import dataclasses
 from dataclasses import dataclass
 
 from failspec.checker import ir
 from failspec.checker.causes import build_trace
-from failspec.checker.explicit import canonical_for_fault_set
+from failspec.checker.engine import Engine, OutOfTime, Verdict, check_deadline
+from failspec.checker.engines import AutoEngine
+from failspec.checker.simulate import violation_of
 from failspec.counterexamples.trace import TraceEvent
 
 VISIBLE_KINDS = ("channel", "job")
@@ -83,22 +86,35 @@ class Fmea:
     """False when the deadline passed: the rows after the last one are missing."""
 
 
-def fmea(model: ir.Model, deadline: float | None = None) -> Fmea:
-    """One row per declared fault; `deadline` is a `time.perf_counter()` value."""
-    baseline = {
-        c.name: canonical_for_fault_set(model, c, (), deadline) is not None for c in model.checks
-    }
+def fmea(model: ir.Model, deadline: float | None = None, engine: Engine | None = None) -> Fmea:
+    """One row per declared fault; `deadline` is a `time.perf_counter()` value, and
+    `engine` (default `auto`) decides whether a fault violates a check on its own."""
+    decider = engine if engine is not None else AutoEngine()
+    baseline = {c.name: violation_of(model, c, {}) is not None for c in model.checks}
     without = tuple(name for name, violated in baseline.items() if violated)
     baseline_events = _run_events(model, {})
     rows: list[FmeaRow] = []
     for fault in model.faults:
-        if deadline is not None and time.perf_counter() > deadline:
-            return Fmea(model.name, model.file, tuple(rows), without, complete=False)
         try:
-            rows.append(_row(model, fault, baseline, baseline_events, deadline))
-        except TimeoutError:
+            check_deadline(deadline)
+            rows.append(_row(model, fault, baseline, baseline_events, decider, deadline))
+        except OutOfTime:
             return Fmea(model.name, model.file, tuple(rows), without, complete=False)
     return Fmea(model.name, model.file, tuple(rows), without)
+
+
+def _alone(
+    model: ir.Model, check: ir.Check, fault: int, engine: Engine, deadline: float | None
+) -> tuple[int, int] | None:
+    """(violation instant, onset) of the canonical scenario in which `fault` alone
+    violates `check` (which the fault-free run does not), or None; raise OutOfTime."""
+    alone = dataclasses.replace(check, at_most=1, faults=(fault,))
+    outcome = engine.decide(model, alone, deadline)
+    if outcome.verdict == Verdict.UNKNOWN:
+        raise OutOfTime
+    if outcome.scenario is None or outcome.violation_at is None:
+        return None
+    return outcome.violation_at, outcome.scenario[fault]
 
 
 def _row(
@@ -106,6 +122,7 @@ def _row(
     fault: ir.Fault,
     baseline: dict[str, bool],
     baseline_events: list[TraceEvent],
+    engine: Engine,
     deadline: float | None,
 ) -> FmeaRow:
     component = model.components[fault.component]
@@ -117,11 +134,11 @@ def _row(
     for check in model.checks:
         if baseline[check.name]:
             continue
-        best = canonical_for_fault_set(model, check, (fault.number,), deadline)
+        best = _alone(model, check, fault.number, engine, deadline)
         if best is not None:
-            at, _, onsets = best
+            at, onset = best
             in_hypothesis = fault.number in check.faults and check.at_most >= 1
-            violated.append(ViolatedCheck(check.name, at, onsets[0], in_hypothesis))
+            violated.append(ViolatedCheck(check.name, at, onset, in_hypothesis))
     first = min(violated, key=lambda v: (v.violation_at - v.onset, v.violation_at), default=None)
     onset = fault.earliest if first is None else first.onset
     effect = _first_effect(model, baseline_events, _run_events(model, {fault.number: onset}))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import networkx as nx
+
 from failspec.counterexamples.statuses import component_kinds
 from failspec.counterexamples.trace import Trace
 

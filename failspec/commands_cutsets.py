@@ -20,13 +20,9 @@ from typing import IO, Any
 from failspec.api import load
 from failspec.checker import ir
 from failspec.checker.causes import build_trace
-from failspec.checker.cut_sets import (
-    AUTO_EXPLICIT_SETS,
-    ENGINES,
-    CutSet,
-    static_cut_sets,
-    timed_cut_sets,
-)
+from failspec.checker.cut_sets import static_cut_sets, timed_cut_sets
+from failspec.checker.engine import CutSet
+from failspec.checker.engines import AUTO_EXPLICIT_SETS, ENGINE_NAMES
 from failspec.checker.fault_tree import FaultTree, StaticTreeError, static_fault_tree
 from failspec.checker.fmea import Fmea, FmeaRow, fmea
 from failspec.checker.openpsa_export import export_static, export_timed
@@ -98,7 +94,7 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
     )
     cutsets.add_argument(
         "--engine",
-        choices=ENGINES,
+        choices=ENGINE_NAMES,
         default="auto",
         help="the engine of the timed search: explicit (asked about each candidate set), "
         "smt (enumerates violating sets) or auto (default: explicit for at most "

@@ -22,6 +22,16 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import (
+    LarkError,
+    UnexpectedCharacters,
+    UnexpectedInput,
+    UnexpectedToken,
+    VisitError,
+)
+from lark.lexer import PatternStr
+
 from failspec.spec import ast
 from failspec.spec.durations import (
     DURATION_HINT,
@@ -35,15 +45,6 @@ from failspec.spec.durations import (
 )
 from failspec.spec.errors import SpecError, SpecErrors
 from failspec.spec.spans import Span
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import (
-    LarkError,
-    UnexpectedCharacters,
-    UnexpectedInput,
-    UnexpectedToken,
-    VisitError,
-)
-from lark.lexer import PatternStr
 
 GRAMMAR_PATH = Path(__file__).with_name("grammar.lark")
 

@@ -17,7 +17,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
+
+import failspec.cli
+from failspec import CheckResult
 from failspec.checker import ir
+from failspec.checker.engine import Verdict
+from failspec.cli import main
 from failspec.counterexamples.report import REPORT_FORMAT, report_to_json
 from failspec.counterexamples.trace import (
     TRACE_FORMAT,
@@ -27,10 +32,6 @@ from failspec.counterexamples.trace import (
     Violation,
     trace_to_json,
 )
-
-import failspec.cli
-from failspec import CheckResult
-from failspec.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "models" / "examples" / "atm-network.fspec"
@@ -304,7 +305,7 @@ def fake_result(model: ir.Model, check: ir.Check, verdict: str) -> CheckResult:
         model=model.name,
         check=check.name,
         line=check.line,
-        verdict=verdict,
+        verdict=Verdict(verdict),
         engine="explicit",
         seconds=0.25,
         counterexample=fake_trace(model.name, check.name) if verdict == "violated" else None,

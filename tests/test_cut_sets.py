@@ -19,12 +19,11 @@ from static_model_strategies import MAX_WINDOW, static_models
 from failspec import load, loads
 from failspec.checker import ir
 from failspec.checker.cut_sets import (
-    auto_engine,
-    canonical_scenario,
     static_cut_sets,
     timed_cut_sets,
 )
 from failspec.checker.decision_diagrams import NODE_BUDGET
+from failspec.checker.engines import candidate_sets
 from failspec.checker.explicit import canonical_for_fault_set
 from failspec.checker.fault_tree import FaultTree, StaticTreeError, static_fault_tree
 from failspec.checker.probability import (
@@ -163,27 +162,6 @@ def test_timed_cut_sets_are_complete_and_minimal(text: str) -> None:
                     cut_set,
                     witness.onsets,
                 )
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-@given(models(max_horizon=12), st.data())
-def test_early_stopping_search_is_the_engines_canonical_scenario(
-    text: str, data: st.DataObject
-) -> None:
-    model = loads(text)
-    if len(model.faults) < 2:
-        return
-    check = model.checks[0]
-    numbers = tuple(
-        sorted(
-            data.draw(
-                st.sets(st.sampled_from(range(1, len(model.faults) + 1)), min_size=2, max_size=3)
-            )
-        )
-    )
-    assert canonical_scenario(model, check, numbers) == canonical_for_fault_set(
-        model, check, numbers
-    )
 
 
 # --- static --------------------------------------------------------------------------
@@ -489,14 +467,26 @@ def test_cli_probability_line(tmp_path: Path) -> None:
     assert "unknown; no probability for a.crash (give --mission D for a rate)" in out
 
 
+def _devices(count: int, order: int) -> tuple[ir.Model, ir.Check]:
+    lines = [f"device d{i} {{ fault crash }}" for i in range(count)]
+    lines.append(f'check "c" {{ faults at most {order}; never d0.down and d1.down }}')
+    model = loads("\n".join(lines) + "\n")
+    return model, model.checks[0]
+
+
 def test_auto_asks_the_explicit_engine_up_to_300_candidate_sets() -> None:
     # 1 + 23 + 253 = 277 sets up to order 2; 1 + 24 + 276 = 301
-    assert auto_engine(23, 2) == "explicit"
-    assert auto_engine(24, 2) == "smt"
-    assert auto_engine(299, 1) == "explicit"  # 300 sets
-    assert auto_engine(300, 1) == "smt"
-    assert auto_engine(8, 2) == "explicit"  # MINORI's FX check: 37 sets
-    assert auto_engine(5, 9) == "explicit"  # the order never exceeds the candidates: 32 sets
+    for count, order, sets, engine in (
+        (23, 2, 277, "explicit"),
+        (24, 2, 301, "smt"),
+        (8, 2, 37, "explicit"),  # MINORI's FX check: 37 sets
+        (5, 9, 32, "explicit"),  # the order never exceeds the candidates
+    ):
+        model, check = _devices(count, order)
+        assert candidate_sets(model, check, order) == sets
+        result = timed_cut_sets(model, check)
+        assert result.cut_sets == ((1, 2),)
+        assert set(result.engines) == {engine}, (count, order)
 
 
 def test_a_search_stopped_before_any_cut_set_does_not_claim_there_is_none() -> None:

@@ -14,7 +14,8 @@ from model_strategies import models
 import failspec
 from failspec.checker.explicit import check_explicit
 from failspec.checker.simulate import violation_of
-from failspec.checker.smt import MAX_CLOSURES, check_smt
+from failspec.checker.smt import check_smt
+from failspec.checker.smt_encoding import MAX_CLOSURES
 from failspec.counterexamples.trace import trace_to_json
 
 ROOT = Path(__file__).resolve().parent.parent

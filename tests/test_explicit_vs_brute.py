@@ -3,12 +3,12 @@ models it returns exactly what simulating every onset of every fault set returns
 
 from __future__ import annotations
 
-from failspec.checker.explicit import check_brute_force, check_explicit
-from failspec.checker.simulate import violation_of
 from hypothesis import HealthCheck, given, settings
 from model_strategies import models
 
 import failspec
+from failspec.checker.explicit import check_brute_force, check_explicit
+from failspec.checker.simulate import violation_of
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

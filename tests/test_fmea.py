@@ -7,9 +7,8 @@ import io
 import json
 from pathlib import Path
 
-from failspec.checker.fmea import fmea
-
 from failspec import load, loads
+from failspec.checker.fmea import fmea
 from failspec.cli import main
 
 REPO = Path(__file__).resolve().parent.parent

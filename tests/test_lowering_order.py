@@ -5,11 +5,11 @@ imported only by the viewer and to name a dependency cycle)."""
 from __future__ import annotations
 
 import networkx as nx
-from failspec.checker.lowering import reference_edges
 from hypothesis import HealthCheck, given, settings
 from model_strategies import models
 
 import failspec
+from failspec.checker.lowering import reference_edges
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -17,12 +17,12 @@ import os
 from pathlib import Path
 
 import pytest
-from failspec.counterexamples.report import dump_trace
-from failspec.counterexamples.text import render_trace_text
 
 import failspec
 from failspec import CheckResult
 from failspec.cli import main, slugify
+from failspec.counterexamples.report import dump_trace
+from failspec.counterexamples.text import render_trace_text
 
 REPO = Path(__file__).resolve().parent.parent
 MODELS = REPO / "models" / "minori"

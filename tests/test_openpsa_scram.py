@@ -7,21 +7,22 @@ it these tests FAIL: agreement with an independent tool is part of the contract.
 
 from __future__ import annotations
 
+import itertools
 import math
 import shutil
 from pathlib import Path
 
 import pytest
-from failspec.checker import ir
-from failspec.checker.cut_sets import static_cut_sets, timed_cut_sets
-from failspec.checker.fault_tree import static_fault_tree
-from failspec.checker.openpsa_export import export_static, export_timed, fault_label, scram_name
-from failspec.checker.probability import exact, fault_probabilities, rare_event
 from hypothesis import HealthCheck, given, settings
 from scram import read_scram_report, run_scram
 from static_model_strategies import StaticModel, static_models
 
 from failspec import load, loads
+from failspec.checker import ir
+from failspec.checker.cut_sets import static_cut_sets, timed_cut_sets
+from failspec.checker.fault_tree import FaultTree, static_fault_tree
+from failspec.checker.openpsa_export import export_static, export_timed, fault_label, scram_name
+from failspec.checker.probability import exact, fault_probabilities, rare_event
 
 REPO = Path(__file__).resolve().parent.parent
 MINORI = [REPO / "models" / "minori" / "before.fspec", REPO / "models" / "minori" / "after.fspec"]
@@ -48,6 +49,49 @@ def require_scram() -> None:
 
 def as_labels(model: ir.Model, cut_sets: tuple[tuple[int, ...], ...]) -> frozenset[frozenset[str]]:
     return frozenset(frozenset(model.fault(n).label for n in c) for c in cut_sets)
+
+
+def brute_force_cut_sets(tree: FaultTree) -> tuple[tuple[int, ...], ...]:
+    """The minimal cut sets of a small tree by evaluating it on every set of its events."""
+    events = tree.events()
+
+    def down(present: frozenset[int]) -> bool:
+        value: dict[str, bool] = {}
+        for gate in tree.gates:
+            inputs = [i in present if isinstance(i, int) else value[i] for i in gate.inputs]
+            value[gate.name] = sum(inputs) >= gate.k
+        top = tree.top
+        if isinstance(top, bool):
+            return top
+        return top in present if isinstance(top, int) else value[top]
+
+    found: list[tuple[int, ...]] = []
+    for size in range(len(events) + 1):
+        for chosen in itertools.combinations(events, size):
+            if not any(set(chosen).issuperset(c) for c in found) and down(frozenset(chosen)):
+                found.append(chosen)
+    return tuple(found)
+
+
+ATLEAST_OVER_SHARED_INPUTS = """device dev0 { fault crash }
+device dev1 { fault crash }
+service svc0 { needs dev1 }
+failover pair2 { primary dev1; secondary svc0; detect any within 1s; fault stuck }
+service svc3 { needs 2 of dev0, pair2, dev1 }
+"""
+
+
+def test_an_atleast_gate_over_shared_inputs() -> None:
+    # svc3 is down while 2 of dev0, pair2, dev1 are; dev1 alone takes pair2 down
+    # (its primary and, through svc0, its secondary), so dev1.crash is the single
+    # point of failure.  SCRAM 0.16.2 answers dev0.crash for the exported tree (with
+    # --bdd, --zbdd and --mocus alike), and dev1.crash when the `atleast` gate is
+    # written as an OR of ANDs: a bug of SCRAM's, not of the export.
+    model = loads(ATLEAST_OVER_SHARED_INPUTS)
+    tree = static_fault_tree(model, "svc3")
+    ours = static_cut_sets(tree, 4)
+    assert as_labels(model, ours.cut_sets) == {frozenset({"dev1.crash"})}
+    assert ours.cut_sets == brute_force_cut_sets(tree)
 
 
 def test_name_mapping_is_reversible() -> None:
@@ -99,10 +143,15 @@ def test_generated_static_trees_agree_with_scram(generated: StaticModel) -> None
     tree = static_fault_tree(model, generated.top)
     ours = static_cut_sets(tree, 20)
     assert not ours.truncated
+    assert ours.cut_sets == brute_force_cut_sets(tree)
     document = export_static(model, tree)
     mission = ["--mission-time", str(MISSION_HOURS)]
     scram = run_scram(document, ["--bdd", "--probability", "true", *mission])
-    assert scram.cut_sets == as_labels(model, ours.cut_sets)
+    if scram.cut_sets != as_labels(model, ours.cut_sets):
+        # SCRAM 0.16.2 gets some `atleast` gates over shared inputs wrong (see
+        # test_an_atleast_gate_over_shared_inputs): ours are the brute-force ones.
+        assert any(g.operator == "atleast" for g in tree.gates), generated.text
+        return
     p, missing = fault_probabilities(model, tree.events(), MISSION_HOURS * 3600)
     assert not missing
     expected = exact(ours.cut_sets, p)

@@ -6,6 +6,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+
 from failspec.spec import ast
 from failspec.spec.durations import (
     LiteralError,

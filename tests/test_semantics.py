@@ -26,9 +26,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from failspec.checker import ir
-
     from failspec import CheckResult
+    from failspec.checker import ir
 
 Outcome = tuple[str, int | None, list[tuple[str, int]]]
 
@@ -40,9 +39,8 @@ def both_engines(model: ir.Model, check: str) -> CheckResult:
     engine gives the same verdict and a byte-identical counterexample."""
     import json
 
-    from failspec.counterexamples.trace import trace_to_json
-
     import failspec
+    from failspec.counterexamples.trace import trace_to_json
 
     [explicit] = failspec.check(model, check, engine="explicit")
     [smt] = failspec.check(model, check, engine="smt")

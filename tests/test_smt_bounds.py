@@ -14,8 +14,9 @@ from __future__ import annotations
 import pytest
 
 import failspec
+from failspec.checker.cone import closing_gap, cone_of, reach_of
 from failspec.checker.explicit import check_explicit
-from failspec.checker.smt import _Solver, check_smt, closing_gap, cone_of, reach_of
+from failspec.checker.smt import _Solver, check_smt
 
 GAP_MODEL = """\
 model gap_edge

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from failspec.counterexamples.text import format_duration, format_instant, render_trace_text
 from failspec.counterexamples.trace import Trace, TraceEvent, TraceFault, Violation
 

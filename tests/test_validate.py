@@ -15,6 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+
 from failspec.spec import ast
 from failspec.spec.errors import SpecError, SpecErrors, render_errors
 from failspec.spec.parser import parse_model

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+import failspec
 from failspec.counterexamples.text import format_instant
 from failspec.counterexamples.trace import Trace
 from failspec.counterexamples.viewer import render_trace_html
-
-import failspec
 
 REPO = Path(__file__).resolve().parent.parent
 MINORI = REPO / "models" / "minori" / "before.fspec"

@@ -1,0 +1,695 @@
+"""The SMT encoding: a model and the negation of a check as Z3 constraints over
+integer fault onsets (the search that uses it is `smt.py`).
+
+Nothing here is stepped through time.  A fault that the hypothesis may inject
+gets a Boolean `sel_f` (injected or not) and an integer onset `o_f` — directly,
+or, when many faults are selectable, through K *slots* (fault number, onset) so
+that signals change only at slot instants (`Encoding._encode_slots`); every
+signal of the model is a *formula in an instant* (`at(t)`: does it hold at
+the instant term t?) together with the finite list of instant terms at which
+it may change (`points`).  Between two consecutive change points a signal is
+constant, so "A holds at every instant of [t, u]" is `A(t)` and `A(p)` for
+every change point p in (t, u], the first instant of a run of A is 0 or a
+change point, and the measure of A over [lo, hi) is a sum over the
+elementary segments between change points.  Instants that the semantics
+defines as "the first instant at which …" (a partition's closing, a job's
+completion, a store's fullness, the decisive switchover of a failover pair)
+are fresh integer variables pinned down by their defining property, e.g.
+`F(c) ≥ target ∧ F(c − 1) < target` for a monotone count F.
+
+A partition that reopens may close many times before the time bound; its
+closings are unrolled up to a depth the search chooses (`depths`), and the
+encoding says from which instant the first left-out closing would count
+(`tails`), so that the search knows where it is exact.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import z3
+
+from failspec.checker import ir
+from failspec.checker.cone import can_fill, selectable_faults
+from failspec.checker.engine import check_deadline
+
+INF = 10**15
+"""'Never' / 'forever' as an integer instant, beyond every instant a model reaches."""
+
+MAX_CLOSURES = 64
+"""The most closings of one reopening partition the encoding unrolls."""
+
+
+class Unsupported(Exception):
+    """The model needs more than this encoding unrolls; the verdict is unknown."""
+
+
+@dataclass
+class Sig:
+    """A signal: a formula in an instant, and the instants at which it may change."""
+
+    at: Callable[[z3.ArithRef], z3.BoolRef]
+    points: list[z3.ArithRef] = field(default_factory=list)
+
+
+class Encoding:
+    """The model and the check under one choice of unrolling depths.
+
+    A partition's closings are unrolled up to `depths[index]` (none in the
+    *shallow* encoding, one at first otherwise); closings after those are left
+    out, and `tails[index]` is the instant from which the first left-out
+    closing would count its errors, so that it comes no sooner than
+    tail + gap (`closing_gap`, the search's gaps).  The encoding is then exact for every scenario
+    whose violation instant v satisfies `tail + gap > v + reach` for every
+    tail: the check's verdict at v reads the partition's signal at instants up
+    to v + reach (`reach_of`) only.  The search (`smt.py`) decides how the depths grow.  `slot_count` is the number of slots (`_encode_slots`), or
+    None for one flag per fault (`_encode_flags`).
+    """
+
+    def __init__(
+        self,
+        model: ir.Model,
+        check: ir.Check,
+        deadline: float | None,
+        ctx: z3.Context,
+        depths: dict[int, int],
+        slot_count: int | None,
+        first_depth: int,
+        cone: set[int],
+    ) -> None:
+        self.deadline = deadline
+        self.model = model
+        self.check = check
+        self.ctx = ctx
+        self.depths = depths
+        self.first_depth = first_depth
+        self.tails: dict[int, z3.ArithRef] = {}
+        self.constraints: list[z3.BoolRef] = []
+        self.bound = ir.time_bound(model)
+        self.true = z3.BoolVal(True, self.ctx)
+        self.false = z3.BoolVal(False, self.ctx)
+        self.zero = self.const(0)
+        self.inf = self.const(INF)
+        self.fresh_count = 0
+        self.segment_cache: dict[
+            int, tuple[Sig, list[tuple[z3.ArithRef, z3.ArithRef, z3.BoolRef]]]
+        ] = {}
+        self.cone = cone
+        self.selectable = selectable_faults(model, check, cone)
+        self.sel: dict[int, z3.BoolRef] = {}
+        self.onset: dict[int, z3.ArithRef] = {}
+        self.slot_count = slot_count
+        self.slots: list[tuple[z3.ArithRef, z3.ArithRef]] = []
+        if slot_count is not None:
+            self._encode_slots(slot_count)
+        else:
+            self._encode_flags()
+        self.active: dict[int, Sig] = {}
+        self.down: dict[int, Sig] = {}
+        self.closed: dict[int, Sig] = {}
+        self.full_from: dict[int, z3.ArithRef] = {}
+        self.job_start: dict[int, z3.ArithRef] = {}
+        self.job_done: dict[int, z3.ArithRef] = {}
+        self.job_work: dict[int, Sig] = {}
+        self.txn_class: dict[tuple[int, int], dict[str, Sig]] = {}
+        self.txn_fails: dict[tuple[int, int], Sig] = {}
+        self.violation_at = z3.Int("violation_at", self.ctx)
+        for n in self.selectable:
+            self.active[n] = self._fault_signal(n)
+        for index in model.order:
+            if index in self.cone:
+                self._encode_component(model.components[index])
+        for index, component in enumerate(model.components):
+            if index in self.cone and can_fill(component.spec):
+                self._encode_fullness(index, component.spec)
+        self.violated, self.violation_at = self._encode_check()
+
+    # --- helpers -------------------------------------------------------------------
+
+    def const(self, value: int) -> z3.ArithRef:
+        return z3.IntVal(value, self.ctx)
+
+    def fresh_int(self, name: str) -> z3.ArithRef:
+        self.fresh_count += 1
+        return z3.Int(f"{name}_{self.fresh_count}", self.ctx)
+
+    def fresh_bool(self, name: str) -> z3.BoolRef:
+        self.fresh_count += 1
+        return z3.Bool(f"{name}_{self.fresh_count}", self.ctx)
+
+    def any_of(self, items: list[z3.BoolRef]) -> z3.BoolRef:
+        if not items:
+            return self.false
+        return items[0] if len(items) == 1 else z3.Or(items)
+
+    def all_of(self, items: list[z3.BoolRef]) -> z3.BoolRef:
+        if not items:
+            return self.true
+        return items[0] if len(items) == 1 else z3.And(items)
+
+    def memo(self, fn: Callable[[z3.ArithRef], z3.BoolRef]) -> Callable[[z3.ArithRef], z3.BoolRef]:
+        cache: dict[int, z3.BoolRef] = {}
+
+        def at(t: z3.ArithRef) -> z3.BoolRef:
+            key = t.get_id()
+            if key not in cache:
+                cache[key] = fn(t)
+            return cache[key]
+
+        return at
+
+    def tick(self) -> None:
+        """Stop building the encoding once the deadline has passed."""
+        check_deadline(self.deadline)
+
+    def signal(self, fn: Callable[[z3.ArithRef], z3.BoolRef], points: list[z3.ArithRef]) -> Sig:
+        self.tick()
+        unique: dict[int, z3.ArithRef] = {}
+        for p in points:
+            p = z3.simplify(p)
+            unique.setdefault(p.get_id(), p)
+        return Sig(self.memo(fn), list(unique.values()))
+
+    def union(self, sigs: list[Sig]) -> Sig:
+        if not sigs:
+            return Sig(lambda t: self.false, [])
+        if len(sigs) == 1:
+            return sigs[0]
+        return self.signal(
+            lambda t: self.any_of([s.at(t) for s in sigs]), [p for s in sigs for p in s.points]
+        )
+
+    def negation(self, sig: Sig) -> Sig:
+        return self.signal(lambda t: z3.Not(sig.at(t)), sig.points)
+
+    def _eligible(self, calls: Sig, comm: Sig, blocked: Sig) -> Callable[[z3.ArithRef], z3.BoolRef]:
+        """At an instant: the calls are down, and neither comm nor `blocked` holds."""
+        return lambda t: z3.And(calls.at(t), z3.Not(comm.at(t)), z3.Not(blocked.at(t)))
+
+    def covers(self, sig: Sig, start: z3.ArithRef, end: z3.ArithRef) -> z3.BoolRef:
+        """Does the signal hold at every instant of [start, end] (end inclusive)?"""
+        items = [sig.at(start)]
+        for p in sig.points:
+            items.append(z3.Implies(z3.And(start < p, p <= end), sig.at(p)))
+        return self.all_of(items)
+
+    def run_starts(self, sig: Sig) -> list[tuple[z3.ArithRef, z3.BoolRef]]:
+        """(instant, is it the first instant of a run of the signal at or after 0)."""
+        result = []
+        for p in [self.zero, *sig.points]:
+            starts = z3.And(
+                p >= 0,
+                p < INF,
+                sig.at(p),
+                z3.Or(p == 0, z3.Not(sig.at(p - 1))),
+            )
+            result.append((p, starts))
+        return result
+
+    def segments(self, sig: Sig) -> list[tuple[z3.ArithRef, z3.ArithRef, z3.BoolRef]]:
+        """The elementary segments [p, next) of the signal, on each of which it is constant:
+        (p, next, whether p is the first change point with its value and the signal holds).
+
+        Built once per signal, so that each `measure` of it is linear in its points.
+        """
+        key = id(sig)
+        if key in self.segment_cache:
+            return self.segment_cache[key][1]
+        points = [self.zero, *sig.points]
+        result = []
+        for i, p in enumerate(points):
+            # the least point after p, or INF: bounded by every later point and equal
+            # to one of them (as constraints rather than a chain of if-then-elses,
+            # which measured up to four times slower to refute on partition counts)
+            following_var = self.fresh_int("next")
+            others = [q for q in points if q is not p]
+            self.constraints.append(following_var <= self.inf)
+            self.constraints += [z3.Implies(q > p, following_var <= q) for q in others]
+            self.constraints.append(
+                self.any_of(
+                    [
+                        following_var == self.inf,
+                        *[z3.And(q > p, following_var == q) for q in others],
+                    ]
+                )
+            )
+            first = self.all_of([p != points[j] for j in range(i)])
+            result.append((p, following_var, z3.And(first, sig.at(p))))
+        # keep the signal alive with its cache entry, so that its id is not reused
+        self.segment_cache[key] = (sig, result)
+        return result
+
+    def measure(self, sig: Sig, lo: z3.ArithRef, hi: z3.ArithRef) -> z3.ArithRef:
+        """The number of instants of [lo, hi) at which the signal holds (0 if hi ≤ lo)."""
+        self.tick()
+        total: list[z3.ArithRef] = []
+        for p, following, holds in self.segments(sig):
+            start = z3.If(p > lo, p, lo)
+            end = z3.If(following < hi, following, hi)
+            total.append(z3.If(z3.And(holds, start < end), end - start, self.zero))
+        return z3.Sum(total) if len(total) > 1 else total[0]
+
+    # --- components ----------------------------------------------------------------
+
+    def _encode_slots(self, count: int) -> None:
+        """At most `count` faults are injected: slot i holds fault number `fault_i`
+        (0: empty) from `start_i` on.  Used slots come first, in ascending fault
+        numbers, so each scenario has exactly one assignment.  `sel_n` and
+        `onset_n` (what the canonical search asks about) are defined from the slots.
+
+        Every fault's signal changes only at slot instants, so a component that
+        depends on many faults has a few change points per slot rather than one per
+        fault: that keeps signals small on large models.
+        """
+        self.slots = [
+            (z3.Int(f"fault_{i}", self.ctx), z3.Int(f"start_{i}", self.ctx)) for i in range(count)
+        ]
+        for i, (number, start) in enumerate(self.slots):
+            self.constraints.append(
+                self.any_of([number == 0, *[number == n for n in self.selectable]])
+            )
+            self.constraints.append(z3.Implies(number == 0, start == 0))
+            if i + 1 < len(self.slots):
+                following = self.slots[i + 1][0]
+                self.constraints.append(
+                    z3.Implies(following != 0, z3.And(number != 0, number < following))
+                )
+        for n in self.selectable:
+            fault = self.model.fault(n)
+            sel = z3.Bool(f"sel_{n}", self.ctx)
+            onset = z3.Int(f"onset_{n}", self.ctx)
+            self.sel[n], self.onset[n] = sel, onset
+            holds = [number == n for number, _ in self.slots]
+            self.constraints.append(sel == self.any_of(holds))
+            for (_number, start), here in zip(self.slots, holds, strict=True):
+                self.constraints.append(
+                    z3.Implies(
+                        here,
+                        z3.And(start >= fault.earliest, start <= fault.latest, onset == start),
+                    )
+                )
+            # an onset is irrelevant when the fault is not injected; pin it so that
+            # models are canonical
+            self.constraints.append(z3.Implies(z3.Not(sel), onset == fault.earliest))
+
+    def _encode_flags(self) -> None:
+        """Each fault is injected (`sel_n`) or not, at `onset_n`; few faults need no slots."""
+        for n in self.selectable:
+            fault = self.model.fault(n)
+            self.sel[n] = z3.Bool(f"sel_{n}", self.ctx)
+            self.onset[n] = z3.Int(f"onset_{n}", self.ctx)
+            # an onset outside the window is irrelevant when the fault is not injected;
+            # pin it so that models are canonical
+            self.constraints.append(
+                z3.If(
+                    self.sel[n],
+                    z3.And(self.onset[n] >= fault.earliest, self.onset[n] <= fault.latest),
+                    self.onset[n] == fault.earliest,
+                )
+            )
+
+    def _fault_signal(self, n: int) -> Sig:
+        repair = self.model.fault(n).repair
+        if self.slot_count is None:
+            sel, onset = self.sel[n], self.onset[n]
+            if repair is None:
+                return self.signal(lambda t: z3.And(sel, onset <= t), [onset])
+            end = onset + repair
+            return self.signal(lambda t: z3.And(sel, onset <= t, t < end), [onset, end])
+        cases = [(number == n, start) for number, start in self.slots]
+        if repair is None:
+            return self.signal(
+                lambda t: self.any_of([z3.And(here, start <= t) for here, start in cases]),
+                [start for _, start in cases],
+            )
+        return self.signal(
+            lambda t: self.any_of(
+                [z3.And(here, start <= t, t < start + repair) for here, start in cases]
+            ),
+            [p for _, start in cases for p in (start, start + repair)],
+        )
+
+    def _latent(self, component: ir.Component) -> set[int]:
+        spec = component.spec
+        if isinstance(spec, ir.FailoverSpec) and spec.stuck is not None:
+            return {spec.stuck}
+        return set()
+
+    def _own_faults(self, component: ir.Component) -> list[int]:
+        latent = self._latent(component)
+        return [n for n in component.faults if n in self.active and n not in latent]
+
+    def _needs(self, component: ir.Component) -> Sig:
+        groups = []
+        for group in component.needs:
+            members = [self.down[m] for m in group.members]
+            needed = len(members) - group.k + 1  # members down for the group to be down
+            if needed == 1:
+                groups.append(self.union(members))
+                continue
+
+            def at(
+                t: z3.ArithRef, members: list[Sig] = members, needed: int = needed
+            ) -> z3.BoolRef:
+                count = z3.Sum([z3.If(m.at(t), self.const(1), self.zero) for m in members])
+                return count >= needed
+
+            groups.append(self.signal(at, [p for m in members for p in m.points]))
+        return self.union(groups)
+
+    def _encode_component(self, component: ir.Component) -> None:
+        index = component.index
+        base = self.union(
+            [self.active[n] for n in self._own_faults(component)] + [self._needs(component)]
+        )
+        spec = component.spec
+        if isinstance(spec, ir.FailoverSpec):
+            self.down[index] = self.union([base, self._failover(component, spec)])
+        elif can_fill(spec):
+            full_from = self.fresh_int(f"full_{component.name}")
+            self.full_from[index] = full_from
+            full = self.signal(lambda t: t >= full_from, [full_from])
+            self.down[index] = self.union([base, full])
+        elif isinstance(spec, ir.StoreSpec):
+            self.full_from[index] = self.inf  # never full
+            self.down[index] = base
+        elif isinstance(spec, ir.PartitionSpec):
+            self.closed[index] = self._closures(component, spec, base)
+            self.down[index] = self.union([base, self.closed[index]])
+        elif isinstance(spec, ir.ChannelSpec):
+            self.down[index] = self.union([base, self._channel(index, spec)])
+        elif isinstance(spec, ir.JobSpec):
+            self.down[index] = self._job(component, spec, base)
+        else:
+            self.down[index] = base
+
+    def _failover(self, component: ir.Component, spec: ir.FailoverSpec) -> Sig:
+        primary = self.model.components[spec.primary]
+        a, b = self.down[spec.primary], self.down[spec.secondary]
+        own = self._own_faults(primary)
+        stuck = self.active.get(spec.stuck) if spec.stuck is not None else None
+        best = self.inf
+        best_stuck: z3.BoolRef = self.false
+        for o, starts in self.run_starts(a):
+            # the episode's mode: the first-numbered own fault of A active at o
+            cases: list[tuple[z3.BoolRef, int]] = []
+            earlier: list[z3.BoolRef] = []
+            for n in own:
+                is_mode = self.all_of([self.active[n].at(o), *[z3.Not(e) for e in earlier]])
+                earlier.append(self.active[n].at(o))
+                window = spec.window_for(self.model.fault(n).mode)
+                if window is not None:
+                    cases.append((is_mode, window))
+            if spec.detect_any is not None:
+                cases.append((self.all_of([z3.Not(e) for e in earlier]), spec.detect_any))
+            if not cases:
+                continue
+            window_expr: z3.ArithRef = self.const(cases[-1][1])
+            for condition, window in reversed(cases[:-1]):
+                window_expr = z3.If(condition, self.const(window), window_expr)
+            detected = self.any_of([c for c, _ in cases])
+            switch_at = o + window_expr
+            complete = z3.And(starts, detected, self.covers(a, o, switch_at - 1))
+            stuck_now = stuck.at(switch_at) if stuck is not None else self.false
+            decisive = complete if spec.manual is not None else z3.And(complete, z3.Not(stuck_now))
+            better = z3.And(decisive, switch_at < best)
+            best = z3.If(better, switch_at, best)
+            best_stuck = z3.If(better, stuck_now, best_stuck)
+        switch = self.fresh_int(f"switch_{component.name}")
+        switched_stuck = self.fresh_bool(f"stuck_{component.name}")
+        self.constraints += [switch == best, switched_stuck == best_stuck]
+        manual = spec.manual or 0
+
+        def at(t: z3.ArithRef) -> z3.BoolRef:
+            after = z3.If(switched_stuck, z3.Or(t < switch + manual, b.at(t)), b.at(t))
+            return z3.If(t < switch, a.at(t), after)
+
+        return self.signal(at, [*a.points, *b.points, switch, switch + manual])
+
+    def _comm(self, spec: ir.ChannelSpec) -> Sig:
+        if not spec.via:
+            return Sig(lambda t: self.false, [])
+        path = self.union([self.down[v] for v in spec.via])
+        timeout = spec.timeout
+        return self.signal(
+            lambda t: self.covers(path, t, t + timeout),
+            [*path.points, *[p - timeout for p in path.points]],
+        )
+
+    def _closures(self, component: ir.Component, spec: ir.PartitionSpec, own: Sig) -> Sig:
+        if spec.closes_after is None or not spec.routed:
+            return Sig(lambda t: self.false, [])
+        errors: list[tuple[Fraction, Sig]] = []
+        for channel, txn in spec.routed:
+            channel_spec = self.model.components[channel].spec
+            assert isinstance(channel_spec, ir.ChannelSpec)
+            rate = channel_spec.transactions[txn].rate_per_minute
+            if rate == 0:
+                continue
+            comm = self._comm(channel_spec)
+            calls = self.union([self.down[c] for c in channel_spec.transactions[txn].calls])
+            eligible = self.signal(
+                self._eligible(calls, comm, own), [*calls.points, *comm.points, *own.points]
+            )
+            errors.append((rate, eligible))
+        if not errors:
+            return Sig(lambda t: self.false, [])
+        scale = math.lcm(*[r.denominator for r, _ in errors])
+        weights = [(int(r * scale), s) for r, s in errors]
+        target = 60 * spec.closes_after * scale
+        bound = self.const(self.bound)
+        reopen = spec.reopens_after
+        full = count = 1 if reopen is None else self.bound // (reopen + 1) + 1
+        if count > MAX_CLOSURES:
+            raise Unsupported(
+                f"partition {component.name!r} may close more than {MAX_CLOSURES} times "
+                "before the time bound"
+            )
+        count = min(count, self.depths.setdefault(component.index, self.first_depth))
+        starts: list[z3.ArithRef] = []
+        closings: list[z3.ArithRef] = []
+        count_start: z3.ArithRef = self.zero
+        for _ in range(count):
+            close = self.fresh_int(f"close_{component.name}")
+
+            def total(at: z3.ArithRef, start: z3.ArithRef = count_start) -> z3.ArithRef:
+                return z3.Sum([w * self.measure(s, start, at) for w, s in weights])
+
+            never = z3.Or(count_start >= bound, total(bound) < target)
+            self.constraints.append(
+                z3.If(
+                    never,
+                    close == INF,
+                    z3.And(
+                        close > count_start,
+                        close <= bound,
+                        total(close) >= target,
+                        total(close - 1) < target,
+                    ),
+                )
+            )
+            starts.append(count_start)
+            closings.append(close)
+            if reopen is None:
+                break
+            count_start = z3.If(close < INF, close + reopen, self.inf)
+        if len(closings) < full:
+            tail = self.fresh_int(f"tail_{component.name}")
+            self.constraints.append(tail == count_start)
+            self.tails[component.index] = tail
+        ends = [c + reopen if reopen is not None else self.inf for c in closings]
+
+        def at(t: z3.ArithRef) -> z3.BoolRef:
+            return self.any_of(
+                [z3.And(c < INF, c <= t, t < e) for c, e in zip(closings, ends, strict=True)]
+            )
+
+        return self.signal(at, [*closings, *ends])
+
+    def _channel(self, index: int, spec: ir.ChannelSpec) -> Sig:
+        comm = self._comm(spec)
+        partition = (
+            self.down[spec.through] if spec.through is not None else Sig(lambda t: self.false, [])
+        )
+        partition_class = self.signal(
+            lambda t: z3.And(partition.at(t), z3.Not(comm.at(t))),
+            [*partition.points, *comm.points],
+        )
+        fails_all = []
+        for x, txn in enumerate(spec.transactions):
+            calls = self.union([self.down[c] for c in txn.calls])
+            service = self.signal(
+                self._eligible(calls, comm, partition),
+                [*calls.points, *comm.points, *partition.points],
+            )
+            classes = {"comm": comm, "partition": partition_class, "service": service}
+            self.txn_class[(index, x)] = classes
+            fails = self.union(list(classes.values()))
+            self.txn_fails[(index, x)] = fails
+            fails_all.append(fails)
+        if not fails_all:
+            return Sig(lambda t: self.false, [])
+        return self.signal(
+            lambda t: self.all_of([f.at(t) for f in fails_all]),
+            [p for f in fails_all for p in f.points],
+        )
+
+    def _job(self, component: ir.Component, spec: ir.JobSpec, base: Sig) -> Sig:
+        index = component.index
+        start: z3.ArithRef
+        if spec.after:
+            dones = [self.job_done[j] for j in spec.after]
+            latest = dones[0]
+            for d in dones[1:]:
+                latest = z3.If(d > latest, d, latest)
+            start = latest  # INF when one of them never is done
+        else:
+            start = self.const(spec.at if spec.at is not None else 0)
+        start_var = self.fresh_int(f"start_{component.name}")
+        self.constraints.append(start_var == start)
+        self.job_start[index] = start_var
+        stores = [self.down[s] for s, _ in spec.writes]
+        inner = self.union([base, *stores])
+        down = self.signal(
+            lambda t: z3.And(t >= start_var, start_var < INF, inner.at(t)),
+            [*inner.points, start_var],
+        )
+        work = self.signal(lambda t: z3.Not(down.at(t)), down.points)
+        self.job_work[index] = work
+        done = self.fresh_int(f"done_{component.name}")
+        bound = self.const(self.bound)
+        never = z3.Or(start_var >= bound, self.measure(work, start_var, bound) < spec.takes)
+        self.constraints.append(
+            z3.If(
+                never,
+                done == INF,
+                z3.And(
+                    done > start_var,
+                    done <= bound,
+                    self.measure(work, start_var, done) >= spec.takes,
+                    self.measure(work, start_var, done - 1) < spec.takes,
+                ),
+            )
+        )
+        self.job_done[index] = done
+        return down
+
+    def _encode_fullness(self, index: int, spec: ir.StoreSpec) -> None:
+        full_from = self.full_from[index]
+        writers = []
+        for job, records in spec.writers:
+            job_spec = self.model.components[job].spec
+            assert isinstance(job_spec, ir.JobSpec)
+            writers.append((job, records, job_spec.takes))
+        capacity = spec.capacity
+        assert capacity is not None
+
+        def written(at: z3.ArithRef) -> z3.ArithRef:
+            parts = []
+            for job, records, takes in writers:
+                progress = self.measure(self.job_work[job], self.job_start[job], at)
+                progress = z3.If(progress > takes, self.const(takes), progress)
+                parts.append((records * progress) / takes)
+            return z3.Sum(parts) if len(parts) > 1 else parts[0]
+
+        bound = self.const(self.bound)
+        self.constraints.append(
+            z3.If(
+                written(bound) <= capacity,
+                full_from == INF,
+                z3.And(
+                    full_from >= 1,
+                    full_from <= bound,
+                    written(full_from) > capacity,
+                    written(full_from - 1) <= capacity,
+                ),
+            )
+        )
+
+    # --- the check -------------------------------------------------------------------
+
+    def atom(self, atom: ir.AtomRef) -> Sig:
+        c = atom.component
+        what = atom.what
+        if what == "down":
+            return self.down[c]
+        if what == "up":
+            down = self.down[c]
+            return self.signal(lambda t: z3.Not(down.at(t)), down.points)
+        if what == "closed":
+            return self.closed.get(c, Sig(lambda t: self.false, []))
+        if what == "full":
+            full_from = self.full_from[c]
+            return self.signal(lambda t: t >= full_from, [full_from])
+        if what in ("done", "running"):
+            start, done = self.job_start[c], self.job_done[c]
+            if what == "done":
+                return self.signal(lambda t: t >= done, [done])
+            return self.signal(lambda t: z3.And(start <= t, t < done), [start, done])
+        if what == "fault":
+            for n in self.model.components[c].faults:
+                if self.model.fault(n).mode == atom.detail and n in self.active:
+                    return self.active[n]
+            return Sig(lambda t: self.false, [])
+        spec = self.model.components[c].spec
+        assert isinstance(spec, ir.ChannelSpec)
+        if what == "txn_fails":
+            assert atom.transaction is not None
+            return self.txn_fails[(c, atom.transaction)]
+        transactions = (
+            [atom.transaction] if what == "txn_action" else list(range(len(spec.transactions)))
+        )
+        parts = []
+        for x in transactions:
+            assert x is not None
+            classes = self.txn_class[(c, x)]
+            parts += [
+                classes[klass]
+                for klass, action in spec.transactions[x].actions
+                if action == atom.detail
+            ]
+        return self.union(parts)
+
+    def expr(self, expr: ir.Expr) -> Sig:
+        if isinstance(expr, ir.AtomRef):
+            return self.atom(expr)
+        if isinstance(expr, ir.NotExpr):
+            inner = self.expr(expr.operand)
+            return self.signal(lambda t: z3.Not(inner.at(t)), inner.points)
+        left, right = self.expr(expr.left), self.expr(expr.right)
+        points = [*left.points, *right.points]
+        if isinstance(expr, ir.AndExpr):
+            return self.signal(lambda t: z3.And(left.at(t), right.at(t)), points)
+        return self.signal(lambda t: z3.Or(left.at(t), right.at(t)), points)
+
+    def _encode_check(self) -> tuple[z3.BoolRef, z3.ArithRef]:
+        horizon = self.model.horizon
+        violation_at = self.violation_at
+        cases = []
+        for assertion in self.check.assertions:
+            if isinstance(assertion, ir.DoneBy):
+                late = z3.Not(self.job_done[assertion.job] <= assertion.deadline)
+                cases.append(z3.And(late, violation_at == assertion.deadline))
+                continue
+            sig = self.expr(assertion.expr)
+            if isinstance(assertion, ir.Always):
+                sig = self.negation(sig)
+            candidates = [self.zero, *sig.points]
+            if isinstance(assertion, (ir.Never, ir.Always)):
+                for p in candidates:
+                    cases.append(z3.And(p >= 0, p <= horizon, sig.at(p), violation_at == p))
+                continue
+            limit = assertion.limit
+            for p, starts in self.run_starts(sig):
+                cases.append(
+                    z3.And(
+                        starts,
+                        p + limit <= horizon,
+                        self.covers(sig, p, p + limit),
+                        violation_at == p + limit,
+                    )
+                )
+        return self.any_of(cases), violation_at
