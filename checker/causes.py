@@ -25,13 +25,9 @@ def build_trace(model: ir.Model, check: ir.Check, scenario: dict[int, int]) -> T
 
     Besides the events it carries the model's graph for the viewer: every component
     (name, kind) in declaration order, the sorted (reader, read) name pairs of
-    `reference_edges`, and the check's fault hypothesis as text.  The hypothesis is
-    rebuilt from the faults it selects (the IR keeps no selectors): `of` a kind that
-    has several faulty components and all of their faults, a component with all its
-    faults, or `C.MODE`; plain `faults at most K` when it selects every fault of
-    more than one kind.
+    `model.reads`, and the check's fault hypothesis as written (`no faults` without
+    a `faults` line).
     """
-    from failspec.checker.lowering import reference_edges
     from failspec.counterexamples.trace import TraceComponent
 
     ctx = Ctx()
@@ -53,36 +49,10 @@ def build_trace(model: ir.Model, check: ir.Check, scenario: dict[int, int]) -> T
         for n in sorted(scenario)
     )
 
-    selected = set(check.faults)
-    selectors: list[str] = []
-    covered: set[int] = set()
-    kinds = [c.kind for c in model.components]
-    for fault in model.faults:  # selectors in the order of their first fault
-        if fault.number not in selected or fault.number in covered:
-            continue
-        kind = kinds[fault.component]
-        of_kind = [c for c in model.components if c.kind == kind and c.faults]
-        kind_faults = {n for c in of_kind for n in c.faults}
-        own = set(model.components[fault.component].faults)
-        if len(of_kind) > 1 and kind_faults <= selected:
-            selectors.append(kind)
-            covered |= kind_faults
-        elif own <= selected:
-            selectors.append(fault.component_name)
-            covered |= own
-        else:
-            selectors.append(f"{fault.component_name}.{fault.mode}")
-            covered.add(fault.number)
-    if not selected:
-        hypothesis = "no faults"
-    elif len(selected) == len(model.faults) and not (len(selectors) == 1 and selectors[0] in kinds):
-        hypothesis = f"faults at most {check.at_most}"
-    else:
-        hypothesis = f"faults at most {check.at_most} of {', '.join(selectors)}"
+    hypothesis = check.hypothesis or "no faults"
 
     names = [c.name for c in model.components]
-    pairs = reference_edges(model.components)
-    edges = sorted({(names[reader], names[read]) for reader, read in pairs})
+    edges = sorted({(names[reader], names[read]) for reader, read in model.reads})
     return Trace(
         model=model.name,
         title=model.title,

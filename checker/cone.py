@@ -15,7 +15,6 @@ from fractions import Fraction
 from typing import TypeGuard
 
 from failspec.checker import ir
-from failspec.checker.lowering import reference_edges
 
 MERGE_OVERLAP = Fraction(3, 4)
 """Parts whose cones share at least this fraction of their union are decided together."""
@@ -33,12 +32,14 @@ def check_parts(model: ir.Model, check: ir.Check) -> list[ir.Check]:
     pieces: list[ir.Assertion] = []
 
     def split(assertion: ir.Assertion) -> None:
-        if isinstance(assertion, ir.Never) and isinstance(assertion.expr, ir.OrExpr):
-            split(ir.Never(assertion.expr.left, assertion.text))
-            split(ir.Never(assertion.expr.right, assertion.text))
-        elif isinstance(assertion, ir.Always) and isinstance(assertion.expr, ir.AndExpr):
-            split(ir.Always(assertion.expr.left, assertion.text))
-            split(ir.Always(assertion.expr.right, assertion.text))
+        if (
+            isinstance(assertion, ir.Never)
+            and isinstance(assertion.expr, ir.OrExpr)
+            or isinstance(assertion, ir.Always)
+            and isinstance(assertion.expr, ir.AndExpr)
+        ):
+            split(dataclasses.replace(assertion, expr=assertion.expr.left))
+            split(dataclasses.replace(assertion, expr=assertion.expr.right))
         else:
             pieces.append(assertion)
 
@@ -61,7 +62,7 @@ def cone_of(model: ir.Model, check: ir.Check) -> set[int]:
     """The components the check's atoms and jobs depend on, transitively (the cone
     of influence); nothing outside it can change the verdict."""
     reads: dict[int, list[int]] = {}
-    for reader, read in reference_edges(model.components):
+    for reader, read in model.reads:
         reads.setdefault(reader, []).append(read)
     for component in model.components:
         if can_fill(component.spec):
@@ -148,11 +149,7 @@ def reach_of(model: ir.Model, check: ir.Check, cone: set[int]) -> dict[int, int]
             )
         return 0
 
-    edges = [
-        (reader, read, delay(reader, read))
-        for reader, read in reference_edges(model.components)
-        if reader in cone
-    ]
+    edges = [(reader, read, delay(reader, read)) for reader, read in model.reads if reader in cone]
     for component in model.components:
         if component.index in cone and can_fill(component.spec):
             edges += [(component.index, job, 0) for job, _ in component.spec.writers]

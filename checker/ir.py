@@ -10,8 +10,10 @@ instant t depend only on progress before t, so that feedback is causal.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
+
+from failspec.spec.spans import UNKNOWN_SPAN, Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,8 @@ class Fault:
     repair: int | None
     probability: Fraction | None
     rate_per_hour: Fraction | None
+    span: Span = field(default=UNKNOWN_SPAN, compare=False)
+    """The fault's line."""
 
     @property
     def label(self) -> str:
@@ -139,6 +143,8 @@ class Component:
     """Numbers of its own faults, in declaration order."""
     needs: tuple[NeedGroup, ...]
     spec: KindSpec
+    span: Span = field(default=UNKNOWN_SPAN, compare=False)
+    """The component's declaration."""
 
 
 # --- checks ---------------------------------------------------------------------------
@@ -180,12 +186,14 @@ Expr = AtomRef | NotExpr | AndExpr | OrExpr
 class Never:
     expr: Expr
     text: str
+    span: Span = field(default=UNKNOWN_SPAN, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Always:
     expr: Expr
     text: str
+    span: Span = field(default=UNKNOWN_SPAN, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +201,7 @@ class DoneBy:
     job: int
     deadline: int
     text: str
+    span: Span = field(default=UNKNOWN_SPAN, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +209,7 @@ class LastsAtMost:
     expr: Expr
     limit: int
     text: str
+    span: Span = field(default=UNKNOWN_SPAN, compare=False)
 
 
 Assertion = Never | Always | DoneBy | LastsAtMost
@@ -213,6 +223,11 @@ class Check:
     faults: tuple[int, ...]
     """Numbers of the faults the hypothesis selects, ascending."""
     assertions: tuple[Assertion, ...]
+    hypothesis: str | None = None
+    """The fault hypothesis as written (`faults at most 1 of device`); None: no `faults` line."""
+    span: Span = field(default=UNKNOWN_SPAN, compare=False)
+    """The whole check; `name_span` its quoted name."""
+    name_span: Span = field(default=UNKNOWN_SPAN, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +242,9 @@ class Model:
     faults: tuple[Fault, ...]
     """Fault number n is faults[n - 1]."""
     checks: tuple[Check, ...]
+    reads: tuple[tuple[int, int], ...] = ()
+    """(reader, read) for every component whose state a component reads, each pair
+    once, in declaration order (the rule: `spec/dependencies.py`)."""
 
     def component_named(self, name: str) -> Component:
         for component in self.components:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from failspec.checker import ir
 from failspec.spec import ast
+from failspec.spec.dependencies import dependencies
 
 DEFAULT_HORIZON = 24 * 3600
 """The horizon (seconds) of a model without a `horizon` line."""
@@ -59,10 +60,14 @@ def lower_model(model: ast.Model, file: str) -> ir.Model:
                 faults=fault_numbers[i],
                 needs=tuple(_lower_needs(n, index) for n in component.needs),
                 spec=_lower_kind(component, index, stuck, routed.get(i, []), writers.get(i, [])),
+                span=component.span,
             )
         )
 
-    order = _evaluation_order(components)
+    reads = tuple(
+        dict.fromkeys((index[c.name.text], index[r.text]) for c, r in dependencies(model))
+    )
+    order = _evaluation_order(len(components), reads)
     checks = tuple(_lower_check(c, model, index, faults) for c in model.checks)
     return ir.Model(
         name=name,
@@ -73,6 +78,7 @@ def lower_model(model: ast.Model, file: str) -> ir.Model:
         order=order,
         faults=tuple(faults),
         checks=checks,
+        reads=reads,
     )
 
 
@@ -98,6 +104,7 @@ def _lower_fault(
         repair=decl.repair.seconds if decl.repair is not None else None,
         probability=decl.probability,
         rate_per_hour=rate_per_hour,
+        span=decl.span,
     )
 
 
@@ -167,51 +174,17 @@ def _lower_kind(
     return None
 
 
-def reference_edges(
-    components: tuple[ir.Component, ...] | list[ir.Component],
-) -> list[tuple[int, int]]:
-    """Return (reader, read) pairs: every component a component's state depends on.
-
-    A store's dependence on the jobs writing into it is left out: records at t
-    depend only on progress before t (see `ir.py`).
-    """
-    edges: list[tuple[int, int]] = []
-    for c in components:
-        for group in c.needs:
-            edges.extend((c.index, m) for m in group.members)
-        spec = c.spec
-        if isinstance(spec, ir.FailoverSpec):
-            edges += [(c.index, spec.primary), (c.index, spec.secondary)]
-        elif isinstance(spec, ir.ChannelSpec):
-            edges.extend((c.index, v) for v in spec.via)
-            if spec.through is not None:
-                edges.append((c.index, spec.through))
-            for t in spec.transactions:
-                edges.extend((c.index, x) for x in t.calls)
-        elif isinstance(spec, ir.PartitionSpec):
-            for channel_index, txn in spec.routed:
-                channel = components[channel_index].spec
-                assert isinstance(channel, ir.ChannelSpec)
-                edges.extend((c.index, v) for v in channel.via)
-                edges.extend((c.index, x) for x in channel.transactions[txn].calls)
-        elif isinstance(spec, ir.JobSpec):
-            edges.extend((c.index, a) for a in spec.after)
-            edges.extend((c.index, s) for s, _ in spec.writes)
-    return edges
-
-
-def _evaluation_order(components: list[ir.Component]) -> tuple[int, ...]:
+def _evaluation_order(count: int, reads: tuple[tuple[int, int], ...]) -> tuple[int, ...]:
     """Every component after the components it reads: the lexicographically least
     such order of indices (Kahn's algorithm with a heap; the same order as
     networkx's `lexicographical_topological_sort`, without importing networkx on
     every load).  Validation has ruled out cycles."""
-    readers: dict[int, set[int]] = {c.index: set() for c in components}
-    waiting = {c.index: 0 for c in components}
-    for reader, read in reference_edges(components):
-        if reader not in readers[read]:
-            readers[read].add(reader)
-            waiting[reader] += 1
-    ready = [index for index, count in waiting.items() if count == 0]
+    readers: dict[int, list[int]] = {index: [] for index in range(count)}
+    waiting = dict.fromkeys(range(count), 0)
+    for reader, read in reads:
+        readers[read].append(reader)
+        waiting[reader] += 1
+    ready = [index for index, number in waiting.items() if number == 0]
     heapq.heapify(ready)
     order = []
     while ready:
@@ -221,7 +194,7 @@ def _evaluation_order(components: list[ir.Component]) -> tuple[int, ...]:
             waiting[reader] -= 1
             if waiting[reader] == 0:
                 heapq.heappush(ready, reader)
-    assert len(order) == len(components), "a dependency cycle passed validation"
+    assert len(order) == count, "a dependency cycle passed validation"
     return tuple(order)
 
 
@@ -240,6 +213,9 @@ def _lower_check(
         at_most=at_most,
         faults=selected,
         assertions=tuple(_lower_assertion(a, model, index) for a in check.assertions),
+        hypothesis=ast.render_hypothesis(check.hypothesis),
+        span=check.span,
+        name_span=check.name_span,
     )
 
 
@@ -266,14 +242,15 @@ def _select_faults(
 def _lower_assertion(
     assertion: ast.Assertion, model: ast.Model, index: dict[str, int]
 ) -> ir.Assertion:
-    text = ast.render_assertion(assertion)
+    text, span = ast.render_assertion(assertion), assertion.span
     if isinstance(assertion, ast.Never):
-        return ir.Never(_lower_expr(assertion.expr, model, index), text)
+        return ir.Never(_lower_expr(assertion.expr, model, index), text, span)
     if isinstance(assertion, ast.Always):
-        return ir.Always(_lower_expr(assertion.expr, model, index), text)
+        return ir.Always(_lower_expr(assertion.expr, model, index), text, span)
     if isinstance(assertion, ast.DoneBy):
-        return ir.DoneBy(index[assertion.job.text], assertion.deadline.seconds, text)
-    return ir.LastsAtMost(_lower_expr(assertion.expr, model, index), assertion.limit.seconds, text)
+        return ir.DoneBy(index[assertion.job.text], assertion.deadline.seconds, text, span)
+    expr = _lower_expr(assertion.expr, model, index)
+    return ir.LastsAtMost(expr, assertion.limit.seconds, text, span)
 
 
 def _lower_expr(expr: ast.Expr, model: ast.Model, index: dict[str, int]) -> ir.Expr:

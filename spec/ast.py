@@ -334,6 +334,21 @@ def render_assertion(assertion: Assertion) -> str:
     return f"{render_expr(assertion.expr)} lasts at most {render_duration(assertion.limit.seconds)}"
 
 
+def render_hypothesis(hypothesis: Hypothesis | None) -> str | None:
+    """Return the fault hypothesis as canonical source text (`faults at most 1 of
+    device, nw_card_a.flap`), or None when a check has no `faults` line."""
+    if hypothesis is None:
+        return None
+    text = f"faults at most {hypothesis.at_most}"
+    if hypothesis.selectors:
+        selectors = (
+            s.name.text if s.mode is None else f"{s.name.text}.{s.mode.text}"
+            for s in hypothesis.selectors
+        )
+        text += " of " + ", ".join(selectors)
+    return text
+
+
 def render_duration(seconds: int) -> str:
     """Return a duration in the language's compound form: 5400 -> `1h30m`, 0 -> `0s`."""
     if seconds == 0:

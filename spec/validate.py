@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from failspec.spec import ast
+from failspec.spec.dependencies import dependencies
 from failspec.spec.errors import SpecError
 from failspec.spec.spans import Span
 
@@ -369,36 +370,16 @@ class _Validator:
 
     # --- the dependency graph --------------------------------------------------
 
-    def dependency_edges(self) -> Iterator[tuple[str, str, ast.Name]]:  # noqa: C901
-        """Yield (component, dependency, reference) for every edge, in declaration order."""
-        channels_through: dict[str, list[ast.Channel]] = {}
-        for component in self.model.components:
-            if isinstance(component, ast.Channel) and component.through is not None:
-                channels_through.setdefault(component.through.text, []).append(component)
-        for component in self.model.components:
+    def dependency_edges(self) -> Iterator[tuple[str, str, ast.Name]]:
+        """Yield (component, dependency, reference) for every edge, in declaration order
+        (`dependencies.py` states the rule)."""
+        for component, reference in dependencies(self.model):
             source = component.name.text
             if self.components.get(source) is not component:
                 continue  # a duplicate declaration, reported already
-            for needs in component.needs:
-                for member in needs.members:
-                    yield source, member.text, member
-            if isinstance(component, ast.Failover):
-                for side in (component.primary, component.secondary):
-                    if side is not None and side.text != source:
-                        yield source, side.text, side
-            elif isinstance(component, ast.Channel):
-                for reference in _channel_references(component):
-                    yield source, reference.text, reference
-            elif isinstance(component, ast.Job):
-                for job in component.after:
-                    yield source, job.text, job
-                for writes in component.writes:
-                    yield source, writes.store.text, writes.store
-            elif isinstance(component, ast.Partition):
-                for channel in channels_through.get(source, []):
-                    for reference in _channel_references(channel):
-                        if reference is not channel.through:
-                            yield source, reference.text, reference
+            if isinstance(component, ast.Failover) and reference.text == source:
+                continue  # "cannot be its own primary", reported already
+            yield source, reference.text, reference
 
     def check_cycles(self) -> None:
         order = {name: index for index, name in enumerate(self.components)}
@@ -571,14 +552,6 @@ def _on_lines(channel: ast.Channel) -> list[ast.OnLine]:
 def _channel_actions(channel: ast.Channel) -> list[str]:
     """Every action some transaction of the channel may take, in order of first use."""
     return list(dict.fromkeys(line.action.text for line in _on_lines(channel)))
-
-
-def _channel_references(channel: ast.Channel) -> Iterator[ast.Name]:
-    yield from channel.via
-    if channel.through is not None:
-        yield channel.through
-    for transaction in channel.transactions:
-        yield from transaction.calls
 
 
 def _atoms(expr: ast.Expr) -> Iterator[ast.Atom]:

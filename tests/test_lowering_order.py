@@ -9,7 +9,6 @@ from hypothesis import HealthCheck, given, settings
 from model_strategies import models
 
 import failspec
-from failspec.checker.lowering import reference_edges
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -18,5 +17,5 @@ def test_evaluation_order_is_the_lexicographical_topological_sort(text: str) -> 
     model = failspec.loads(text, "generated.fspec")
     graph: nx.DiGraph[int] = nx.DiGraph()
     graph.add_nodes_from(c.index for c in model.components)
-    graph.add_edges_from((read, reader) for reader, read in reference_edges(model.components))
+    graph.add_edges_from((read, reader) for reader, read in model.reads)
     assert model.order == tuple(nx.lexicographical_topological_sort(graph))

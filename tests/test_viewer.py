@@ -209,9 +209,9 @@ def test_trace_carries_the_models_graph_and_hypothesis() -> None:
     ("hypothesis", "expected"),
     [
         ("", "no faults"),
-        ("faults at most 1", "faults at most 1 of device"),  # every fault is a device's
+        ("faults at most 1", "faults at most 1"),
         ("faults at most 1 of nw_card_a.flap", "faults at most 1 of nw_card_a.flap"),
-        ("faults at most 2 of nw_card_a, nw_card_b", "faults at most 2 of device"),
+        ("faults at most 2 of  nw_card_a ,nw_card_b", "faults at most 2 of nw_card_a, nw_card_b"),
         ("faults at most 1 of nw_card_a", "faults at most 1 of nw_card_a"),
     ],
 )
