@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from failspec.checker.engine import InternalError, Verdict
 from failspec.checker.engines import ENGINE_NAMES, engine_named
 from failspec.checker.lowering import lower_model
 from failspec.counterexamples.trace import Trace
+from failspec.parallel import run_in_order, shard_positions
 from failspec.spec.errors import SpecError, SpecErrors
 from failspec.spec.parser import parse_model
 from failspec.spec.spans import Span
@@ -19,7 +21,18 @@ from failspec.spec.validate import validate_model
 
 ENGINES = ENGINE_NAMES
 
-__all__ = ["ENGINES", "CheckResult", "InternalError", "Verdict", "check", "load", "loads"]
+__all__ = [
+    "ENGINES",
+    "CheckPlan",
+    "CheckResult",
+    "InternalError",
+    "Verdict",
+    "check",
+    "load",
+    "loads",
+    "plan_checks",
+    "run_checks",
+]
 
 
 @dataclass(frozen=True)
@@ -110,3 +123,54 @@ def check(
             )
         )
     return results
+
+
+# --- many checks at once -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CheckPlan:
+    """Which (model, check) pairs a run decides, in order: file order, then declaration
+    order.  `tasks` are (index into the models, check name); `positions` are their
+    places among all `total` pairs (all of them, unless the run is a shard)."""
+
+    tasks: tuple[tuple[int, str], ...]
+    positions: tuple[int, ...]
+    total: int
+
+
+def plan_checks(
+    models: Sequence[ir.Model],
+    check_name: str | None = None,
+    shard: tuple[int, int] | None = None,
+) -> CheckPlan:
+    """The checks of `models` (only those named `check_name`, if given), or the
+    `shard` (I, N) of them: every N-th pair from the I-th (`parallel.shard_positions`)."""
+    tasks = [
+        (index, item.name)
+        for index, model in enumerate(models)
+        for item in model.checks
+        if check_name is None or item.name == check_name
+    ]
+    positions = list(range(len(tasks)))
+    if shard is not None:
+        positions = shard_positions(len(tasks), *shard)
+    return CheckPlan(tuple(tasks[p] for p in positions), tuple(positions), len(tasks))
+
+
+def run_checks(
+    models: Sequence[ir.Model],
+    plan: CheckPlan,
+    engine: str = "auto",
+    timeout: float | None = None,
+    jobs: int = 1,
+) -> Iterator[CheckResult]:
+    """Decide every check of `plan`, in up to `jobs` processes, and yield the results
+    in plan order (so the output of any `jobs` is that of one)."""
+    engine_named(engine)  # an unknown engine is refused before any work starts
+
+    def run_one(task: tuple[int, str]) -> CheckResult:
+        (result,) = check(models[task[0]], task[1], engine=engine, timeout=timeout)
+        return result
+
+    return run_in_order(plan.tasks, run_one, jobs)
