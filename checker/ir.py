@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from failspec.spec import ast
 from failspec.spec.spans import UNKNOWN_SPAN, Span
 
 
@@ -245,6 +246,9 @@ class Model:
     reads: tuple[tuple[int, int], ...] = ()
     """(reader, read) for every component whose state a component reads, each pair
     once, in declaration order (the rule: `spec/dependencies.py`)."""
+    source: ast.Model | None = field(default=None, compare=False, repr=False)
+    """The AST the model was lowered from (None: built by hand): component i of the
+    IR is component i of the source."""
 
     def component_named(self, name: str) -> Component:
         for component in self.components:

@@ -79,6 +79,7 @@ def lower_model(model: ast.Model, file: str) -> ir.Model:
         faults=tuple(faults),
         checks=checks,
         reads=reads,
+        source=model,
     )
 
 

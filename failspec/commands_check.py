@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from failspec import __version__
 from failspec.api import ENGINES, CheckPlan, CheckResult, load, plan_checks, run_checks
 from failspec.baseline import BaselineError, dump_baseline, key_of, read_baseline, split_accepted
 from failspec.checker import ir
@@ -31,9 +32,10 @@ from failspec.counterexamples.check_text import (
 )
 from failspec.counterexamples.report import dump_trace, report_to_json
 from failspec.exit_codes import ExitCode
-from failspec.options import positive_seconds, render_spec_errors
+from failspec.options import add_cache_options, positive_seconds, render_spec_errors
 from failspec.parallel import default_jobs, parse_shard
 from failspec.report_formats import REPORT_FORMATS, render_report
+from failspec.result_cache import ResultCache, cache_folder
 from failspec.spec.errors import SpecError, SpecErrors
 
 COMMANDS = ("check",)
@@ -80,7 +82,15 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
         type=positive_seconds,
         help="seconds per check; a check that runs out of time is unknown",
     )
+    add_cache_options(parser)
     _add_ci_options(parser)
+
+
+def result_cache(args: argparse.Namespace, model_file: str) -> ResultCache | None:
+    """The result cache a command's `--cache`/`--no-cache` give for `model_file`."""
+    if args.no_cache:
+        return None
+    return ResultCache(cache_folder(model_file, args.cache), __version__)
 
 
 def _jobs(text: str) -> int:
@@ -258,7 +268,8 @@ def _decide_all(run: _Run, models: list[ir.Model], plan: CheckPlan) -> None:
     args = run.args
     as_text = args.format == "text"
     jobs = default_jobs() if args.jobs is None else args.jobs
-    outcomes = run_checks(models, plan, args.engine, args.timeout, jobs)
+    caches = [result_cache(args, model.file) for model in models]
+    outcomes = run_checks(models, plan, args.engine, args.timeout, jobs, caches)
     progress = show_progress(args, run.stderr)
     text = BlockWriter(run.stdout)
     for index, model in enumerate(models):

@@ -36,6 +36,7 @@ from typing import IO, Any
 from failspec.api import load, loads
 from failspec.checker import ir
 from failspec.checker.engines import ENGINE_NAMES
+from failspec.commands_check import result_cache
 from failspec.counterexamples.diff_text import render_diff_markdown, render_diff_text
 from failspec.design_diff import (
     FileDiff,
@@ -45,7 +46,7 @@ from failspec.design_diff import (
     versions_from_git,
 )
 from failspec.exit_codes import ExitCode
-from failspec.options import positive_seconds, render_spec_errors
+from failspec.options import add_cache_options, positive_seconds, render_spec_errors
 from failspec.spec.errors import SpecError, SpecErrors, render_errors
 
 COMMANDS = ("diff",)
@@ -85,6 +86,7 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
         default="auto",
         help="the engine for verdicts and cut sets (default: auto)",
     )
+    add_cache_options(diff)
     diff.add_argument(
         "--timeout",
         metavar="S",
@@ -150,7 +152,10 @@ def run_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> i
         stderr.write("failspec: the old version of these files has spec errors; read as absent\n")
     files = []
     for old_label, old, new_label, new in pairs:
-        checks = compare_models(old, new, args.timeout, args.engine)
+        # beside the new version (a deleted file: where its old version was)
+        beside = new_label or (old_label or "").partition(":")[2] or "."
+        cache = result_cache(args, beside)
+        checks = compare_models(old, new, args.timeout, args.engine, cache)
         files.append(FileDiff(old_label, new_label if new is not None else None, checks))
     document = diff_document(args.base, files)
     if args.format == "json":

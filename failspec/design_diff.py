@@ -35,10 +35,11 @@ from pathlib import Path
 from typing import Any
 
 from failspec.api import check
+from failspec.api import cut_sets as cut_sets_of
 from failspec.checker import ir
-from failspec.checker.cut_sets import timed_cut_sets
 from failspec.checker.engine import Verdict
 from failspec.counterexamples.diff_text import findings
+from failspec.result_cache import ResultCache
 
 DIFF_FORMAT = "failspec-diff/1"
 MAX_ORDER = 2
@@ -155,14 +156,18 @@ class FileDiff:
 
 
 def _state(
-    model: ir.Model, item: ir.Check, timeout: float | None, engine: str, cut_sets: bool
+    model: ir.Model,
+    item: ir.Check,
+    options: _Options,
+    cut_sets: bool,
 ) -> CheckState:
-    (result,) = check(model, item.name, engine=engine, timeout=timeout)
+    timeout, engine, cache = options
+    (result,) = check(model, item.name, engine=engine, timeout=timeout, cache=cache)
     complete = result.verdict != Verdict.UNKNOWN
     sets: tuple[CutSetLabels, ...] = ()
     if cut_sets:
         deadline = None if timeout is None else time.perf_counter() + timeout
-        timed = timed_cut_sets(model, item, MAX_ORDER, deadline, engine)
+        timed = cut_sets_of(model, item, MAX_ORDER, deadline, engine, cache)
         complete = complete and timed.complete
         sets = tuple(tuple(model.fault(n).label for n in c) for c in timed.cut_sets)
     return CheckState(result.verdict, sets, complete)
@@ -204,32 +209,40 @@ def _compare(name: str, before: CheckState, after: CheckState) -> CheckDiff:
     )
 
 
+_Options = tuple[float | None, str, ResultCache | None]
+"""(timeout, engine, cache) of a comparison."""
+
+
 def compare_models(
     old: ir.Model | None,
     new: ir.Model | None,
     timeout: float | None = None,
     engine: str = "auto",
+    cache: ResultCache | None = None,
 ) -> tuple[CheckDiff, ...]:
     """Compare the checks of two versions of a model (None: the version is absent);
     return one entry per check, the new version's checks first in their order, then
     the removed ones in the old order.  `timeout` (seconds) bounds each verdict and
-    each cut-set search; `engine` names the engine (`checker/engines.py`)."""
+    each cut-set search; `engine` names the engine (`checker/engines.py`); both
+    versions share `cache`, so a check whose dependency cone the change did not
+    touch is answered from it."""
+    options: _Options = (timeout, engine, cache)
     old_checks = {c.name: c for c in old.checks} if old is not None else {}
     new_checks = {c.name: c for c in new.checks} if new is not None else {}
     diffs = []
     for name, item in new_checks.items():
         assert new is not None
         if name not in old_checks:
-            diffs.append(CheckDiff(name, None, _state(new, item, timeout, engine, False)))
+            diffs.append(CheckDiff(name, None, _state(new, item, options, False)))
             continue
         assert old is not None
-        before = _state(old, old_checks[name], timeout, engine, True)
-        after = _state(new, item, timeout, engine, True)
+        before = _state(old, old_checks[name], options, True)
+        after = _state(new, item, options, True)
         diffs.append(_compare(name, before, after))
     for name, item in old_checks.items():
         if name not in new_checks:
             assert old is not None
-            diffs.append(CheckDiff(name, _state(old, item, timeout, engine, False), None))
+            diffs.append(CheckDiff(name, _state(old, item, options, False), None))
     return tuple(diffs)
 
 

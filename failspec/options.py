@@ -34,3 +34,19 @@ def read_sources(errors: Sequence[SpecError]) -> dict[str, str]:
 def render_spec_errors(errors: Sequence[SpecError]) -> str:
     """Every error as `file:line:col: message`, its source line, a caret and its hint."""
     return render_errors(list(errors), read_sources(errors))
+
+
+def add_cache_options(parser: argparse.ArgumentParser) -> None:
+    """`--cache DIR` and `--no-cache` (the result cache, `failspec/result_cache.py`)."""
+    parser.add_argument(
+        "--cache",
+        metavar="DIR",
+        type=Path,
+        help="keep answers in DIR (default: $FAILSPEC_CACHE_DIR, else .failspec-cache/ beside "
+        "each model); a check whose dependencies did not change is answered from it",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="decide everything anew and keep nothing",
+    )

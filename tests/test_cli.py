@@ -331,6 +331,7 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
         check_name: str | None = None,
         engine: str = "explicit",
         timeout: float | None = None,
+        cache: object = None,
     ) -> list[CheckResult]:
         results = []
         for item in model.checks:
