@@ -180,6 +180,8 @@ class CutSetOrder:
     complete: bool
     engine: str
     """The engine that searched this order."""
+    reason: Reason | None = None
+    """Why an incomplete order is incomplete (the limit that was hit)."""
 
 
 class Engine(Protocol):

@@ -32,7 +32,12 @@ from failspec.counterexamples.check_text import (
 )
 from failspec.counterexamples.report import dump_trace, report_to_json
 from failspec.exit_codes import ExitCode
-from failspec.options import add_cache_options, positive_seconds, render_spec_errors
+from failspec.options import (
+    add_cache_options,
+    add_jobs_option,
+    positive_seconds,
+    render_spec_errors,
+)
 from failspec.parallel import default_jobs, parse_shard
 from failspec.report_formats import REPORT_FORMATS, render_report
 from failspec.result_cache import ResultCache, cache_folder
@@ -93,12 +98,6 @@ def result_cache(args: argparse.Namespace, model_file: str) -> ResultCache | Non
     return ResultCache(cache_folder(model_file, args.cache), __version__)
 
 
-def _jobs(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1: {text!r}")
-    return int(text)
-
-
 def _shard(text: str) -> tuple[int, int]:
     try:
         return parse_shard(text)
@@ -108,14 +107,7 @@ def _shard(text: str) -> tuple[int, int]:
 
 def _add_ci_options(parser: argparse.ArgumentParser) -> None:
     """The options for CI: parallel processes, shards, baselines, quiet progress."""
-    parser.add_argument(
-        "--jobs",
-        metavar="N",
-        type=_jobs,
-        default=None,
-        help="check in N parallel processes (default: the number of cores); "
-        "the output is the same as with --jobs 1",
-    )
+    add_jobs_option(parser)
     parser.add_argument(
         "--shard",
         metavar="I/N",
