@@ -28,6 +28,9 @@ from typing import Protocol
 
 from failspec.checker import ir
 
+ENGINE_NAMES = ("auto", "explicit", "smt")
+"""The values of `--engine`: the two engines and their composite (`engines.py`)."""
+
 
 class Verdict(StrEnum):
     """The verdict of a check.  Its value is the word reports print."""

@@ -24,13 +24,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from failspec.checker import ir
-from failspec.checker.engine import CutSetOrder, Engine, Outcome, Reason, Verdict
+from failspec.checker.engine import ENGINE_NAMES, CutSetOrder, Engine, Outcome, Reason, Verdict
 from failspec.checker.explicit import ExplicitEngine
 from failspec.checker.race import first_of
-from failspec.checker.smt import SmtEngine
 
-ENGINE_NAMES = ("auto", "explicit", "smt")
-"""The values of `--engine`."""
+__all__ = ["ENGINE_NAMES", "AutoEngine", "candidate_sets", "engine_named"]
 
 AUTO_FIRST_RUNS = 200
 """The simulator runs `auto` gives the explicit engine in its own process before the
@@ -66,6 +64,8 @@ class AutoEngine:
         first = ExplicitEngine(max_runs=self.first_runs).decide(model, check, deadline)
         if first.reason != Reason.BUDGET:
             return first
+        from failspec.checker.smt import SmtEngine  # Z3 is loaded only when needed
+
         return first_of(
             [
                 lambda: ExplicitEngine().decide(model, check, deadline),
@@ -80,6 +80,8 @@ class AutoEngine:
         first = list(ExplicitEngine(self.first_runs).cut_sets(model, check, max_order, deadline))
         if not first or first[-1].reason != Reason.BUDGET:
             return iter(first)
+        from failspec.checker.smt import SmtEngine  # Z3 is loaded only when needed
+
         orders = first_of(
             [
                 lambda: list(ExplicitEngine().cut_sets(model, check, max_order, deadline)),
@@ -97,5 +99,7 @@ def engine_named(name: str) -> Engine:
     if name == "explicit":
         return ExplicitEngine()
     if name == "smt":
+        from failspec.checker.smt import SmtEngine
+
         return SmtEngine()
     raise ValueError(f"unknown engine {name!r}; expected one of {', '.join(ENGINE_NAMES)}")

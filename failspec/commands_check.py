@@ -15,13 +15,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from failspec import __version__
-from failspec.api import ENGINES, CheckPlan, CheckResult, load, plan_checks, run_checks
 from failspec.baseline import BaselineError, dump_baseline, key_of, read_baseline, split_accepted
 from failspec.checker import ir
-from failspec.checker.engine import Verdict
+from failspec.checker.engine import ENGINE_NAMES, Verdict
 from failspec.commands_view import html_path, save_trace_html, use_color
 from failspec.counterexamples.check_text import (
     BlockWriter,
@@ -42,6 +41,9 @@ from failspec.parallel import default_jobs, parse_shard
 from failspec.report_formats import REPORT_FORMATS, render_report
 from failspec.result_cache import ResultCache, cache_folder
 from failspec.spec.errors import SpecError, SpecErrors
+
+if TYPE_CHECKING:
+    from failspec.api import CheckPlan, CheckResult
 
 COMMANDS = ("check",)
 
@@ -64,7 +66,7 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
     parser.add_argument("--check", metavar="NAME", help="only the check with this name")
     parser.add_argument(
         "--engine",
-        choices=ENGINES,
+        choices=ENGINE_NAMES,
         default="auto",
         help="the engine: explicit, smt, or auto (default: the explicit engine for a "
         "bounded amount of work, then smt)",
@@ -163,6 +165,8 @@ def _save_path(directory: Path, result: CheckResult, used: set[str]) -> Path:
 
 
 def _load_models(files: Sequence[str]) -> tuple[list[ir.Model], list[SpecError]]:
+    from failspec.api import load  # the checker is loaded when there is work for it
+
     models: list[ir.Model] = []
     errors: list[SpecError] = []
     for file in files:
@@ -259,6 +263,8 @@ def _decide_all(run: _Run, models: list[ir.Model], plan: CheckPlan) -> None:
     """Decide every planned check, writing each model's block of text as it comes."""
     args = run.args
     as_text = args.format == "text"
+    from failspec.api import run_checks
+
     jobs = default_jobs() if args.jobs is None else args.jobs
     caches = [result_cache(args, model.file) for model in models]
     outcomes = run_checks(models, plan, args.engine, args.timeout, jobs, caches)
@@ -331,6 +337,8 @@ def run_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> i
     try:
         models = _select(models, args)
         run = _Run(args, stdout, stderr, _prepare(args))
+        from failspec.api import plan_checks
+
         plan = plan_checks(models, args.check, args.shard)
         _decide_all(run, models, plan)
         _finish(run, plan)

@@ -18,7 +18,6 @@ from failspec import __version__
 from failspec.counterexamples.junit import render_junit
 from failspec.counterexamples.sarif import render_sarif
 from failspec.spec.errors import SpecError, SpecErrors
-from failspec.spec.parser import parse_model
 
 REPORT_FORMATS = ("json", "junit", "sarif")
 
@@ -26,6 +25,8 @@ REPORT_FORMATS = ("json", "junit", "sarif")
 def component_lines(file: str) -> dict[str, int]:
     """Return component name → 1-based line of its declaration in the model `file`;
     empty when the file cannot be read or parsed."""
+    from failspec.spec.parser import parse_model  # the parser is loaded only for SARIF
+
     try:
         tree = parse_model(Path(file).read_text(encoding="utf-8"), file)
     except (OSError, UnicodeDecodeError, SpecError, SpecErrors):

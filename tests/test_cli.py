@@ -343,7 +343,7 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
             results.append(fake_result(model, item, verdict))
         return results
 
-    monkeypatch.setattr(failspec.commands_check, "load", load)
+    monkeypatch.setattr(failspec.api, "load", load)
     monkeypatch.setattr(failspec.api, "check", check)
     return contents
 
@@ -454,7 +454,7 @@ def test_a_loader_exception_other_than_a_spec_error_is_exit_3(
     def load(path: str) -> ir.Model:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(failspec.commands_check, "load", load)
+    monkeypatch.setattr(failspec.api, "load", load)
     monkeypatch.delenv("FAILSPEC_DEBUG", raising=False)
     code, out, err = run(["check", "m.fspec"])
     assert (code, out) == (3, "")
