@@ -24,6 +24,7 @@ from failspec import (
     __version__,
     commands_cutsets,
     commands_diff,
+    commands_graph,
     commands_import,
     commands_merge,
     commands_view,
@@ -126,6 +127,7 @@ def build_parser(stdout: IO[str], stderr: IO[str]) -> argparse.ArgumentParser:
     _add_ci_options(check_parser)
     commands_cutsets.add_commands(commands, stdout, stderr)
     commands_view.add_commands(commands, stdout, stderr)
+    commands_graph.add_commands(commands, stdout, stderr)
     commands_diff.add_commands(commands, stdout, stderr)
     commands_merge.add_commands(commands, stdout, stderr)
     commands_import.add_commands(commands, stdout, stderr)
@@ -469,6 +471,8 @@ def main(
         return commands_cutsets.run_command(args, out, err)
     if args.command in commands_view.COMMANDS:
         return commands_view.run_command(args, out, err)
+    if args.command in commands_graph.COMMANDS:
+        return commands_graph.run_command(args, out, err)
     if args.command in commands_diff.COMMANDS:
         return commands_diff.run_command(args, out, err)
     if args.command in commands_merge.COMMANDS:
