@@ -136,12 +136,11 @@ def _legend(graph: ModelGraph) -> str:
     return "".join(items)
 
 
-def render_graph_html(graph: ModelGraph, *, inline_assets: bool = True) -> str:
-    """The graph as one self-contained HTML page, ending in a newline.  Without
-    `inline_assets` the style is a placeholder comment (for goldens)."""
+def render_graph_html(graph: ModelGraph) -> str:
+    """The graph as one self-contained HTML page, ending in a newline."""
     title = f"failspec graph: {graph.model}"
     heading = escape(graph.model) + (f" — {escape(graph.title)}" if graph.title else "")
-    css = _graph_css() if inline_assets else "/* graph.css */\n"
+    css = _graph_css()
     page_css = (
         "body { margin: 16px 24px; font: 14px/1.45 system-ui, sans-serif; color: #1b1f24; }\n"
         ".legend { display: flex; flex-wrap: wrap; gap: 4px 14px; padding: 0; "
@@ -151,8 +150,6 @@ def render_graph_html(graph: ModelGraph, *, inline_assets: bool = True) -> str:
         "border: 2px solid; }\n"
         ".graph-scroll { overflow: auto; border: 1px solid #d0d7de; border-radius: 6px; }\n"
         "#model-graph { display: block; }\n"
-        if inline_assets
-        else ""
     )
     return (
         "<!DOCTYPE html>\n"

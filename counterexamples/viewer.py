@@ -443,11 +443,17 @@ def _render_footer(trace: Trace) -> str:
     )
     actions = _model_actions(trace)
     named = ", ".join(f"<code>{_text(a)}</code>" for a in actions)
+    example = next((e.fact for e in trace.events if isinstance(e.fact, Action)), None)
+    reading = (
+        f"; <code>{_text(change_words(example))}</code> reads: the channel takes the action "
+        f"<code>{_text(example.action)}</code> on the transaction "
+        f"<code>{_text(example.transaction)}</code>"
+        if example is not None
+        else ""
+    )
     action_line = (
         f"<li>A channel's action ({named}) is what the model says it does on that class "
-        "of failure (its <code>on CLASS -&gt; ACTION</code> lines); "
-        "<code>retain on withdrawal</code> reads: the channel takes the action "
-        "<code>retain</code> on the transaction <code>withdrawal</code>.</li>"
+        f"of failure (its <code>on CLASS -&gt; ACTION</code> lines){reading}.</li>"
         if actions
         else ""
     )
@@ -512,13 +518,9 @@ def _script_data(
     }
 
 
-def render_trace_html(trace: Trace, *, inline_assets: bool = True) -> str:
+def render_trace_html(trace: Trace) -> str:
     """Return the viewer page of `trace`: one self-contained HTML document, ending in a
-    newline, showing the state at the violation until a script selects another.
-
-    Without `inline_assets` the page's CSS and script are a placeholder comment
-    (for goldens that a change of viewer.css or viewer.js does not rewrite).
-    """
+    newline, showing the state at the violation until a script selects another."""
     chain = causal_chain(trace)
     kinds = component_kinds(trace)
     layout = layout_graph(kinds, trace.edges)
@@ -527,8 +529,7 @@ def render_trace_html(trace: Trace, *, inline_assets: bool = True) -> str:
     jobs = job_progress(trace)
     horizon_end = max([trace.horizon, trace.violation.at] + [e.at for e in trace.events])
     title = f"failspec: {trace.check} — {trace.model}"
-    css = read_asset("viewer.css") if inline_assets else "/* viewer.css */\n"
-    script = read_asset("viewer.js") if inline_assets else "/* viewer.js */\n"
+    css, script = read_asset("viewer.css"), read_asset("viewer.js")
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'

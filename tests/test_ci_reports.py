@@ -99,7 +99,7 @@ def test_junit_is_valid_and_matches_golden(
     assert_golden(GOLDEN / "bank-and-atm.junit.xml", out)
     assert '<testsuites name="failspec" tests="3" failures="2" errors="0">' in out
     # A failure's text is the timeline, the same as the text output's.
-    assert "VIOLATED at 00:00:00: never atm.retain\n</failure>" in out
+    assert "VIOLATED at 00:00:00: never atm.retain\n  ← atm.retain on withdrawal\n</failure>" in out
 
 
 def test_junit_unknown_is_an_error_and_spec_errors_are_test_cases(
