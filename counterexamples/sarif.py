@@ -93,7 +93,7 @@ def _violation_text(result: Mapping[str, Any]) -> str:
     return head + "\n\n" + timeline_text(counterexample)
 
 
-def component_lines(counterexample: Mapping[str, Any]) -> dict[str, int]:
+def declaration_lines(counterexample: Mapping[str, Any]) -> dict[str, int]:
     """Component name → the 1-based line of its declaration, from the trace's
     `components` (empty when they carry no lines)."""
     lines = {}
@@ -128,7 +128,7 @@ def _result(
     }
     if counterexample is not None:
         related = []
-        known = component_lines(counterexample)
+        known = declaration_lines(counterexample)
         for number, fault in enumerate(counterexample["faults"], start=1):
             line = known.get(fault["component"])
             if line is None:

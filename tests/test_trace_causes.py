@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from model_strategies import models, recovery_models
 
@@ -18,6 +19,7 @@ from failspec.checker.causes import build_trace
 from failspec.checker.explicit import ExplicitEngine
 from failspec.checker.smt import SmtEngine
 from failspec.counterexamples.causal_chain import causal_chain
+from failspec.counterexamples.text import render_trace_text
 from failspec.counterexamples.trace import (
     EventKind,
     Fault,
@@ -120,3 +122,70 @@ def test_the_chain_from_every_fault_reaches_the_violation() -> None:
     for event_kind in EventKind:
         assert seen[f"event {event_kind.value}"], (event_kind, seen)
         assert seen[f"chain {event_kind.value}"], (event_kind, seen)
+
+
+MORNING = """model morning "a morning start-up on a shared disk"
+horizon 10:00
+
+device nas1 {
+  fault memory at 08:00 REPAIR
+  fault crash
+}
+device nas2 {
+  fault crash
+}
+failover shared_disk_auto {
+  primary nas1
+  secondary nas2
+  detect crash within 30s      # the switchover is configured off for memory faults
+}
+job morning_startup {
+  at 08:00
+  takes 30m
+  needs shared_disk_auto
+}
+job pre_open {
+  after morning_startup
+  takes 20m
+}
+check "pre_open done by 09:00" {
+  faults at most 1 of nas1.memory
+  pre_open done by 09:00
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("repair", "late"),
+    [
+        ("repair 20m", "done at 09:10:00, 10 minutes late"),
+        ("", "not done by the time bound"),
+    ],
+)
+def test_a_late_job_names_the_fault_the_missing_switchover_and_the_stall(
+    repair: str, late: str
+) -> None:
+    """The issue's model: the explanation goes from the fault through the outage (and
+    why no switchover happened) to the start-up's stall, and says how late it is."""
+    model = failspec.loads(MORNING.replace("REPAIR", repair))
+    (result,) = failspec.check(model)
+    trace = result.counterexample
+    assert trace is not None
+    text = render_trace_text(trace)
+    assert f"VIOLATED at 09:00:00: pre_open done by 09:00 — {late}\n" in text
+    assert "shared_disk_auto  no switchover" in text
+    assert "(no detect line for memory)" in text
+    chain = [trace.event(n) for n in causal_chain(trace)]
+    steps = [(e.component, e.kind.value) for e in chain]
+    for step in [
+        ("nas1", "fault"),
+        ("nas1", "down"),
+        ("shared_disk_auto", "no_switchover"),
+        ("shared_disk_auto", "down"),
+        ("morning_startup", "stalled"),
+    ]:
+        assert step in steps, (step, steps)
+    miss = trace.violation.deadline
+    assert miss is not None and [trace.event(s).component for s in miss.stalls] == [
+        "morning_startup"
+    ]
