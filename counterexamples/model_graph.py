@@ -117,10 +117,7 @@ def _svg(graph: ModelGraph, inner_head: str) -> str:
 def render_graph_svg_document(graph: ModelGraph) -> str:
     """The graph as a standalone SVG file (its style inside), ending in a newline."""
     name = graph.model + (f" — {graph.title}" if graph.title else "")
-    head = (
-        f'<title id="model-graph-title">{escape(name)}</title>'
-        f"<style>\n{_graph_css()}</style>"
-    )
+    head = f'<title id="model-graph-title">{escape(name)}</title><style>\n{_graph_css()}</style>'
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + _svg(graph, head) + "\n"
 
 
