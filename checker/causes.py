@@ -838,24 +838,27 @@ class _Explainer:
 
     def sustain(self, key: _Key, t: int) -> None:
         """What keeps the state named by `key` (a `down` or a transaction's `fails`)
-        going at t, recursively through the components it rests on."""
-        if (key, t) in self._sustained:
-            return
-        self._sustained.add((key, t))
-        if key.kind == EventKind.DOWN:
-            if not self.facts.is_down(key.component, t):
-                return
-            reasons = _down_reasons(self.facts, key.component, t)
-        elif key.kind == EventKind.FAILS and key.transaction is not None:
+        going at t, through the components it rests on (as deep as the model is:
+        iterative, so a long chain of needs cannot exhaust the stack)."""
+        pending = [key]
+        while pending:
+            current = pending.pop()
+            if (current, t) in self._sustained:
+                continue
+            self._sustained.add((current, t))
+            for reason in self._reasons(current, t):
+                self.sustaining.append(reason)
+                pending.append(reason.key)
+
+    def _reasons(self, key: _Key, t: int) -> list[_Ref]:
+        """The direct reasons of the state named by `key` at t (none if it does not hold)."""
+        if key.kind == EventKind.DOWN and self.facts.is_down(key.component, t):
+            return _down_reasons(self.facts, key.component, t)
+        if key.kind == EventKind.FAILS and key.transaction is not None:
             failure_class = self.facts.class_at(key.component, key.transaction, t)
-            if failure_class is None:
-                return
-            reasons = _class_reasons(self.facts, key.component, key.transaction, failure_class, t)
-        else:
-            return
-        for reason in reasons:
-            self.sustaining.append(reason)
-            self.sustain(reason.key, t)
+            if failure_class is not None:
+                return _class_reasons(self.facts, key.component, key.transaction, failure_class, t)
+        return []
 
 
 def _reduce(

@@ -267,3 +267,20 @@ def test_a_deadline_violation_says_how_late(miss: DeadlineMiss, words: str) -> N
 )
 def test_duration_words(seconds: int, words: str) -> None:
     assert duration_words(seconds) == words
+
+
+def test_every_kind_reason_and_status_has_its_words() -> None:
+    """One more kind, reason or status is one more entry in the vocabulary (and a
+    colour): a test fails until it has them."""
+    from failspec.counterexamples.statuses import Status
+    from failspec.counterexamples.text import KIND_COLORS
+    from failspec.counterexamples.trace import EventKind
+    from failspec.counterexamples.vocabulary import (
+        NO_SWITCHOVER_REASONS,
+        STATUS_LABELS,
+        STATUS_MEANINGS,
+    )
+
+    assert set(KIND_COLORS) == set(EventKind)
+    assert set(NO_SWITCHOVER_REASONS) == set(NoSwitchoverReason)
+    assert set(STATUS_LABELS) == set(STATUS_MEANINGS) == set(Status)

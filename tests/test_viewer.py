@@ -561,3 +561,19 @@ def test_check_colours_a_terminal_unless_no_color(
     assert main(["check", str(EXAMPLE)], piped, io.StringIO()) == 1
     assert "\x1b[" not in piped.getvalue()
     assert re.sub(r"\x1b\[[0-9;]*m", "", "".join(terminal.parts)) == piped.getvalue()
+
+
+def test_a_trace_without_events_renders() -> None:
+    trace = Trace(
+        model="m",
+        title=None,
+        check="c",
+        horizon=0,
+        faults=(),
+        events=(),
+        violation=Violation(0, ViolationKind.ALWAYS, "always a.up"),
+    )
+    page = render_trace_html(trace)
+    data = json.loads(script_json(page))
+    assert (data["events"], data["worst"], data["firstFault"]) == ([], None, None)
+    assert 'id="jump-fault" title="Jump to the first fault (F)" disabled' in page
