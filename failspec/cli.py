@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("commands_cutsets", "write a check's violation as an Open-PSA fault tree"),
     "view": ("commands_view", "write the HTML viewer page of a saved counterexample"),
     "diff": ("commands_diff", "what a design change did to verdicts and cut sets"),
+    "graph": ("commands_graph", "draw a model's dependency graph (dot, svg, html, json)"),
     "merge": ("commands_merge", "join the JSON reports of `check --shard` runs into one"),
     "import": ("commands_import", "write an Open-PSA MEF fault tree as a failspec model"),
 }

@@ -27,10 +27,13 @@ from failspec.cli import main
 from failspec.counterexamples.report import REPORT_FORMAT, report_to_json
 from failspec.counterexamples.trace import (
     TRACE_FORMAT,
+    Down,
+    Fault,
     Trace,
     TraceEvent,
     TraceFault,
     Violation,
+    ViolationKind,
     trace_to_json,
 )
 
@@ -128,10 +131,17 @@ def test_json_report_has_the_contract_fields() -> None:
     assert [(f["component"], f["mode"], f["at"]) for f in trace["faults"]] == [
         ("nw_card_a", "flap", 0)
     ]
-    assert trace["violation"] == {"at": 0, "assertion": "never atm.retain"}
+    violation = trace["violation"]
+    assert (violation["at"], violation["kind"], violation["assertion"]) == (
+        0,
+        "never",
+        "never atm.retain",
+    )
+    assert violation["window"] is None and violation["cause"]
     assert trace["events"], "a counterexample lists its events"
-    for event in trace["events"]:
-        assert list(event)[:4] == ["at", "component", "change", "cause"]
+    for number, event in enumerate(trace["events"], start=1):
+        assert list(event)[:4] == ["id", "at", "component", "kind"]
+        assert event["id"] == number and list(event)[-1] == "cause"
 
 
 def test_json_report_is_the_same_bytes_apart_from_seconds() -> None:
@@ -280,10 +290,10 @@ def fake_trace(model: str, check: str) -> Trace:
         horizon=3600,
         faults=(TraceFault(2, "nw_card_a", "flap", 0, None),),
         events=(
-            TraceEvent(0, "nw_card_a", "flap", ()),
-            TraceEvent(0, "nw_link", "down", ("nw_card_a.flap",), "switchover window"),
+            TraceEvent(1, 0, "nw_card_a", Fault("flap", None, False)),
+            TraceEvent(2, 0, "nw_link", Down(), (1,)),
         ),
-        violation=Violation(0, "never atm.retain"),
+        violation=Violation(0, ViolationKind.NEVER, "never atm.retain", (2,)),
     )
 
 

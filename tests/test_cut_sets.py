@@ -412,7 +412,7 @@ def test_cli_cutsets_text_and_json() -> None:
     assert document["mode"] == "timed"
     first = document["cut_sets"][0]
     assert [f["number"] for f in first["faults"]] == [6, 7]
-    assert first["witness"]["counterexample"]["format"] == "failspec-trace/1"
+    assert first["witness"]["counterexample"]["format"] == "failspec-trace/2"
     assert document["summary"][2] == {"order": 2, "count": 2}
 
 
