@@ -28,8 +28,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.parsers import expat
 from xml.sax.saxutils import escape
+
+from failspec.spec.openpsa_xml import IGNORED, ImportError_, Node, parse_file
 
 HEADER = "# failspec import of Open-PSA MEF:"
 MAPPING_LINE = re.compile(r"^#\s+([a-z_][a-z0-9_]*) <- (gate|basic-event|formula) (\S+)\s*$")
@@ -47,55 +48,7 @@ UNSUPPORTED_DEFINITIONS = {
     "define-extern-function": "extern functions",
     "define-extern-library": "extern functions",
 }
-IGNORED = {"label", "attributes", "attribute"}
 REFS = {"gate", "basic-event", "house-event", "event"}
-
-
-class ImportError_(Exception):
-    """A file failspec cannot import: the message names the element and its line."""
-
-
-@dataclass
-class Node:
-    tag: str
-    attrib: dict[str, str]
-    file: str
-    line: int
-    children: list[Node] = field(default_factory=list)
-
-    def where(self) -> str:
-        name = self.attrib.get("name")
-        what = f"<{self.tag}>" if name is None else f'<{self.tag} name="{name}">'
-        return f"{self.file}:{self.line}: {what}"
-
-
-def parse_file(path: str) -> Node:
-    """The XML element tree of `path`, every element with its line number."""
-    parser = expat.ParserCreate()
-    stack: list[Node] = []
-    roots: list[Node] = []
-
-    def start(tag: str, attrib: dict[str, str]) -> None:
-        node = Node(tag, attrib, path, parser.CurrentLineNumber)
-        (stack[-1].children if stack else roots).append(node)
-        stack.append(node)
-
-    def end(_tag: str) -> None:
-        stack.pop()
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise ImportError_(f"{path}: cannot read: {error.strerror}") from None
-    try:
-        parser.Parse(data, True)
-    except expat.ExpatError as error:
-        raise ImportError_(f"{path}:{error.lineno}: not well-formed XML: {error}") from None
-    if not roots or roots[0].tag != "opsa-mef":
-        raise ImportError_(f"{path}:1: the root element is not <opsa-mef>")
-    return roots[0]
 
 
 def base_name(name: str) -> str:
