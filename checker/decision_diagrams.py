@@ -115,10 +115,34 @@ class Bdd(_Diagram):
         super().__init__(max_nodes)
         self._and: dict[tuple[int, int], int] = {}
         self._or: dict[tuple[int, int], int] = {}
+        self._not: dict[int, int] = {FALSE: TRUE, TRUE: FALSE}
+        self._closure: dict[int, int] = {FALSE: FALSE, TRUE: TRUE}
 
     def node(self, level: int, low: int, high: int) -> int:
         """The node testing `level` with these children (reduced: low == high is low)."""
         return low if low == high else self._make(level, low, high)
+
+    def negate(self, a: int) -> int:
+        """NOT a."""
+        found = self._not.get(a)
+        if found is None:
+            found = self._make(self.level[a], self.negate(self.low[a]), self.negate(self.high[a]))
+            self._not[a] = found
+            self._not[found] = a
+        return found
+
+    def upward_closure(self, a: int) -> int:
+        """The monotone function "some subset of the true variables satisfies a (the
+        others false)": up(x·f1 + ¬x·f0) = x·(up(f1) ∨ up(f0)) + ¬x·up(f0).  Its minimal
+        solutions are a's minimal solutions (with every other variable false)."""
+        found = self._closure.get(a)
+        if found is None:
+            low = self.upward_closure(self.low[a])
+            found = self.node(
+                self.level[a], low, self.disjoin(low, self.upward_closure(self.high[a]))
+            )
+            self._closure[a] = found
+        return found
 
     def variable(self, level: int) -> int:
         """The function `level is true`."""
