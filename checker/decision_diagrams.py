@@ -42,8 +42,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from failspec.checker.fault_tree import FaultTree
+if TYPE_CHECKING:
+    from failspec.checker.fault_tree import FaultTree
 
 FALSE = 0
 """The BDD leaf 0; also the ZBDD of the empty family."""
@@ -265,6 +267,10 @@ class Zbdd(_Diagram):
     the empty family, node 1 the family {∅}; node i > 1 is the family
     low[i] ∪ {s ∪ {level[i]} : s ∈ high[i]}."""
 
+    def __init__(self, max_nodes: int | None = None) -> None:
+        super().__init__(max_nodes)
+        self._without: dict[tuple[int, int], int] = {}
+
     def node(self, level: int, low: int, high: int) -> int:
         """The family `low ∪ level·high` (reduced: an empty `high` is `low`)."""
         return low if high == FALSE else self._make(level, low, high)
@@ -316,6 +322,74 @@ class Zbdd(_Diagram):
             return found
 
         return minsol(root, max_order)
+
+    def minimal_solutions_any(self, bdd: Bdd, root: int, max_order: int) -> int:
+        """The family of minimal solutions of at most `max_order` members of `root`, a
+        function that need not be monotone: the minimal sets S such that `root` is true
+        with the members of S true and every other variable false.  Rauzy's recurrence
+        minsol_K(f) = minsol_K(f0) ∪ x·(minsol_{K-1}(f1) without supersets of
+        minsol_{K-1}(f0)): a set S ∪ {x} is minimal exactly when S is a minimal
+        solution of f1 and no subset of S is a solution of f0 (only sets of at most
+        K − 1 members can be subsets of S)."""
+        height = _heights(bdd, root)
+        solutions: dict[tuple[int, int], int] = {}
+        level, low, high = bdd.level, bdd.low, bdd.high
+        without, node = self.without, self.node
+
+        def empty_solves(f: int) -> bool:
+            while f > TRUE:
+                f = low[f]
+            return f == TRUE
+
+        def minsol(f: int, order: int) -> int:
+            if f <= TRUE:
+                return f
+            order = min(order, height[f])
+            if order == 0:
+                return TRUE if empty_solves(f) else FALSE
+            key = (f, order)
+            found = solutions.get(key)
+            if found is None:
+                f0, f1 = low[f], high[f]
+                with_x = without(minsol(f1, order - 1), minsol(f0, order - 1))
+                found = node(level[f], minsol(f0, order), with_x)
+                solutions[key] = found
+            return found
+
+        return minsol(root, max_order)
+
+    def without(self, family: int, removed: int) -> int:
+        """The sets of `family` that contain no set of `removed`."""
+        memo = self._without
+        z_level, z_low, z_high = self.level, self.low, self.high
+
+        def contains_empty(g: int) -> bool:
+            while g > TRUE:
+                g = z_low[g]
+            return g == TRUE
+
+        def go(f: int, g: int) -> int:
+            if g == FALSE or f == FALSE:
+                return f
+            if g == TRUE:
+                return FALSE
+            if f == TRUE:
+                return FALSE if contains_empty(g) else TRUE
+            key = (f, g)
+            found = memo.get(key)
+            if found is None:
+                lf, lg = z_level[f], z_level[g]
+                if lf < lg:
+                    found = self.node(lf, go(z_low[f], g), go(z_high[f], g))
+                elif lf > lg:
+                    found = go(f, z_low[g])
+                else:
+                    g0 = z_low[g]
+                    found = self.node(lf, go(z_low[f], g0), go(go(z_high[f], z_high[g]), g0))
+                memo[key] = found
+            return found
+
+        return go(family, removed)
 
     def upward_closure(self, bdd: Bdd, family: int) -> int:
         """The BDD (same levels) of 'contains some set of `family`'."""

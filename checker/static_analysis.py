@@ -12,7 +12,7 @@ is built inline in its parent.
   sub-modules first; exact for independent basic events.
 - **Minimal cut sets**: for each module, the ZBDD of the minimal solutions up to
   the order limit (`Zbdd.minimal_solutions`, Rauzy's algorithm); for a
-  non-coherent function first its upward closure (`Bdd.upward_closure`), so a
+  non-coherent function Rauzy's recurrence with `without` (`Zbdd.minimal_solutions_any`), so a
   cut set is a minimal set of basic events whose failure, every other event
   working, fails the top: SCRAM's "minimal cut sets" of a non-coherent tree
   (its default; its `--prime-implicants` is not done here).  A module variable in
@@ -255,9 +255,11 @@ class CutSetFamilies:
                 root = diagram.roots[m]
                 if m == diagram.top and diagram.graph.root != m:
                     root = bdd.negate(root)
-                if not (diagram.coherent.get(m, False) and root == diagram.roots[m]):
-                    root = bdd.upward_closure(root)
-                self.families[m] = self.zbdd.minimal_solutions(bdd, root, max_order)
+                if diagram.coherent.get(m, False) and root == diagram.roots[m]:
+                    family = self.zbdd.minimal_solutions(bdd, root, max_order)
+                else:
+                    family = self.zbdd.minimal_solutions_any(bdd, root, max_order)
+                self.families[m] = family
         self._expanded: dict[int, list[CutSet]] = {}
 
     def module_sets(self, module: int) -> list[CutSet]:

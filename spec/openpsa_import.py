@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from failspec.spec.openpsa_xml import IGNORED, ImportError_, Node, parse_file
+from failspec.spec.openpsa_xml import IGNORED, Node, parse_file
+from failspec.spec.openpsa_xml import ImportError_ as ImportError_
 
 HEADER = "# failspec import of Open-PSA MEF:"
 MAPPING_LINE = re.compile(r"^#\s+([a-z_][a-z0-9_]*) <- (gate|basic-event|formula) (\S+)\s*$")
