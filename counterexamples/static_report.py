@@ -9,7 +9,6 @@ line per cut set (`pretty`: indented, still one line per cut set).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO
@@ -141,6 +140,8 @@ def _importance_lines(rows: Sequence[ImportanceRow]) -> list[str]:
 def write_static_json(report: StaticReport, out: IO[str], pretty: bool = False) -> None:
     """The `failspec-cutsets/1` document, streamed: compact with one line per cut set,
     or indented with `pretty`."""
+    import json  # here: a text report does not pay for it at start-up
+
     dumps = json.dumps
     indent = "  " if pretty else ""
     newline = "\n" if pretty else ""

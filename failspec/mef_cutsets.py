@@ -42,7 +42,6 @@ from failspec.counterexamples.static_report import (
     write_static_json,
     write_static_text,
 )
-from failspec.spec.durations import LiteralError, parse_duration
 from failspec.spec.openpsa_expressions import DEFAULT_MISSION_HOURS
 from failspec.spec.openpsa_model import read_model
 from failspec.spec.openpsa_xml import ImportError_
@@ -70,6 +69,8 @@ class StaticOptions:
 
 
 def _mission_hours(text: str) -> float:
+    from failspec.spec.durations import LiteralError, parse_duration
+
     try:
         seconds = parse_duration(text)
     except LiteralError as error:
