@@ -136,7 +136,8 @@ def scram_sets(path: Path) -> Iterator[list[str]]:
 def scram_probability(path: Path) -> str | None:
     for _event, element in ElementTree.iterparse(path, events=("start",)):
         if element.tag == "sum-of-products":
-            return element.get("probability")
+            value = element.get("probability")
+            return None if value is None else str(value)
     return None
 
 
@@ -222,10 +223,6 @@ def main() -> int:
         return 1
     for line in machine_info():
         print(line)
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-    ).stdout.strip()
-    print(f"commit:  {commit}")
     print(
         f"runs:    {args.runs} of each, alternating, after one warm-up; medians; order <= {ORDER}"
     )

@@ -151,6 +151,10 @@ def static_problem(model: MefModel, top: str | None, mission_hours: float) -> St
     """The PDAG of the gate `top` (default: the only top gate; ImportError_ when there
     are several or none, or `top` is no gate), probabilities at `mission_hours`."""
     if top is None:
+        if not model.tops:  # every gate is used by another: some gate is in a cycle
+            cycle_finder = _Builder(model, mission_hours)
+            for gate in model.gates:
+                cycle_finder.gate(gate.key)
         if len(model.tops) != 1:
             listing = ", ".join(model.tops) or "none"
             raise ImportError_(

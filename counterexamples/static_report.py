@@ -76,7 +76,7 @@ def order_summary(counts: dict[int, int], max_order: int) -> str:
 
 
 def _hours(hours: float) -> str:
-    return f"{int(hours)}h" if hours.is_integer() else f"{hours!r}h"
+    return f"{int(hours)}h" if float(hours).is_integer() else f"{hours!r}h"
 
 
 def probability_line(report: StaticReport) -> str:

@@ -68,7 +68,8 @@ class StaticOptions:
     importance: bool
 
 
-def _mission_hours(text: str) -> float:
+def mission_hours(text: str) -> float:
+    """A `--mission` duration (`8760h`, `365d`) in hours (argparse's type)."""
     from failspec.spec.durations import LiteralError, parse_duration
 
     try:
@@ -105,7 +106,7 @@ def main(argv: Sequence[str], stdout: IO[str], stderr: IO[str]) -> int:
     parser.add_argument("--static", action="store_true", required=True)
     parser.add_argument("--top", metavar="GATE", help="the top gate (default: the only one)")
     parser.add_argument("--max-order", metavar="K", type=_order, help="largest cut set (20)")
-    parser.add_argument("--mission", metavar="D", type=_mission_hours, help="mission (8760h)")
+    parser.add_argument("--mission", metavar="D", type=mission_hours, help="mission (8760h)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--pretty", action="store_true", help="indented JSON")
     parser.add_argument("--importance", action="store_true", help="importance factors")

@@ -451,3 +451,21 @@ def parameter_names(expression: Expression) -> list[str]:
             found.setdefault(e.name, None)
         stack.extend(reversed(e.args))
     return list(found)
+
+
+def depends_on_mission(expression: Expression, parameters: Mapping[str, Parameter]) -> bool:
+    """Whether `expression` reads `<system-mission-time/>`, directly or through
+    parameters."""
+    seen: set[str] = set()
+    stack = [expression]
+    while stack:
+        e = stack.pop()
+        if e.tag == "system-mission-time":
+            return True
+        if e.tag == "parameter" and e.name is not None and e.name not in seen:
+            seen.add(e.name)
+            parameter = parameters.get(e.name)
+            if parameter is not None:
+                stack.append(parameter.expression)
+        stack.extend(e.args)
+    return False
