@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import math
+import os
 import resource
 import shutil
 import statistics
@@ -80,6 +81,11 @@ def _cap_output() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_OUTPUT_BYTES, MAX_OUTPUT_BYTES))
 
 
+ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+"""Python as a user runs it: with its compiled modules cached (a session that sets
+PYTHONDONTWRITEBYTECODE would make every failspec run compile its sources again)."""
+
+
 def timed(command: list[str], stdout_path: Path) -> Run:
     """Run `command` once, its standard output to `stdout_path`; wall seconds."""
     with stdout_path.open("wb") as out:
@@ -91,6 +97,7 @@ def timed(command: list[str], stdout_path: Path) -> Run:
                 stderr=subprocess.DEVNULL,
                 timeout=TIMEOUT_SECONDS,
                 preexec_fn=_cap_output,
+                env=ENVIRONMENT,
                 check=False,
             )
         except subprocess.TimeoutExpired:

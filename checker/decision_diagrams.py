@@ -41,8 +41,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from failspec.checker.fault_tree import FaultTree
@@ -547,8 +546,7 @@ def probability_of_sets(
     return bdd.probability(root, [p[m] for m in members])
 
 
-@dataclass(frozen=True, slots=True)
-class TreeDiagram:
+class TreeDiagram(NamedTuple):
     """The BDD of a fault tree's top event: `root` in `bdd`, level i standing for
     the fault `faults[i]`."""
 

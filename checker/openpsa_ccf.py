@@ -22,14 +22,13 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from failspec.spec.openpsa_model import CcfGroupDef
 from failspec.spec.openpsa_xml import ImportError_
 
 
-@dataclass(frozen=True, slots=True)
-class CcfEvent:
+class CcfEvent(NamedTuple):
     """One combination's basic event: its name, its members (keys) and probability."""
 
     name: str

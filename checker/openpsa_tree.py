@@ -12,7 +12,7 @@ and constants fold away.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from failspec.checker.openpsa_ccf import expand_group
 from failspec.checker.pdag import GraphBuilder, Pdag, Value, negate
@@ -24,8 +24,7 @@ NON_COHERENT = ("not", "xor", "nand", "nor", "iff", "imply", "cardinality")
 """Operators whose output can fall when an input fails."""
 
 
-@dataclass(frozen=True, slots=True)
-class StaticProblem:
+class StaticProblem(NamedTuple):
     """The PDAG of `top` (a gate key); `names[v - 1]` is variable v's basic event (a
     CCF event is `[A B]`), `groups[v - 1]` its CCF group or None, `probabilities[v -
     1]` its probability at `mission_hours` (None: the event has none),

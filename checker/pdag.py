@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 Literal = int
 """A node's number, negative for its complement."""
@@ -43,8 +43,7 @@ Value = Literal | bool
 OPERATORS = ("and", "or", "atleast")
 
 
-@dataclass(frozen=True, slots=True)
-class Gate:
+class Gate(NamedTuple):
     """True while at least `k` of `inputs` are true (`or`: k = 1, `and`: k = the
     number of inputs); `inputs` are sorted literals, each node at most once."""
 
@@ -53,8 +52,7 @@ class Gate:
     inputs: tuple[Literal, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Pdag:
+class Pdag(NamedTuple):
     """The graph: variables 1..`variables`, gate `g` at `gates[g - variables - 1]`;
     `root` a literal or a constant; `modules` the gates that are modules (the root
     gate is one)."""

@@ -29,7 +29,7 @@ is built inline in its parent.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from failspec.checker.decision_diagrams import (
     FALSE,
@@ -47,8 +47,7 @@ CutSet = tuple[int, ...]
 """Variable numbers (basic events), ascending."""
 
 
-@dataclass(frozen=True, slots=True)
-class Importance:
+class Importance(NamedTuple):
     """The importance factors of one basic event (see the module): `occurrence` is
     the number of listed cut sets it is in."""
 
@@ -62,8 +61,7 @@ class Importance:
     rrw: float | None
 
 
-@dataclass(frozen=True, slots=True)
-class ModularDiagram:
+class ModularDiagram(NamedTuple):
     """The BDDs of a preprocessed graph: `roots[m]` is module m's function (the top
     module is `top`), `levels[node]` the level of a variable or module variable, and
     `complement` whether the root is the complement of the top module."""
@@ -139,8 +137,7 @@ def _nodes_by_level(bdd: Bdd, root: int) -> list[int]:
     return sorted(seen, key=lambda i: level[i])
 
 
-@dataclass(frozen=True, slots=True)
-class Quantities:
+class Quantities(NamedTuple):
     """The exact probability of the top event and of each module."""
 
     top: float

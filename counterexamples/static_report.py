@@ -10,8 +10,7 @@ line per cut set (`pretty`: indented, still one line per cut set).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import IO
+from typing import IO, NamedTuple
 
 CUTSETS_FORMAT = "failspec-cutsets/1"
 ORDER_NAMES = {1: "single point of failure", 2: "pair", 3: "triple"}
@@ -19,8 +18,7 @@ CHUNK = 4096
 """Cut sets written per write call."""
 
 
-@dataclass(frozen=True, slots=True)
-class ImportanceRow:
+class ImportanceRow(NamedTuple):
     """One basic event's importance factors (`rrw` None: infinite)."""
 
     event: str
@@ -33,8 +31,7 @@ class ImportanceRow:
     rrw: float | None
 
 
-@dataclass(frozen=True, slots=True)
-class StaticReport:
+class StaticReport(NamedTuple):
     """A static analysis: `cut_sets` are tuples of indices into `names`, sorted by
     order; `probability` None when some event has none (`missing` names them);
     `mission_hours` the mission time the probabilities were evaluated at."""

@@ -24,8 +24,7 @@ import argparse
 import math
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import IO
+from typing import IO, NamedTuple
 
 from failspec.checker.decision_diagrams import DiagramTooLarge
 from failspec.checker.openpsa_tree import StaticProblem, static_problem
@@ -55,8 +54,7 @@ def is_mef(path: str) -> bool:
     return path.lower().endswith(MEF_SUFFIXES)
 
 
-@dataclass(frozen=True, slots=True)
-class StaticOptions:
+class StaticOptions(NamedTuple):
     """What `failspec cutsets --static` on MEF files was asked."""
 
     files: tuple[str, ...]

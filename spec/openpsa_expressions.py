@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from failspec.spec.openpsa_xml import IGNORED, ImportError_, Node
 
@@ -38,8 +38,7 @@ DEFAULT_MISSION_HOURS = 8760.0
 """SCRAM's default mission time: one year, in hours."""
 
 
-@dataclass(frozen=True, slots=True)
-class Expression:
+class Expression(NamedTuple):
     """An MEF expression: `tag` is the element's name (`float`, `mul`, `parameter`,
     `system-mission-time`, ...); `value` the constant of a `float`/`int`/`bool`;
     `name` the parameter a `parameter` refers to; `args` its sub-expressions."""
@@ -48,23 +47,22 @@ class Expression:
     args: tuple[Expression, ...] = ()
     value: float | None = None
     name: str | None = None
-    file: str = field(default="", compare=False)
-    line: int = field(default=0, compare=False)
+    file: str = ""
+    line: int = 0
 
     def where(self) -> str:
         """`file:line: <tag>` for a message."""
         return f"{self.file}:{self.line}: <{self.tag}>"
 
 
-@dataclass(frozen=True, slots=True)
-class Parameter:
+class Parameter(NamedTuple):
     """A `define-parameter`: its expression and its `unit` attribute (or None)."""
 
     name: str
     expression: Expression
     unit: str | None
-    file: str = field(default="", compare=False)
-    line: int = field(default=0, compare=False)
+    file: str = ""
+    line: int = 0
 
 
 def _pow(base: float, exponent: float) -> float:
@@ -189,11 +187,13 @@ def _periodic_instant_test(rate: float, mu: float, tau: float, theta: float, hou
     return prob * carry(p_lambda, p_mu, after) + p_lambda
 
 
-@dataclass
 class _TestState:
-    fail: float
-    repair: float = 0.0
-    available: float = 1.0
+    """The periodic test's rolling probabilities: failed, in repair, available."""
+
+    def __init__(self, fail: float) -> None:
+        self.fail = fail
+        self.repair = 0.0
+        self.available = 1.0
 
 
 def _periodic_complete(a: list[float]) -> float:

@@ -21,7 +21,7 @@ Formulas: `and`, `or`, `atleast` (min), `cardinality` (min, max), `not`,
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from failspec.spec.openpsa_expressions import Expression, Parameter, read_expression
 from failspec.spec.openpsa_xml import IGNORED, ImportError_, Node, parse_file
@@ -47,8 +47,7 @@ UNREAD = {
 CCF_MODELS = {"beta-factor", "MGL", "alpha-factor", "phi-factor"}
 
 
-@dataclass(frozen=True, slots=True)
-class Formula:
+class Formula(NamedTuple):
     """A gate's formula: an `operator` (OPERATORS) over `args`; a reference
     (`operator` "ref", `target` the key of the definition and `kind` one of `gate`,
     `basic-event`, `house-event`); or a constant (`operator` "constant", `value`).
@@ -61,8 +60,8 @@ class Formula:
     k: int | None = None
     k_max: int | None = None
     value: bool | None = None
-    file: str = field(default="", compare=False)
-    line: int = field(default=0, compare=False)
+    file: str = ""
+    line: int = 0
 
     def where(self) -> str:
         """`file:line: <operator>` for a message."""
@@ -70,31 +69,28 @@ class Formula:
         return f"{self.file}:{self.line}: <{what}>"
 
 
-@dataclass(frozen=True, slots=True)
-class GateDef:
+class GateDef(NamedTuple):
     """A `define-gate`: its key and formula."""
 
     key: str
     formula: Formula
-    file: str = field(default="", compare=False)
-    line: int = field(default=0, compare=False)
+    file: str = ""
+    line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class BasicEventDef:
+class BasicEventDef(NamedTuple):
     """A `define-basic-event`: its key and probability expression (None: none given)."""
 
     key: str
     expression: Expression | None
-    file: str = field(default="", compare=False)
-    line: int = field(default=0, compare=False)
+    file: str = ""
+    line: int = 0
 
     def where(self) -> str:
         return f'{self.file}:{self.line}: <define-basic-event name="{self.key}">'
 
 
-@dataclass(frozen=True, slots=True)
-class CcfGroupDef:
+class CcfGroupDef(NamedTuple):
     """A `define-CCF-group`: its model (CCF_MODELS), member keys (basic events), the
     distribution (each member's total probability Q) and the factors (level, value)."""
 
@@ -103,15 +99,14 @@ class CcfGroupDef:
     members: tuple[str, ...]
     distribution: Expression
     factors: tuple[tuple[int, Expression], ...]
-    file: str = field(default="", compare=False)
-    line: int = field(default=0, compare=False)
+    file: str = ""
+    line: int = 0
 
     def where(self) -> str:
         return f'{self.file}:{self.line}: <define-CCF-group name="{self.key}">'
 
 
-@dataclass(frozen=True, slots=True)
-class MefModel:
+class MefModel(NamedTuple):
     """Every definition of the files, in document order; `tops` are the gates no
     other gate refers to, in document order."""
 
@@ -133,17 +128,17 @@ def _gate_index(model: MefModel) -> dict[str, GateDef]:
     return {g.key: g for g in model.gates}
 
 
-@dataclass
 class _Definitions:
     """What `_collect` gathers, before references are resolved (scope: the private
     component prefix, `T.` or '')."""
 
-    fault_trees: list[str] = field(default_factory=list)
-    gates: dict[str, tuple[Node, Node, str]] = field(default_factory=dict)
-    events: dict[str, tuple[Node, str]] = field(default_factory=dict)
-    houses: dict[str, tuple[Node, str]] = field(default_factory=dict)
-    parameters: dict[str, tuple[Node, str]] = field(default_factory=dict)
-    ccf_groups: list[tuple[Node, str]] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.fault_trees: list[str] = []
+        self.gates: dict[str, tuple[Node, Node, str]] = {}
+        self.events: dict[str, tuple[Node, str]] = {}
+        self.houses: dict[str, tuple[Node, str]] = {}
+        self.parameters: dict[str, tuple[Node, str]] = {}
+        self.ccf_groups: list[tuple[Node, str]] = []
 
 
 def _children(node: Node) -> list[Node]:

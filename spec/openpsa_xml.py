@@ -7,7 +7,7 @@ failspec cannot read, its message naming the file, line and element.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 from xml.parsers import expat
 
 IGNORED = {"label", "attributes", "attribute"}
@@ -18,15 +18,14 @@ class ImportError_(Exception):
     """A file failspec cannot import: the message names the element and its line."""
 
 
-@dataclass
-class Node:
+class Node(NamedTuple):
     """An XML element: its tag, attributes, file, line (1-based) and children."""
 
     tag: str
     attrib: dict[str, str]
     file: str
     line: int
-    children: list[Node] = field(default_factory=list)
+    children: list[Node]
 
     def where(self) -> str:
         """`file:line: <tag name="...">` for a message."""
@@ -43,7 +42,7 @@ def parse_file(path: str) -> Node:
     roots: list[Node] = []
 
     def start(tag: str, attrib: dict[str, str]) -> None:
-        node = Node(tag, attrib, path, parser.CurrentLineNumber)
+        node = Node(tag, attrib, path, parser.CurrentLineNumber, [])
         (stack[-1].children if stack else roots).append(node)
         stack.append(node)
 
