@@ -122,8 +122,9 @@ def _module_order(diagram: ModularDiagram) -> list[int]:
     return [g for g in diagram.graph.reachable() if g in diagram.roots]
 
 
-def _nodes_by_level(bdd: Bdd, root: int) -> list[int]:
-    """The inner nodes below `root`, by ascending level (parents before children)."""
+def _nodes_upward(bdd: Bdd, root: int) -> list[int]:
+    """The inner nodes below `root`, children before parents: a node is always made
+    after its children, so ascending numbers are a topological order."""
     seen: set[int] = set()
     stack = [root]
     low, high = bdd.low, bdd.high
@@ -133,8 +134,7 @@ def _nodes_by_level(bdd: Bdd, root: int) -> list[int]:
             seen.add(i)
             stack.append(low[i])
             stack.append(high[i])
-    level = bdd.level
-    return sorted(seen, key=lambda i: level[i])
+    return sorted(seen)
 
 
 class Quantities(NamedTuple):
@@ -157,7 +157,7 @@ def probabilities(diagram: ModularDiagram, p: Sequence[float]) -> Quantities:
     module_p: dict[int, float] = {}
     low, high, level_of = bdd.low, bdd.high, bdd.level
     for m in _module_order(diagram):
-        for i in reversed(_nodes_by_level(bdd, diagram.roots[m])):
+        for i in _nodes_upward(bdd, diagram.roots[m]):
             if i not in values:
                 q = by_level[level_of[i]]
                 values[i] = q * values[high[i]] + (1.0 - q) * values[low[i]]
@@ -182,13 +182,13 @@ def marginal_importance(diagram: ModularDiagram, quantities: Quantities) -> dict
     low, high, level_of = bdd.low, bdd.high, bdd.level
     for m in reversed(_module_order(diagram)):  # the top first
         weight = derivative.get(m, 0.0)
-        nodes = _nodes_by_level(bdd, diagram.roots[m])
-        for i in reversed(nodes):
+        nodes = _nodes_upward(bdd, diagram.roots[m])
+        for i in nodes:
             q = p[level_of[i]]
             values[i] = q * values.get(high[i], 0.0) + (1.0 - q) * values.get(low[i], 0.0)
         reach: dict[int, float] = {diagram.roots[m]: 1.0}
         gradient: dict[int, float] = {}
-        for i in nodes:
+        for i in reversed(nodes):  # parents first
             r = reach.get(i, 0.0)
             if r == 0.0:
                 continue
@@ -246,6 +246,10 @@ class CutSetFamilies:
         self.zbdd = Zbdd(None)
         self.families: dict[int, int] = {}
         self.node_of_level = {level: node for node, level in diagram.levels.items()}
+        self.node_list = [0] * (max(diagram.levels.values(), default=-1) + 1)
+        for node, level in diagram.levels.items():
+            self.node_list[level] = node
+        self.module_levels = frozenset(diagram.levels[m] for m in diagram.module_variables)
         bdd = diagram.bdd
         with recursion_room(len(diagram.levels) + 10):
             for m in _module_order(diagram):
@@ -268,31 +272,34 @@ class CutSetFamilies:
         return found
 
     def _expand(self, module: int) -> Iterator[CutSet]:
+        """Module's minimal cut sets as variables (members unsorted), module variables
+        replaced by their modules' cut sets within the order limit."""
+        node_of = self.node_list
+        module_levels = self.module_levels
         n = self.diagram.graph.variables
         limit = self.max_order
         for levels in self.zbdd.sets(self.families[module]):
-            nodes = [self.node_of_level[level] for level in levels]
+            if module_levels.isdisjoint(levels):
+                yield tuple(map(node_of.__getitem__, levels))
+                continue
+            nodes = [node_of[level] for level in levels]
             events = tuple(v for v in nodes if v <= n)
             subs = [v for v in nodes if v > n]
-            if not subs:
-                yield events
+            if limit - len(events) - len(subs) < 0:
                 continue
-            room = limit - len(events) - len(subs)
-            if room < 0:
-                continue
-            choices = [self.module_sets(s) for s in subs]
-            yield from _products(events, choices, limit)
+            yield from _products(events, [self.module_sets(s) for s in subs], limit)
 
     def top_sets(self) -> list[CutSet]:
         """The minimal cut sets of the top event up to the order, each ascending,
         sorted by length then variable numbers."""
-        found = [tuple(sorted(s)) for s in self._expand(self.diagram.top)]
-        found.sort(key=_order_key)
+        by_length: list[list[CutSet]] = [[] for _ in range(self.max_order + 1)]
+        for s in self._expand(self.diagram.top):
+            by_length[len(s)].append(tuple(sorted(s)))
+        found: list[CutSet] = []
+        for bucket in by_length:
+            bucket.sort()
+            found += bucket
         return found
-
-
-def _order_key(cut_set: CutSet) -> tuple[int, CutSet]:
-    return (len(cut_set), cut_set)
 
 
 def _products(events: CutSet, choices: list[list[CutSet]], limit: int) -> Iterator[CutSet]:
