@@ -21,7 +21,8 @@ Dutuit's linear-time module detection):
    times; a gate is a module when every node below it is first and last visited
    between the gate's own enter and exit).  Inputs of an AND/OR gate that share
    nothing with its other inputs are *grouped* into a new module gate;
-3. the *variable order* (`variable_order`): SCRAM's topological order, a
+3. the *variable order*: `depth_first_order` (variables as a depth-first walk
+   meets them), or (`variable_order`) SCRAM's topological order, a
    post-order walk from the top that visits a gate's gate inputs first, then its
    variables, each group by decreasing number of parents; a module gate gets its
    place after its own variables, so a module's variables are contiguous.
@@ -417,6 +418,43 @@ def _overlapping_groups(
             groups.append([i])
             reach = hi
     return groups
+
+
+def depth_first_order(graph: Pdag) -> dict[int, int]:
+    """Node number -> position of every variable and module gate below the root, in
+    the order a depth-first walk from the top, inputs in order, first meets the
+    variables (a module gate after its own variables): the order failspec's `.fspec`
+    trees use, often far better than SCRAM's on the EDF trees (edf9202: 127,000 BDD
+    nodes against 2,000,000)."""
+    if isinstance(graph.root, bool):
+        return {}
+    root = abs(graph.root)
+    if not graph.is_gate(root):
+        return {root: 0}
+    n = graph.variables
+    order: dict[int, int] = {}
+    done: set[int] = set()
+    stack: list[tuple[int, int]] = [(root, 0)]
+    while stack:
+        node, position = stack.pop()
+        if position == 0:
+            if node in done:
+                continue
+            done.add(node)
+        inputs = graph.gate(node).inputs
+        while position < len(inputs):
+            a = abs(inputs[position])
+            position += 1
+            if a <= n:
+                order.setdefault(a, len(order))
+            elif a not in done:
+                stack.append((node, position))
+                stack.append((a, 0))
+                break
+        else:
+            if node in graph.modules:
+                order[node] = len(order)
+    return order
 
 
 def variable_order(graph: Pdag) -> dict[int, int]:

@@ -2,7 +2,7 @@
 minimal cut sets up to an order, the exact top-event probability, and the
 importance of each basic event.
 
-The graph is preprocessed (coalescing, modules, SCRAM's variable order), then
+The graph is preprocessed (coalescing, modules, a variable order), then
 each module gets its own BDD in one manager (`decision_diagrams.Bdd`), where a
 *coherent* sub-module (no complemented edge below it) is one variable, with the
 module's probability as its own.  A module with a complemented edge below it
@@ -35,10 +35,11 @@ from failspec.checker.decision_diagrams import (
     FALSE,
     TRUE,
     Bdd,
+    DiagramTooLarge,
     Zbdd,
     recursion_room,
 )
-from failspec.checker.pdag import Pdag, preprocess, variable_order
+from failspec.checker.pdag import Pdag, depth_first_order, preprocess, variable_order
 
 NODE_BUDGET = 6_000_000
 """The most nodes a tree's BDDs may have together before the analysis gives up."""
@@ -87,16 +88,36 @@ def _coherent_modules(graph: Pdag) -> dict[int, bool]:
     return result
 
 
+FIRST_TRY_NODES = 500_000
+"""The budget of the first variable order tried (`build_diagrams`)."""
+
+
 def build_diagrams(graph: Pdag, max_nodes: int | None = NODE_BUDGET) -> ModularDiagram:
     """Preprocess `graph` and build its modular BDDs (DiagramTooLarge past
-    `max_nodes`); the root must be a gate."""
+    `max_nodes`); the root must be a gate.  The depth-first variable order is tried
+    first within FIRST_TRY_NODES nodes, then SCRAM's topological order with the whole
+    budget: neither is better on every tree (on the 43 Aralia trees the first is far
+    smaller on edf9202, the second on edf9204 and cea9601)."""
     graph = preprocess(graph)
     assert not isinstance(graph.root, bool)
-    order = variable_order(graph)
     coherent = _coherent_modules(graph)
     module_variables = frozenset(
         m for m in graph.modules if coherent.get(m, False) and m != abs(graph.root)
     )
+    first = FIRST_TRY_NODES if max_nodes is None else min(max_nodes, FIRST_TRY_NODES)
+    try:
+        return _build(graph, depth_first_order(graph), module_variables, coherent, first)
+    except DiagramTooLarge:
+        return _build(graph, variable_order(graph), module_variables, coherent, max_nodes)
+
+
+def _build(
+    graph: Pdag,
+    order: dict[int, int],
+    module_variables: frozenset[int],
+    coherent: dict[int, bool],
+    max_nodes: int | None,
+) -> ModularDiagram:
     bdd = Bdd(max_nodes)
     built: dict[int, int] = {}
     roots: dict[int, int] = {}
