@@ -216,6 +216,59 @@ def measure(name: str, files: list[str], runs: int, directory: Path) -> Row:
     )
 
 
+ISSUE_15_TREES = ("Baobab1", "Baobab2", "Chinese")
+
+
+def peak_rss_kb(command: list[str], stdout_path: Path) -> int:
+    """The peak resident memory (KiB) of one run of `command` (GNU time's %M)."""
+    report = stdout_path.with_suffix(".rss")
+    with stdout_path.open("wb") as out:
+        subprocess.run(
+            ["/usr/bin/time", "-o", str(report), "-f", "%M", *command],
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+            timeout=TIMEOUT_SECONDS,
+            preexec_fn=_cap_output,
+            env=ENVIRONMENT,
+            check=False,
+        )
+    return int(report.read_text().split()[-1])
+
+
+def static_speed(runs: int, directory: Path) -> None:
+    """Issue 15's measurement: every minimal cut set (order limit 20) of Baobab1,
+    Baobab2 and Chinese, text and JSON, against `scram --probability true`, one
+    alternating run; the median seconds, the ratio and the peak memory of each."""
+    print(
+        "| tree | cut sets | failspec text (s) | failspec JSON (s) | SCRAM (s) "
+        "| text / SCRAM | JSON / SCRAM | JSON peak RSS (MB) | SCRAM peak RSS (MB) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name in ISSUE_15_TREES:
+        files = [str(DATA / "scram" / f) for f in SCRAM_TREES[name]]
+        base = [*failspec_command(), "cutsets", *files, "--static"]
+        commands = {
+            "text": base,
+            "json": [*base, "--format", "json"],
+            "scram": ["scram", *files, "--probability", "true", "-o", str(directory / "r.xml")],
+        }
+        times: dict[str, list[float]] = {k: [] for k in commands}
+        for run in range(runs + 1):
+            for key, command in commands.items():
+                done = timed(command, directory / f"{key}.out")
+                if run and done.seconds is not None:
+                    times[key].append(done.seconds)
+        count = sum(1 for _ in failspec_sets(directory / "text.out"))
+        ours_json = peak_rss_kb(commands["json"], directory / "json.out") / 1024
+        theirs = peak_rss_kb(commands["scram"], directory / "scram.out") / 1024
+        text, json_, scram = (statistics.median(times[k]) for k in commands)
+        print(
+            f"| {name} | {count:,} | {text:.3f} | {json_:.3f} | {scram:.3f} | {text / scram:.2f} "
+            f"| {json_ / scram:.2f} | {ours_json:.0f} | {theirs:.0f} |",
+            flush=True,
+        )
+
+
 def _seconds(value: float | None) -> str:
     return f"> {TIMEOUT_SECONDS:.0f} s" if value is None else f"{value:.3f}"
 
@@ -224,6 +277,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="timed runs of each (default 3)")
     parser.add_argument("--only", nargs="*", help="only these trees (names)")
+    parser.add_argument(
+        "--static-speed",
+        action="store_true",
+        help="issue 15's measurement instead: Baobab1, Baobab2, Chinese, order 20, text and JSON",
+    )
     args = parser.parse_args()
     if shutil.which("scram") is None:
         print("bench: scram is not installed (apt-get install scram)", file=sys.stderr)

@@ -47,6 +47,10 @@ class StaticReport(NamedTuple):
     mission_hours: float
     importance: tuple[ImportanceRow, ...] | None
     notes: tuple[str, ...]
+    interval: tuple[float, float] | None = None
+    """When the exact value could not be computed: rigorous lower and upper bounds."""
+    complete: bool = True
+    """False when the cut sets could not be computed (the list is then empty)."""
 
 
 def _plural(order: int, count: int) -> str:
@@ -79,6 +83,12 @@ def _hours(hours: float) -> str:
 def probability_line(report: StaticReport) -> str:
     """The probability line of the text report."""
     over = f"over a mission of {_hours(report.mission_hours)}"
+    if report.interval is not None:
+        low, high = report.interval
+        return (
+            f"probability {over}: between {low:.6g} and {high:.6g} (a rigorous interval from "
+            "pruned decision diagrams; the exact value was out of reach)"
+        )
     if report.probability is None:
         return f"probability {over}: unknown; no probability for {', '.join(report.missing)}"
     line = f"probability {over}: exact {report.probability:.6g}"
@@ -111,7 +121,10 @@ def write_static_text(report: StaticReport, out: IO[str]) -> None:
             for c in cut_sets[start : start + CHUNK]
         ]
         out.write("\n".join(lines) + "\n")
-    tail = ["", order_summary(_counts(cut_sets), report.max_order), probability_line(report)]
+    summary = order_summary(_counts(cut_sets), report.max_order)
+    if not report.complete:
+        summary = "INCOMPLETE: the decision diagrams outgrew their budget; no cut set was computed"
+    tail = ["", summary, probability_line(report)]
     if report.importance is not None:
         tail += _importance_lines(report.importance)
     out.write("\n".join(tail) + "\n")
@@ -149,7 +162,7 @@ def write_static_json(report: StaticReport, out: IO[str], pretty: bool = False) 
         "check": None,
         "top": report.top,
         "max_order": report.max_order,
-        "complete": True,
+        "complete": report.complete,
         "notes": list(report.notes),
     }
     sep = ": " if pretty else ":"
@@ -175,6 +188,7 @@ def write_static_json(report: StaticReport, out: IO[str], pretty: bool = False) 
             "mission_hours": report.mission_hours,
             "exact": report.probability,
             "rare_event": report.rare_event,
+            "interval": None if report.interval is None else list(report.interval),
             "missing": list(report.missing),
         },
         "importance": None

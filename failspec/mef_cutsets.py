@@ -15,7 +15,8 @@ This module imports no more than the analysis needs (no parser, no Z3, no
 networkx), so a whole `failspec cutsets` process on an MEF file starts in
 about the time Python does: `failspec/entry.py` sends such a command here
 before loading the rest of the CLI.  Exit codes: 0 no cut set, 1 some, 2 bad
-input.
+input, 3 when the diagrams are out of reach (no cut set; the probability is then
+a rigorous interval from pruned diagrams, `checker/probability_bounds.py`).
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import time
 from collections.abc import Sequence
 from typing import IO, NamedTuple
 
 from failspec.checker.decision_diagrams import DiagramTooLarge
 from failspec.checker.openpsa_tree import StaticProblem, static_problem
+from failspec.checker.probability_bounds import probability_interval
 from failspec.checker.static_analysis import (
     CutSetFamilies,
     build_diagrams,
@@ -46,6 +49,10 @@ from failspec.spec.openpsa_model import read_model
 from failspec.spec.openpsa_xml import ImportError_
 
 DEFAULT_MAX_ORDER = 20
+EXACT_SECONDS = 20.0
+"""How long the exact BDDs may take before the interval is computed instead."""
+BOUND_NODES = 2_000
+"""The most nodes a pruned bound keeps per gate (`probability_bounds.py`)."""
 MEF_SUFFIXES = (".xml", ".opsa")
 
 
@@ -137,16 +144,12 @@ def run(options: StaticOptions, stdout: IO[str], stderr: IO[str]) -> int:
     except ImportError_ as error:
         stderr.write(f"failspec: {error}\n")
         return 2
-    except DiagramTooLarge:
-        stderr.write(
-            "failspec: the tree's decision diagrams outgrew their node budget; "
-            "nothing was computed\n"
-        )
-        return 3
     if options.output_format == "json":
         write_static_json(report, stdout, options.pretty)
     else:
         write_static_text(report, stdout)
+    if not report.complete:
+        return 3
     return 1 if report.cut_sets else 0
 
 
@@ -174,7 +177,10 @@ def analyze(options: StaticOptions) -> StaticReport:
     k = options.max_order
     if isinstance(root, bool) or not problem.graph.is_gate(abs(root)):
         return _trivial(options, problem)
-    diagram = build_diagrams(problem.graph)
+    try:
+        diagram = build_diagrams(problem.graph, deadline=time.perf_counter() + EXACT_SECONDS)
+    except DiagramTooLarge:
+        return _bounded(options, problem)
     families = CutSetFamilies(diagram, k)
     cut_sets = [tuple(i - 1 for i in c) for c in families.top_sets()]
     used = sorted({i for c in cut_sets for i in c} | _support(problem))
@@ -213,6 +219,33 @@ def analyze(options: StaticOptions) -> StaticReport:
         options.mission_hours,
         rows,
         _notes(problem),
+    )
+
+
+def _bounded(options: StaticOptions, problem: StaticProblem) -> StaticReport:
+    """The report when the BDDs are out of reach: no cut sets, and a rigorous interval
+    for the probability (`checker/probability_bounds.py`)."""
+    used = sorted(_support(problem))
+    missing = tuple(problem.names[i] for i in used if problem.probabilities[i] is None)
+    interval = None
+    if not missing:
+        p = [x if x is not None else 0.0 for x in problem.probabilities]
+        bounds = probability_interval(problem.graph, p, BOUND_NODES)
+        interval = (bounds.low, bounds.high)
+    return StaticReport(
+        options.files,
+        problem.top,
+        options.max_order,
+        problem.names,
+        [],
+        None,
+        None,
+        missing,
+        options.mission_hours,
+        None,
+        _notes(problem),
+        interval,
+        complete=False,
     )
 
 

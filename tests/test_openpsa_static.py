@@ -36,6 +36,7 @@ from hypothesis import strategies as st
 
 from failspec import entry, mef_cutsets
 from failspec.checker.openpsa_tree import static_problem
+from failspec.checker.probability_bounds import probability_interval
 from failspec.checker.static_analysis import (
     CutSetFamilies,
     build_diagrams,
@@ -563,3 +564,20 @@ def test_importance_of_a_non_coherent_tree_is_the_conditional_difference(
             conditioned.append(probabilities(diagram, changed).top)
         assert row.mif == pytest.approx(conditioned[0] - conditioned[1], rel=1e-9, abs=1e-15)
         assert abs(row.mif) == pytest.approx(abs(theirs[name]), rel=1e-5)
+
+
+@pytest.mark.parametrize("name", ["das9601", "baobab2", "edf9205"])
+def test_probability_interval_contains_the_exact_value(name: str) -> None:
+    """Pruned to a few hundred nodes per gate, the bounds still hold; unpruned they meet."""
+    files = files_of(name)
+    problem = static_problem(read_model(files), None, 8760.0)
+    p = [q or 0.0 for q in problem.probabilities]
+    exact = probabilities(build_diagrams(problem.graph), p).top
+    coarse = probability_interval(problem.graph, p, keep_nodes=200)
+    assert coarse.low <= exact * (1 + 1e-12) and exact <= coarse.high * (1 + 1e-12)
+    assert coarse.pruned and coarse.low < coarse.high
+    fine = probability_interval(problem.graph, p, keep_nodes=10**9)
+    assert not fine.pruned
+    assert fine.low == pytest.approx(exact, rel=1e-12) and fine.high == pytest.approx(
+        exact, rel=1e-12
+    )
