@@ -41,7 +41,6 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from time import perf_counter
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -85,9 +84,6 @@ class _Diagram:
 
     def __init__(self, max_nodes: int | None = None) -> None:
         self.max_nodes = max_nodes
-        self.deadline: float | None = None
-        """A `time.perf_counter()` value: past it, making a node raises DiagramTooLarge
-        (checked every 65,536 nodes)."""
         self.level: list[int] = [_LEAF_LEVEL, _LEAF_LEVEL]
         self.low: list[int] = [FALSE, TRUE]
         self.high: list[int] = [FALSE, TRUE]
@@ -103,8 +99,6 @@ class _Diagram:
         if found is None:
             found = len(self.level)
             if self.max_nodes is not None and found >= self.max_nodes:
-                raise DiagramTooLarge
-            if not found & 0xFFFF and self.deadline is not None and perf_counter() > self.deadline:
                 raise DiagramTooLarge
             self.level.append(level)
             self.low.append(low)

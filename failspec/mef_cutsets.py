@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-import time
 from collections.abc import Sequence
 from typing import IO, NamedTuple
 
@@ -49,8 +48,6 @@ from failspec.spec.openpsa_model import read_model
 from failspec.spec.openpsa_xml import ImportError_
 
 DEFAULT_MAX_ORDER = 20
-EXACT_SECONDS = 20.0
-"""How long the exact BDDs may take before the interval is computed instead."""
 BOUND_NODES = 2_000
 """The most nodes a pruned bound keeps per gate (`probability_bounds.py`)."""
 MEF_SUFFIXES = (".xml", ".opsa")
@@ -178,7 +175,7 @@ def analyze(options: StaticOptions) -> StaticReport:
     if isinstance(root, bool) or not problem.graph.is_gate(abs(root)):
         return _trivial(options, problem)
     try:
-        diagram = build_diagrams(problem.graph, deadline=time.perf_counter() + EXACT_SECONDS)
+        diagram = build_diagrams(problem.graph)
     except DiagramTooLarge:
         return _bounded(options, problem)
     families = CutSetFamilies(diagram, k)
