@@ -160,41 +160,41 @@ class Bdd(_Diagram):
     def _apply(
         self, a: int, b: int, absorbing: int, unit: int, cache: dict[tuple[int, int], int]
     ) -> int:
-        """a OP b for the operator whose absorbing leaf and unit leaf are given."""
-        if a == absorbing or b == absorbing:
-            return absorbing
-        if a in (unit, b):
-            return b
-        if b == unit:
-            return a
-        if a > b:
-            a, b = b, a
-        key = (a, b)
-        found = cache.get(key)
-        if found is not None:
+        """a OP b for the operator whose absorbing leaf and unit leaf are given (the
+        recursion is one closure over local names: the hot loop of every BDD)."""
+        level, low, high = self.level, self.low, self.high
+        unique, make = self._unique, self._make
+
+        def go(a: int, b: int) -> int:
+            if a == absorbing or b == absorbing:
+                return absorbing
+            if a in (unit, b):
+                return b
+            if b == unit:
+                return a
+            if a > b:
+                a, b = b, a
+            key = (a, b)
+            found = cache.get(key)
+            if found is not None:
+                return found
+            la, lb = level[a], level[b]
+            if la == lb:
+                x, lo, hi = la, go(low[a], low[b]), go(high[a], high[b])
+            elif la < lb:
+                x, lo, hi = la, go(low[a], b), go(high[a], b)
+            else:
+                x, lo, hi = lb, go(a, low[b]), go(a, high[b])
+            if lo == hi:
+                found = lo
+            else:
+                found = unique.get((x, lo, hi))
+                if found is None:
+                    found = make(x, lo, hi)
+            cache[key] = found
             return found
-        level, low, high, apply = self.level, self.low, self.high, self._apply
-        la, lb = level[a], level[b]
-        if la == lb:
-            result = self.node(
-                la,
-                apply(low[a], low[b], absorbing, unit, cache),
-                apply(high[a], high[b], absorbing, unit, cache),
-            )
-        elif la < lb:
-            result = self.node(
-                la,
-                apply(low[a], b, absorbing, unit, cache),
-                apply(high[a], b, absorbing, unit, cache),
-            )
-        else:
-            result = self.node(
-                lb,
-                apply(a, low[b], absorbing, unit, cache),
-                apply(a, high[b], absorbing, unit, cache),
-            )
-        cache[key] = result
-        return result
+
+        return go(a, b)
 
     def at_least(self, k: int, inputs: Sequence[int]) -> int:
         """True while at least `k` of `inputs` are true."""

@@ -152,7 +152,11 @@ def write_static_json(report: StaticReport, out: IO[str], pretty: bool = False) 
     or indented with `pretty`."""
     import json  # here: a text report does not pay for it at start-up
 
-    dumps = json.dumps
+    separators = (", ", ": ") if pretty else (",", ":")
+
+    def dumps(value: object) -> str:
+        return json.dumps(value, separators=separators)
+
     indent = "  " if pretty else ""
     newline = "\n" if pretty else ""
     head: dict[str, object] = {
