@@ -288,6 +288,12 @@ def main() -> int:
         return 1
     for line in machine_info():
         print(line)
+    if args.static_speed:
+        print(f"runs:    {args.runs} of each, alternating, after one warm-up; medians; order <= 20")
+        print()
+        with tempfile.TemporaryDirectory(prefix="failspec-bench-openpsa-") as name:
+            static_speed(args.runs, Path(name))
+        return 0
     print(
         f"runs:    {args.runs} of each, alternating, after one warm-up; medians; order <= {ORDER}"
     )
