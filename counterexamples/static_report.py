@@ -32,7 +32,8 @@ class ImportanceRow(NamedTuple):
 
 
 class StaticReport(NamedTuple):
-    """A static analysis: `cut_sets` are tuples of indices into `names`, sorted by
+    """A static analysis: `cut_sets` are tuples of indices into `names` (which may
+    keep an unused name at 0), sorted by
     order; `probability` None when some event has none (`missing` names them);
     `mission_hours` the mission time the probabilities were evaluated at."""
 

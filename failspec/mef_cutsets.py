@@ -179,8 +179,8 @@ def analyze(options: StaticOptions) -> StaticReport:
     except DiagramTooLarge:
         return _bounded(options, problem)
     families = CutSetFamilies(diagram, k)
-    cut_sets = [tuple(i - 1 for i in c) for c in families.top_sets()]
-    used = sorted({i for c in cut_sets for i in c} | _support(problem))
+    cut_sets = families.top_sets()  # variable numbers, so names get a dummy at 0
+    used = sorted(_support(problem))  # every cut set's events are among these
     missing = tuple(problem.names[i] for i in used if problem.probabilities[i] is None)
     p_exact = rare = None
     rows: tuple[ImportanceRow, ...] | None = None
@@ -188,9 +188,9 @@ def analyze(options: StaticOptions) -> StaticReport:
         p = [x if x is not None else 0.0 for x in problem.probabilities]
         quantities = probabilities(diagram, p)
         p_exact = quantities.top
-        rare = _rare_event(cut_sets, p)
+        rare = _rare_event(cut_sets, [0.0, *p])
         if options.importance:
-            counts = occurrences([tuple(i + 1 for i in c) for c in cut_sets])
+            counts = occurrences(cut_sets)
             rows = tuple(
                 ImportanceRow(
                     problem.names[f.variable - 1],
@@ -208,7 +208,7 @@ def analyze(options: StaticOptions) -> StaticReport:
         options.files,
         problem.top,
         k,
-        problem.names,
+        ("", *problem.names),
         cut_sets,
         p_exact,
         rare,
@@ -233,7 +233,7 @@ def _bounded(options: StaticOptions, problem: StaticProblem) -> StaticReport:
         options.files,
         problem.top,
         options.max_order,
-        problem.names,
+        ("", *problem.names),
         [],
         None,
         None,
@@ -270,13 +270,13 @@ def _trivial(options: StaticOptions, problem: StaticProblem) -> StaticReport:
         v = abs(root) - 1
         q = problem.probabilities[v]
         missing = () if q is not None else (problem.names[v],)
-        cut_sets = [(v,)] if root > 0 else [()]
+        cut_sets = [(v + 1,)] if root > 0 else [()]
         p_exact = None if q is None else (q if root > 0 else 1 - q)
     return StaticReport(
         options.files,
         problem.top,
         options.max_order,
-        problem.names,
+        ("", *problem.names),
         cut_sets if options.max_order >= max((len(c) for c in cut_sets), default=0) else [],
         p_exact,
         p_exact,

@@ -581,3 +581,26 @@ def test_probability_interval_contains_the_exact_value(name: str) -> None:
     assert fine.low == pytest.approx(exact, rel=1e-12) and fine.high == pytest.approx(
         exact, rel=1e-12
     )
+
+
+@pytest.mark.parametrize(
+    ("formula", "expected", "exact"),
+    [
+        ('<or><basic-event name="a"/><constant value="false"/></or>', "  order 1  a", "0.2"),
+        ('<not><basic-event name="a"/></not>', "failed with no basic event at all", "0.8"),
+        ('<and><basic-event name="a"/><constant value="false"/></and>', "no minimal cut set", "0"),
+    ],
+)
+def test_a_top_that_folds_to_an_event_or_a_constant(
+    formula: str, expected: str, exact: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "t.xml"
+    path.write_text(
+        f'<opsa-mef><define-gate name="g">{formula}</define-gate>'
+        '<define-basic-event name="a"><float value="0.2"/></define-basic-event></opsa-mef>',
+        encoding="utf-8",
+    )
+    code, out, _ = _run(["cutsets", str(path), "--static"])
+    assert expected in out
+    assert f"exact {exact}" in out
+    assert code == (0 if "no minimal" in expected else 1)
