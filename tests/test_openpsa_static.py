@@ -604,3 +604,15 @@ def test_a_top_that_folds_to_an_event_or_a_constant(
     assert expected in out
     assert f"exact {exact}" in out
     assert code == (0 if "no minimal" in expected else 1)
+
+
+@pytest.mark.parametrize("tree", ["SmallTree", "HIPPS", "BSCU", "ThreeMotor"])
+def test_import_outputs_are_golden(
+    tree: str, assert_golden: Callable[[Path, str], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`failspec import` of trees with parameters, expressions and distributions: each
+    probability with its words (relative paths, so no absolute path in a golden)."""
+    monkeypatch.chdir(SCRAM)
+    code, out, err = _run(["import", *SCRAM_INPUTS[tree]])
+    assert code == 0 and err == ""
+    assert_golden(GOLDEN / f"import-{tree.lower()}.fspec", out)
