@@ -11,15 +11,24 @@ is not a difference of onsets (a ceiling of a fractional multiple, say), the
 engine fixes an onset and goes on, down to single onset vectors if need be,
 so the exploration is exact everywhere.  `check_brute_force` simulates every
 onset vector and is what the tests compare the zones against.
+
+Only the check's cone matters (`cone.py`): the engine injects only faults on
+components of the cone of influence (a fault outside it changes nothing the
+check reads, so the canonical counterexample, fewest faults first, never has
+one) and simulates only the dependency cone.  `cone=False` simulates the whole
+model with every fault: the differential tests compare that against the SMT
+engine, so that the cone analysis the engines share is tested too.
 """
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from failspec.checker import ir
+from failspec.checker.cone import check_parts, cone_of, dependency_cone, selectable_faults
 from failspec.checker.engine import (
     CutSet,
     CutSetOrder,
@@ -55,13 +64,14 @@ class ExplicitEngine:
     verdict is unknown, or the order incomplete, with `Reason.BUDGET`."""
 
     max_runs: int | None = None
+    cone: bool = True
 
     @property
     def name(self) -> str:
         return "explicit"
 
     def decide(self, model: ir.Model, check: ir.Check, deadline: float | None) -> Outcome:
-        return check_explicit(model, check, deadline, self.max_runs).by(self.name)
+        return check_explicit(model, check, deadline, self.max_runs, self.cone).by(self.name)
 
     def cut_sets(
         self, model: ir.Model, check: ir.Check, max_order: int, deadline: float | None
@@ -69,7 +79,8 @@ class ExplicitEngine:
         """Ask about each candidate set, smallest first, skipping those that contain a
         cut set found before: a set is minimal exactly when it violates and contains
         no smaller cut set (a violating proper subset would contain one)."""
-        candidates = [n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest]
+        scope = Scope.of(model, check, self.cone)
+        candidates = scope.faults
         found: list[CutSet] = []
         limits = Limits(deadline, self.max_runs)
         for size in range(min(max_order, len(candidates)) + 1):
@@ -79,7 +90,7 @@ class ExplicitEngine:
                     if any(set(numbers).issuperset(c) for c in found):
                         continue
                     check_deadline(deadline)
-                    best = _best_for_set(model, check, numbers, limits)
+                    best = _best_for_set(model, check, numbers, limits, scope.only)
                     if best is not None:
                         level.append((numbers, Witness(best[0], best[2])))
             except (OutOfTime, OverBudget) as stop:
@@ -97,15 +108,19 @@ def check_explicit(
     check: ir.Check,
     deadline: float | None = None,
     max_runs: int | None = None,
+    cone: bool = True,
 ) -> Outcome:
     """Decide `check` on `model`.
 
     `deadline` is a `time.perf_counter()` value; `max_runs` bounds the number of
     simulator runs.  Past either the verdict is `unknown`, with the reason
-    `timeout` or `budget`.
+    `timeout` or `budget`.  `cone=False` injects every fault and simulates the
+    whole model (the same answer, slower).
     """
     try:
-        best = _search(model, check, Limits(deadline, max_runs), _best_for_set)
+        parts = check_parts(model, check) if cone else [check]
+        scopes = [(part, Scope.of(model, part, cone)) for part in parts]
+        best = _search(check, Limits(deadline, max_runs), _best_for_set, model, scopes)
     except OutOfTime:
         return Outcome.unknown(Reason.TIMEOUT)
     except OverBudget:
@@ -116,7 +131,11 @@ def check_explicit(
 def check_brute_force(model: ir.Model, check: ir.Check) -> Outcome:
     """The same answer by simulating every onset of every fault set: the reference
     against which the engine's onset classes are tested (small models only)."""
-    return _outcome(_search(model, check, Limits(), _best_for_set_brute))
+    return _outcome(
+        _search(
+            check, Limits(), _best_for_set_brute, model, [(check, Scope.of(model, check, False))]
+        )
+    )
 
 
 def canonical_for_fault_set(
@@ -125,7 +144,7 @@ def canonical_for_fault_set(
     """The canonical violating scenario that injects exactly the faults `numbers`
     (ascending), or None if no onsets in their windows violate the check.
     Raise OutOfTime when `deadline` (a `time.perf_counter()` value) passes."""
-    return _best_for_set(model, check, numbers, Limits(deadline))
+    return _best_for_set(model, check, numbers, Limits(deadline), Scope.of(model, check, True).only)
 
 
 def _outcome(best: Candidate | None) -> Outcome:
@@ -135,23 +154,66 @@ def _outcome(best: Candidate | None) -> Outcome:
     return Outcome.violated(dict(zip(numbers, onsets, strict=True)), at)
 
 
-BestForSet = Callable[[ir.Model, ir.Check, tuple[int, ...], Limits], "Candidate | None"]
-"""The canonical violating scenario of exactly one fault set (or None), within limits."""
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a search injects and simulates: the candidate faults (allowed, with an
+    onset window), and the components to simulate (None: all)."""
+
+    faults: list[int]
+    only: frozenset[int] | None
+
+    @staticmethod
+    def of(model: ir.Model, check: ir.Check, cone: bool) -> Scope:
+        if not cone:
+            allowed = [n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest]
+            return Scope(sorted(allowed), None)
+        faults = selectable_faults(model, check, cone_of(model, check))
+        return Scope(sorted(faults), frozenset(dependency_cone(model, check)))
+
+
+BestForSet = Callable[
+    [ir.Model, ir.Check, tuple[int, ...], Limits, "frozenset[int] | None"], "Candidate | None"
+]
+"""The canonical violating scenario of exactly one fault set (or None), within limits,
+simulating only the given components (None: all)."""
 
 
 def _search(
-    model: ir.Model, check: ir.Check, limits: Limits, best_for_set: BestForSet
+    check: ir.Check,
+    limits: Limits,
+    best_for_set: BestForSet,
+    model: ir.Model,
+    scopes: list[tuple[ir.Check, Scope]],
 ) -> Candidate | None:
-    faults = [n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest]
-    for size in range(min(check.at_most, len(faults)) + 1):
+    """The canonical counterexample of `check`, or None, asking about each of its parts
+    (`cone.check_parts`) in its own scope.  The check is violated exactly when a part
+    is, at the earliest of the parts' instants; at the fewest faults that violate it,
+    the canonical scenario's faults all lie in the cone of the part that is violated
+    first (without the others it would violate that part with fewer), so the
+    canonical answer is the least of the parts' canonical answers at that size."""
+    most = max((len(scope.faults) for _, scope in scopes), default=0)
+    for size in range(min(check.at_most, most) + 1):
         best: Candidate | None = None
-        for numbers in itertools.combinations(faults, size):
-            candidate = best_for_set(model, check, numbers, limits)
+        # every part's fault sets in one ascending order of fault numbers: once a
+        # scenario is violated at the first instant there is, no later set can be
+        # more canonical
+        sets = heapq.merge(*(_sets_of(i, scope, size) for i, (_, scope) in enumerate(scopes)))
+        for numbers, i in sets:
+            if best is not None and best[0] == 0 and numbers > best[1]:
+                break
+            part, scope = scopes[i]
+            candidate = best_for_set(model, part, numbers, limits, scope.only)
             if candidate is not None and (best is None or candidate < best):
                 best = candidate
         if best is not None:
             return best
     return None
+
+
+def _sets_of(part: int, scope: Scope, size: int) -> Iterator[tuple[tuple[int, ...], int]]:
+    """The scope's fault sets of `size`, ascending, each with its part's index."""
+    for numbers in itertools.combinations(scope.faults, size):
+        yield numbers, part
 
 
 def _windows(model: ir.Model, numbers: tuple[int, ...]) -> list[range]:
@@ -164,31 +226,41 @@ def _concrete_violation(
     numbers: tuple[int, ...],
     onsets: tuple[int, ...],
     limits: Limits | None = None,
+    only: frozenset[int] | None = None,
 ) -> int | None:
     ctx = Ctx(limits=limits)
-    result = judge(simulate(model, dict(zip(numbers, onsets, strict=True)), ctx), ctx, check)
+    scenario: dict[int, Time] = dict(zip(numbers, onsets, strict=True))
+    result = judge(simulate(model, scenario, ctx, only), ctx, check)
     if result is None:
         return None
     return int(concrete(result[0]))
 
 
 def _best_for_set_brute(
-    model: ir.Model, check: ir.Check, numbers: tuple[int, ...], limits: Limits
+    model: ir.Model,
+    check: ir.Check,
+    numbers: tuple[int, ...],
+    limits: Limits,
+    only: frozenset[int] | None,
 ) -> Candidate | None:
     best: Candidate | None = None
     for onsets in itertools.product(*_windows(model, numbers)):
-        at = _concrete_violation(model, check, numbers, onsets)
+        at = _concrete_violation(model, check, numbers, onsets, None, only)
         if at is not None and (best is None or (at, numbers, onsets) < best):
             best = (at, numbers, onsets)
     return best
 
 
 def _best_for_set(
-    model: ir.Model, check: ir.Check, numbers: tuple[int, ...], limits: Limits
+    model: ir.Model,
+    check: ir.Check,
+    numbers: tuple[int, ...],
+    limits: Limits,
+    only: frozenset[int] | None,
 ) -> Candidate | None:
     if not numbers:
         limits.run()
-        at = _concrete_violation(model, check, (), (), limits)
+        at = _concrete_violation(model, check, (), (), limits, only)
         return None if at is None else (at, (), ())
     initial = new_zone([(model.fault(n).earliest, model.fault(n).latest) for n in numbers])
     if initial is None:
@@ -200,7 +272,7 @@ def _best_for_set(
         limits.run()
         ctx = Ctx(work.pop(), limits)
         try:
-            result = judge(simulate(model, scenario, ctx), ctx, check)
+            result = judge(simulate(model, scenario, ctx, only), ctx, check)
             found = None if result is None else _minimum(ctx.zone, result[0])
         except NeedsConcrete:
             work.extend(ctx.pending)
