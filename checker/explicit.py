@@ -22,8 +22,12 @@ engine, so that the cone analysis the engines share is tested too.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
+import math
+import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -65,13 +69,19 @@ class ExplicitEngine:
 
     max_runs: int | None = None
     cone: bool = True
+    yield_after: float | None = None
+    """In a race (`engines.py`): when finishing the fault sets of the current size
+    would take longer than this many seconds at the pace measured so far, the
+    process lowers its priority, so that on a busy machine the other engine gets
+    the processor first (on idle cores nothing changes)."""
 
     @property
     def name(self) -> str:
         return "explicit"
 
     def decide(self, model: ir.Model, check: ir.Check, deadline: float | None) -> Outcome:
-        return check_explicit(model, check, deadline, self.max_runs, self.cone).by(self.name)
+        pace = None if self.yield_after is None else Pace(self.yield_after)
+        return check_explicit(model, check, deadline, self.max_runs, self.cone, pace).by(self.name)
 
     def cut_sets(
         self, model: ir.Model, check: ir.Check, max_order: int, deadline: float | None
@@ -109,6 +119,7 @@ def check_explicit(
     deadline: float | None = None,
     max_runs: int | None = None,
     cone: bool = True,
+    pace: Pace | None = None,
 ) -> Outcome:
     """Decide `check` on `model`.
 
@@ -120,7 +131,7 @@ def check_explicit(
     try:
         parts = check_parts(model, check) if cone else [check]
         scopes = [(part, Scope.of(model, part, cone)) for part in parts]
-        best = _search(check, Limits(deadline, max_runs), _best_for_set, model, scopes)
+        best = _search(check, Limits(deadline, max_runs), _best_for_set, model, scopes, pace)
     except OutOfTime:
         return Outcome.unknown(Reason.TIMEOUT)
     except OverBudget:
@@ -184,6 +195,7 @@ def _search(
     best_for_set: BestForSet,
     model: ir.Model,
     scopes: list[tuple[ir.Check, Scope]],
+    pace: Pace | None = None,
 ) -> Candidate | None:
     """The canonical counterexample of `check`, or None, asking about each of its parts
     (`cone.check_parts`) in its own scope.  The check is violated exactly when a part
@@ -194,6 +206,8 @@ def _search(
     most = max((len(scope.faults) for _, scope in scopes), default=0)
     for size in range(min(check.at_most, most) + 1):
         best: Candidate | None = None
+        if pace is not None:
+            pace.level(sum(math.comb(len(scope.faults), size) for _, scope in scopes))
         # every part's fault sets in one ascending order of fault numbers: once a
         # scenario is violated at the first instant there is, no later set can be
         # more canonical
@@ -202,12 +216,39 @@ def _search(
             if best is not None and best[0] == 0 and numbers > best[1]:
                 break
             part, scope = scopes[i]
+            if pace is not None:
+                pace.step()
             candidate = best_for_set(model, part, numbers, limits, scope.only)
             if candidate is not None and (best is None or candidate < best):
                 best = candidate
         if best is not None:
             return best
     return None
+
+
+class Pace:
+    """Measures the time per fault set of the current size and lowers the process's
+    priority once the projected time for the rest of that size exceeds `seconds`."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.started = time.perf_counter()
+        self.total = 0
+        self.done = 0
+        self.lowered = False
+
+    def level(self, total: int) -> None:
+        self.started, self.total, self.done = time.perf_counter(), total, 0
+
+    def step(self) -> None:
+        self.done += 1
+        if self.lowered or self.done % 16:
+            return
+        spent = time.perf_counter() - self.started
+        if spent / self.done * (self.total - self.done) > self.seconds:
+            self.lowered = True
+            with contextlib.suppress(OSError):
+                os.nice(10)
 
 
 def _sets_of(part: int, scope: Scope, size: int) -> Iterator[tuple[tuple[int, ...], int]]:
