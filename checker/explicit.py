@@ -230,21 +230,22 @@ class Pace:
     """Measures the time per fault set of the current size and lowers the process's
     priority once the projected time for the rest of that size exceeds `seconds`."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.perf_counter) -> None:
         self.seconds = seconds
-        self.started = time.perf_counter()
+        self.clock = clock
+        self.started = clock()
         self.total = 0
         self.done = 0
         self.lowered = False
 
     def level(self, total: int) -> None:
-        self.started, self.total, self.done = time.perf_counter(), total, 0
+        self.started, self.total, self.done = self.clock(), total, 0
 
     def step(self) -> None:
         self.done += 1
         if self.lowered or self.done % 16:
             return
-        spent = time.perf_counter() - self.started
+        spent = self.clock() - self.started
         if spent / self.done * (self.total - self.done) > self.seconds:
             self.lowered = True
             with contextlib.suppress(OSError):
