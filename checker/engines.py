@@ -2,11 +2,11 @@
 
 `engine_named("auto" | "explicit" | "smt")` returns an `Engine` (`engine.py`).
 
-`auto` chooses by what it measures, not by a count.  It first gives the explicit
-engine a small amount of work in this process (`AUTO_FIRST_RUNS` simulator
-runs: deterministic, unlike time) — enough for what the fault-free world or a
-few scenarios decide, which is most checks, at no cost of a process.  What that
-does not settle, the two engines race for, each in a process of its own
+`auto` chooses by what it measures, not by a count.  It first lets the explicit
+engine go on in this process while its pace stays quick (`AUTO_FIRST_SECONDS`:
+until the fault sets of one size have taken, or at the pace measured so far
+would take, longer) — enough for most checks, at no cost of a process.  What
+that does not settle, the two engines race for, each in a process of its own
 (`race.py`): the first definite answer wins and the other engine is stopped.
 Neither engine dominates the other — on MINORI's models one cut-set search is
 23× faster with the explicit engine and another 10× faster with the SMT engine
@@ -30,9 +30,10 @@ from failspec.checker.race import first_of
 
 __all__ = ["ENGINE_NAMES", "AutoEngine", "candidate_sets", "engine_named"]
 
-AUTO_FIRST_RUNS = 200
-"""The simulator runs `auto` gives the explicit engine in its own process before the
-engines race: a fraction of a second on the models of bench/ and MINORI."""
+AUTO_FIRST_SECONDS = 2.0
+"""How long `auto` lets the explicit engine go on in its own process before the
+engines race: until the fault sets of one size have taken, or at the pace
+measured so far would take, longer than this (`ExplicitEngine.stop_after`)."""
 
 
 YIELD_AFTER = 10.0
@@ -61,14 +62,14 @@ def _searched_to_the_end(orders: list[CutSetOrder]) -> bool:
 class AutoEngine:
     """The composite `auto`: see the module."""
 
-    first_runs: int = AUTO_FIRST_RUNS
+    first_seconds: float = AUTO_FIRST_SECONDS
 
     @property
     def name(self) -> str:
         return "auto"
 
     def decide(self, model: ir.Model, check: ir.Check, deadline: float | None) -> Outcome:
-        first = ExplicitEngine(max_runs=self.first_runs).decide(model, check, deadline)
+        first = ExplicitEngine(stop_after=self.first_seconds).decide(model, check, deadline)
         if first.reason != Reason.BUDGET:
             return first
         from failspec.checker.smt import SmtEngine  # Z3 is loaded only when needed
@@ -84,14 +85,19 @@ class AutoEngine:
     def cut_sets(
         self, model: ir.Model, check: ir.Check, max_order: int, deadline: float | None
     ) -> Iterator[CutSetOrder]:
-        first = list(ExplicitEngine(self.first_runs).cut_sets(model, check, max_order, deadline))
+        explicit = ExplicitEngine(stop_after=self.first_seconds)
+        first = list(explicit.cut_sets(model, check, max_order, deadline))
         if not first or first[-1].reason != Reason.BUDGET:
             return iter(first)
         from failspec.checker.smt import SmtEngine  # Z3 is loaded only when needed
 
         orders = first_of(
             [
-                lambda: list(ExplicitEngine().cut_sets(model, check, max_order, deadline)),
+                lambda: list(
+                    ExplicitEngine(yield_after=YIELD_AFTER).cut_sets(
+                        model, check, max_order, deadline
+                    )
+                ),
                 lambda: list(SmtEngine().cut_sets(model, check, max_order, deadline)),
             ],
             _searched_to_the_end,

@@ -69,19 +69,28 @@ class ExplicitEngine:
 
     max_runs: int | None = None
     cone: bool = True
+    stop_after: float | None = None
+    """When the fault sets of one size have taken, or at the pace measured so far
+    would take, longer than this many seconds: stop, unknown with `Reason.BUDGET`
+    (`auto`'s first phase, `engines.py`)."""
     yield_after: float | None = None
-    """In a race (`engines.py`): when finishing the fault sets of the current size
-    would take longer than this many seconds at the pace measured so far, the
-    process lowers its priority, so that on a busy machine the other engine gets
-    the processor first (on idle cores nothing changes)."""
+    """Likewise, but lower the process's priority instead (`auto`'s race: on a
+    busy machine the other engine gets the processor first)."""
+
+    def pace(self) -> Pace | None:
+        if self.stop_after is not None:
+            return Pace(self.stop_after, give_up)
+        if self.yield_after is not None:
+            return Pace(self.yield_after, lower_priority)
+        return None
 
     @property
     def name(self) -> str:
         return "explicit"
 
     def decide(self, model: ir.Model, check: ir.Check, deadline: float | None) -> Outcome:
-        pace = None if self.yield_after is None else Pace(self.yield_after)
-        return check_explicit(model, check, deadline, self.max_runs, self.cone, pace).by(self.name)
+        outcome = check_explicit(model, check, deadline, self.max_runs, self.cone, self.pace())
+        return outcome.by(self.name)
 
     def cut_sets(
         self, model: ir.Model, check: ir.Check, max_order: int, deadline: float | None
@@ -93,10 +102,15 @@ class ExplicitEngine:
         candidates = scope.faults
         found: list[CutSet] = []
         limits = Limits(deadline, self.max_runs)
+        pace = self.pace()
         for size in range(min(max_order, len(candidates)) + 1):
             level: list[tuple[CutSet, Witness]] = []
+            if pace is not None:
+                pace.level(math.comb(len(candidates), size))
             try:
                 for numbers in itertools.combinations(candidates, size):
+                    if pace is not None:
+                        pace.step()
                     if any(set(numbers).issuperset(c) for c in found):
                         continue
                     check_deadline(deadline)
@@ -227,29 +241,45 @@ def _search(
 
 
 class Pace:
-    """Measures the time per fault set of the current size and lowers the process's
-    priority once the projected time for the rest of that size exceeds `seconds`."""
+    """Measures the time per fault set of the current size and acts once (`on_slow`)
+    when that size has taken, or at the pace so far would take, more than `seconds`."""
 
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.perf_counter) -> None:
+    def __init__(
+        self,
+        seconds: float,
+        on_slow: Callable[[], None],
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
         self.seconds = seconds
+        self.on_slow = on_slow
         self.clock = clock
         self.started = clock()
         self.total = 0
         self.done = 0
-        self.lowered = False
+        self.acted = False
 
     def level(self, total: int) -> None:
         self.started, self.total, self.done = self.clock(), total, 0
 
     def step(self) -> None:
         self.done += 1
-        if self.lowered or self.done % 16:
+        if self.acted:
             return
         spent = self.clock() - self.started
-        if spent / self.done * (self.total - self.done) > self.seconds:
-            self.lowered = True
-            with contextlib.suppress(OSError):
-                os.nice(10)
+        projected = spent / self.done * (self.total - self.done) if self.done % 16 == 0 else 0
+        if spent > self.seconds or projected > self.seconds:
+            self.acted = True
+            self.on_slow()
+
+
+def lower_priority() -> None:
+    """Let other processes have the processor first (nothing changes on idle cores)."""
+    with contextlib.suppress(OSError):
+        os.nice(10)
+
+
+def give_up() -> None:
+    raise OverBudget
 
 
 def _sets_of(part: int, scope: Scope, size: int) -> Iterator[tuple[tuple[int, ...], int]]:

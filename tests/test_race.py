@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -55,27 +56,46 @@ def test_without_fork_the_computations_run_in_order(monkeypatch: pytest.MonkeyPa
     assert race.first_of([os.getpid], lambda pid: True) == os.getpid()
 
 
-def test_the_explicit_engine_lowers_its_priority_only_past_its_projection(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """`Pace`: 16 sets done in 1 s with 20 to go projects 1.25 s — under 10 s, the
-    process keeps its priority; with 1,000 to go (62.5 s) it yields, once."""
+def test_the_explicit_engine_acts_on_its_pace_once_past_its_projection() -> None:
+    """`Pace`: 16 sets done in 1 s with 20 to go projects 1.25 s — under 10 s, nothing
+    happens; with 1,000 to go (62.5 s) it acts, once; and a size that has taken
+    longer than 10 s by itself acts at the next set."""
     from failspec.checker.explicit import Pace
 
-    niced: list[int] = []
-    monkeypatch.setattr(os, "nice", niced.append)
+    acted: list[float] = []
     now = [0.0]
-    pace = Pace(10.0, clock=lambda: now[0])
+    pace = Pace(10.0, lambda: acted.append(now[0]), clock=lambda: now[0])
     pace.level(36)
     now[0] = 1.0
     for _ in range(16):
         pace.step()
-    assert niced == []
+    assert acted == []
     pace.level(1016)
     now[0] = 2.0
     for _ in range(16):
         pace.step()
-    assert niced == [10]
+    assert acted == [2.0]
     for _ in range(32):
         pace.step()
-    assert niced == [10]
+    assert acted == [2.0]
+    slow = Pace(10.0, lambda: acted.append(now[0]), clock=lambda: now[0])
+    slow.level(3)
+    now[0] = 12.5
+    slow.step()
+    assert acted == [2.0, 12.5]
+
+
+def test_auto_hands_a_slow_search_over_and_keeps_a_quick_one() -> None:
+    """The first phase stops with `budget` when its pace is slow (the race follows),
+    and decides in process when it is quick."""
+    import failspec
+    from failspec.checker.engine import Reason
+    from failspec.checker.explicit import ExplicitEngine
+
+    model = failspec.load(
+        Path(__file__).parent / "engine_regressions" / "parts-with-different-cones.fspec"
+    )
+    (k2,) = [c for c in model.checks if c.name == "k2"]
+    quick = ExplicitEngine(stop_after=60.0).decide(model, k2, None)
+    assert quick.verdict == "violated"
+    assert ExplicitEngine(stop_after=0.0).decide(model, k2, None).reason == Reason.BUDGET
