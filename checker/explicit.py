@@ -11,6 +11,9 @@ is not a difference of onsets (a ceiling of a fractional multiple, say), the
 engine fixes an onset and goes on, down to single onset vectors if need be,
 so the exploration is exact everywhere.  `check_brute_force` simulates every
 onset vector and is what the tests compare the zones against.
+
+A scenario check (`scenario "NAME"`) is judged on its one scenario: a single
+concrete run.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from failspec.checker.engine import (
     Reason,
     Witness,
     check_deadline,
+    scenario_cut_sets,
 )
 from failspec.checker.signals import (
     Ctx,
@@ -87,6 +91,10 @@ class ExplicitEngine:
         """Ask about each candidate set, smallest first, skipping those that contain a
         cut set found before: a set is minimal exactly when it violates and contains
         no smaller cut set (a violating proper subset would contain one)."""
+        if check.scenario is not None:
+            outcome = self.decide(model, check, deadline)
+            yield from scenario_cut_sets(outcome, check, max_order, self.name)
+            return
         candidates = [n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest]
         found: list[CutSet] = []
         for size in range(min(max_order, len(candidates)) + 1):
@@ -121,7 +129,11 @@ def check_explicit(
     `timeout` or `budget`.
     """
     try:
-        best = _search(model, check, _Budget(deadline, max_runs), _best_for_set)
+        budget = _Budget(deadline, max_runs)
+        if check.scenario is not None:
+            budget.spend()
+            return _scenario_outcome(model, check, check.scenario)
+        best = _search(model, check, budget, _best_for_set)
     except OutOfTime:
         return Outcome.unknown(Reason.TIMEOUT)
     except _OverBudget:
@@ -132,7 +144,18 @@ def check_explicit(
 def check_brute_force(model: ir.Model, check: ir.Check) -> Outcome:
     """The same answer by simulating every onset of every fault set: the reference
     against which the engine's onset classes are tested (small models only)."""
+    if check.scenario is not None:
+        return _scenario_outcome(model, check, check.scenario)
     return _outcome(_search(model, check, _Budget(None, None), _best_for_set_brute))
+
+
+def _scenario_outcome(
+    model: ir.Model, check: ir.Check, scenario: tuple[tuple[int, int], ...]
+) -> Outcome:
+    """A scenario check: violated, with the scenario itself, exactly when its run is."""
+    numbers = tuple(n for n, _ in scenario)
+    at = _concrete_violation(model, check, numbers, tuple(o for _, o in scenario))
+    return Outcome.holds() if at is None else Outcome.violated(dict(scenario), at)
 
 
 def canonical_for_fault_set(

@@ -28,6 +28,10 @@ fewest faults, then the earliest violation instant, then the smallest fault
 numbers, then the smallest onsets.  This engine shares only the IR with the
 explicit engine and the simulator; its counterexamples are replayed by the
 simulator before they are shown (see `failspec.api`).
+
+A scenario check (`scenario "NAME"`) pins every selection and onset to its
+scenario; the question is only whether that scenario violates, and the least
+violation instant (`_solve_scenario`).
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ from failspec.checker.engine import (
     Verdict,
     Witness,
     remaining_seconds,
+    scenario_cut_sets,
 )
 from failspec.checker.smt_encoding import Encoding, Unsupported
 
@@ -96,6 +101,10 @@ class SmtEngine:
         set's canonical scenario: the check restricted to the set (`faults at most
         |S|` over S) has no violating proper subset (it would contain a cut set found
         before), so its canonical counterexample is that of exactly S."""
+        if check.scenario is not None:
+            outcome = self.decide(model, check, deadline)
+            yield from scenario_cut_sets(outcome, check, max_order, self.name)
+            return
         candidates = [n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest]
         orders = minimal_violating_sets(model, check, min(max_order, len(candidates)), deadline)
         for order, (sets, complete) in enumerate(orders):
@@ -135,7 +144,10 @@ def check_smt(
     """
     try:
         parts = check_parts(model, check)
-        return _solve_parts([_Solver(model, part, deadline, slots, first_depth) for part in parts])
+        solvers = [_Solver(model, part, deadline, slots, first_depth) for part in parts]
+        if check.scenario is not None:
+            return _solve_scenario(solvers, check.scenario)
+        return _solve_parts(solvers)
     except Unsupported as error:
         return Outcome.unknown(Reason.UNSUPPORTED, str(error))
     except SolverGaveUp as error:
@@ -274,6 +286,28 @@ def _solve_parts(solvers: list[_Solver]) -> Outcome:
         ]
         return Outcome.violated(min(onsets, key=lambda o: [o[n] for n in least]), best)
     return Outcome.holds()
+
+
+def _solve_scenario(solvers: list[_Solver], scenario: tuple[tuple[int, int], ...]) -> Outcome:
+    """A scenario check: each part is asked about the scenario's faults in its cone, each
+    selected at its onset (the others cannot change the part); the check is violated
+    at the earliest instant any part is, with the whole scenario."""
+    onsets = dict(scenario)
+    best: int | None = None
+    for solver in solvers:
+        query = _Query(solver, len(solver.selectable))
+        for n in solver.selectable:
+            query.facts += [
+                z3.Bool(f"sel_{n}", solver.ctx),
+                z3.Int(f"onset_{n}", solver.ctx) == onsets[n],
+            ]
+        if best is None:
+            found = query.first()
+        else:
+            found = query.satisfiable([solver.violation_at < best], (best - 1,))
+        if found is not None:
+            best = query.earliest_violation()
+    return Outcome.holds() if best is None else Outcome.violated(onsets, best)
 
 
 class _Solver:

@@ -21,6 +21,16 @@ A partition that reopens may close many times before the time bound; its
 closings are unrolled up to a depth the search chooses (`depths`), and the
 encoding says from which instant the first left-out closing would count
 (`tails`), so that the search knows where it is exact.
+
+The v1 forms are formulas of the same kind.  A window list is a disjunction of
+its intervals (a daily list unrolled up to the time bound), with their ends as
+change points.  `open` hours conjoin a transaction's classes with its hours,
+and `CH.down` becomes "some transaction is within its hours and every one
+within them fails".  An assertion's window conjoins what it judges.  `rides out
+R` and `recovers in Q` (`_lagged`): with n the needs combined, m(s) = s ≥ R and
+n covers [s − R, s], x(t) = m holds at some instant of [t − Q, t], both exact
+by the change points (m changes only at p and p + R, x only at m's points and
+those + Q, for the change points p of n, and at R).
 """
 
 from __future__ import annotations
@@ -184,6 +194,43 @@ class Encoding:
 
     def negation(self, sig: Sig) -> Sig:
         return self.signal(lambda t: z3.Not(sig.at(t)), sig.points)
+
+    def within(self, sig: Sig, window: Sig) -> Sig:
+        """The instants at which both `sig` and `window` hold."""
+        return self.signal(lambda t: z3.And(sig.at(t), window.at(t)), [*sig.points, *window.points])
+
+    def windows(self, windows: ir.Windows, until: int) -> Sig:
+        """The instants of a window list, up to at least `until` (a daily list unrolled)."""
+        intervals = windows.unrolled(until)
+        if not intervals:
+            return Sig(lambda t: self.false, [])
+        bounds = [(self.const(a), self.const(b)) for a, b in intervals]
+        return self.signal(
+            lambda t: self.any_of([z3.And(a <= t, t < b) for a, b in bounds]),
+            [p for pair in bounds for p in pair],
+        )
+
+    def _lagged(self, needs: Sig, rides_out: int, recovers_in: int) -> Sig:
+        """`rides out R`, `recovers in Q` on the needs combined (see the module)."""
+        ridden = needs
+        if rides_out > 0:
+            lag = self.const(rides_out)
+            ridden = self.signal(
+                lambda s: z3.And(s >= lag, self.covers(needs, s - lag, s)),
+                [*needs.points, *[p + rides_out for p in needs.points], lag],
+            )
+        if recovers_in == 0:
+            return ridden
+        late = ridden
+
+        def recovering(t: z3.ArithRef) -> z3.BoolRef:
+            # m at some instant of [t − Q, t]; m is false before 0
+            back = t - recovers_in
+            items = [z3.And(back >= 0, late.at(back))]
+            items += [z3.And(back < q, q <= t, q >= 0, late.at(q)) for q in late.points]
+            return self.any_of(items)
+
+        return self.signal(recovering, [*late.points, *[q + recovers_in for q in late.points]])
 
     def _eligible(self, calls: Sig, comm: Sig, blocked: Sig) -> Callable[[z3.ArithRef], z3.BoolRef]:
         """At an instant: the calls are down, and neither comm nor `blocked` holds."""
@@ -362,10 +409,13 @@ class Encoding:
 
     def _encode_component(self, component: ir.Component) -> None:
         index = component.index
-        base = self.union(
-            [self.active[n] for n in self._own_faults(component)] + [self._needs(component)]
-        )
         spec = component.spec
+        needs = self._needs(component)
+        if isinstance(spec, ir.JobSpec) and spec.writes:
+            # the stores a job writes into are needs of the job
+            needs = self.union([needs, *[self.down[s] for s, _ in spec.writes]])
+        needs = self._lagged(needs, component.rides_out, component.recovers_in)
+        base = self.union([self.active[n] for n in self._own_faults(component)] + [needs])
         if isinstance(spec, ir.FailoverSpec):
             self.down[index] = self.union([base, self._failover(component, spec)])
         elif can_fill(spec):
@@ -450,10 +500,14 @@ class Encoding:
             if rate == 0:
                 continue
             comm = self._comm(channel_spec)
-            calls = self.union([self.down[c] for c in channel_spec.transactions[txn].calls])
+            transaction = channel_spec.transactions[txn]
+            calls = self.union([self.down[c] for c in transaction.calls])
             eligible = self.signal(
                 self._eligible(calls, comm, own), [*calls.points, *comm.points, *own.points]
             )
+            if transaction.hours is not None:
+                # a transaction outside its hours is not attempted and counts no error
+                eligible = self.within(eligible, self.windows(transaction.hours, self.bound))
             errors.append((rate, eligible))
         if not errors:
             return Sig(lambda t: self.false, [])
@@ -519,6 +573,7 @@ class Encoding:
             [*partition.points, *comm.points],
         )
         fails_all = []
+        hours_all: list[Sig | None] = []
         for x, txn in enumerate(spec.transactions):
             calls = self.union([self.down[c] for c in txn.calls])
             service = self.signal(
@@ -526,16 +581,29 @@ class Encoding:
                 [*calls.points, *comm.points, *partition.points],
             )
             classes = {"comm": comm, "partition": partition_class, "service": service}
+            hours = None if txn.hours is None else self.windows(txn.hours, self.bound)
+            if hours is not None:
+                # outside its hours a transaction is not attempted: no class at all
+                classes = {klass: self.within(sig, hours) for klass, sig in classes.items()}
             self.txn_class[(index, x)] = classes
             fails = self.union(list(classes.values()))
             self.txn_fails[(index, x)] = fails
             fails_all.append(fails)
+            hours_all.append(hours)
         if not fails_all:
             return Sig(lambda t: self.false, [])
-        return self.signal(
-            lambda t: self.all_of([f.at(t) for f in fails_all]),
-            [p for f in fails_all for p in f.points],
-        )
+        points = [p for f in fails_all for p in f.points]
+        if all(h is None for h in hours_all):
+            return self.signal(lambda t: self.all_of([f.at(t) for f in fails_all]), points)
+        points += [p for h in hours_all if h is not None for p in h.points]
+
+        def all_attempted_fail(t: z3.ArithRef) -> z3.BoolRef:
+            # some transaction is within its hours, and every one within them fails
+            within = [self.true if h is None else h.at(t) for h in hours_all]
+            failing = [z3.Implies(w, f.at(t)) for w, f in zip(within, fails_all, strict=True)]
+            return z3.And(self.any_of(within), self.all_of(failing))
+
+        return self.signal(all_attempted_fail, points)
 
     def _job(self, component: ir.Component, spec: ir.JobSpec, base: Sig) -> Sig:
         index = component.index
@@ -551,8 +619,7 @@ class Encoding:
         start_var = self.fresh_int(f"start_{component.name}")
         self.constraints.append(start_var == start)
         self.job_start[index] = start_var
-        stores = [self.down[s] for s, _ in spec.writes]
-        inner = self.union([base, *stores])
+        inner = base  # the written stores are among its needs already
         down = self.signal(
             lambda t: z3.And(t >= start_var, start_var < INF, inner.at(t)),
             [*inner.points, start_var],
@@ -677,6 +744,9 @@ class Encoding:
             sig = self.expr(assertion.expr)
             if isinstance(assertion, ir.Always):
                 sig = self.negation(sig)
+            if assertion.window is not None:
+                # judged only within the window: a gap between windows ends a run
+                sig = self.within(sig, self.windows(assertion.window, horizon + 1))
             candidates = [self.zero, *sig.points]
             if isinstance(assertion, (ir.Never, ir.Always)):
                 for p in candidates:
