@@ -163,7 +163,14 @@ def canonical_for_fault_set(
 ) -> Candidate | None:
     """The canonical violating scenario that injects exactly the faults `numbers`
     (ascending), or None if no onsets in their windows violate the check.
-    Raise OutOfTime when `deadline` (a `time.perf_counter()` value) passes."""
+    Raise OutOfTime when `deadline` (a `time.perf_counter()` value) passes.  A scenario
+    check allows only its scenario: any other set of faults never violates it."""
+    if check.scenario is not None:
+        if numbers != tuple(n for n, _ in check.scenario):
+            return None
+        onsets = tuple(o for _, o in check.scenario)
+        at = _concrete_violation(model, check, numbers, onsets)
+        return None if at is None else (at, numbers, onsets)
     return _best_for_set(model, check, numbers, _Budget(deadline, None))
 
 
