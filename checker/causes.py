@@ -385,3 +385,14 @@ def _class_reasons(run: Run, ctx: Ctx, channel: int, txn: int, klass: str, at: i
         ]
     calls = spec.transactions[txn].calls
     return [f"{model.components[c].name}.down" for c in calls if holds_at(ctx, run.down[c], at)]
+
+
+# --- v1: the timeline of one scenario (`failspec simulate`) ----------------------------
+
+
+def build_timeline(model: ir.Model, scenario: dict[int, int], until: int) -> tuple[TraceEvent, ...]:
+    """Every event of the concrete scenario's run at instants up to `until`, in trace
+    order, each with its causes: the timeline `failspec simulate` prints."""
+    ctx = Ctx()
+    run = simulate(model, dict(scenario), ctx, until=until)
+    return tuple(_events(run, until))

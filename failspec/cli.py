@@ -25,7 +25,9 @@ from failspec import (
     commands_cutsets,
     commands_diff,
     commands_import,
+    commands_lint,
     commands_merge,
+    commands_simulate,
     commands_view,
 )
 from failspec.api import ENGINES, CheckResult, check, load
@@ -124,11 +126,14 @@ def build_parser(stdout: IO[str], stderr: IO[str]) -> argparse.ArgumentParser:
         help="seconds per check; a check that runs out of time is unknown",
     )
     _add_ci_options(check_parser)
+    commands_lint.add_check_options(check_parser)  # v1: --warnings show|ignore|error
     commands_cutsets.add_commands(commands, stdout, stderr)
     commands_view.add_commands(commands, stdout, stderr)
     commands_diff.add_commands(commands, stdout, stderr)
     commands_merge.add_commands(commands, stdout, stderr)
     commands_import.add_commands(commands, stdout, stderr)
+    commands_lint.add_commands(commands, stdout, stderr)
+    commands_simulate.add_commands(commands, stdout, stderr)
     return parser
 
 
@@ -318,6 +323,11 @@ def _run_check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
             stdout.write(render_report(report_to_json([], errors), args.format))
         return EXIT_SPEC_ERROR
 
+    # v1: warnings, printed like spec errors; under --warnings error they stop the run
+    warnings, stop = commands_lint.check_warnings(args, stdout, stderr)
+    if stop is not None:
+        return stop
+
     if args.check is not None:
         selected = [m for m in models if any(c.name == args.check for c in m.checks)]
         if not selected:
@@ -431,6 +441,8 @@ def _run_check(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
         text.write(summary)
     else:
         document = report_to_json(results)
+        if warnings:
+            document["warnings"] = [commands_lint.warning_to_json(w) for w in warnings]
         if args.shard is not None:
             index, count = args.shard
             document["shard"] = {
@@ -475,6 +487,10 @@ def main(
         return commands_merge.run_command(args, out, err)
     if args.command in commands_import.COMMANDS:
         return commands_import.run_command(args, out, err)
+    if args.command in commands_lint.COMMANDS:
+        return commands_lint.run_command(args, out, err)
+    if args.command in commands_simulate.COMMANDS:
+        return commands_simulate.run_command(args, out, err)
     return _run_check(args, out, err)
 
 
