@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from failspec.checker import ir
 from failspec.checker.causes import build_timeline
-from failspec.checker.signals import Ctx
+from failspec.checker.signals import Ctx, concrete
 from failspec.checker.simulate import judge, simulate
 from failspec.counterexamples.trace import TraceEvent
 
@@ -70,7 +70,7 @@ def simulate_scenario(
     judgements = []
     for check in model.checks:
         verdict = judge(run, ctx, check)
-        at = None if verdict is None else int(verdict[0])  # a concrete run: plain ints
+        at = None if verdict is None else int(concrete(verdict[0]))
         assertion = None if verdict is None else check.assertions[verdict[1]].text
         outside = _outside(model, check, scenario)
         judgements.append(

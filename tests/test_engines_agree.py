@@ -53,7 +53,7 @@ def test_smt_and_explicit_engines_agree_on_generated_models(text: str) -> None:
     _agree(text)
 
 
-V1_FORMS = {
+V1_FORMS: dict[str, str | re.Pattern[str]] = {
     "rides out": "rides out ",
     "recovers in": "recovers in ",
     "detect MODE never": " never\n",
