@@ -793,3 +793,20 @@ def test_a_scenario_check_is_judged_on_its_scenario(
 def test_a_scenario_check_at_the_end_of_the_horizon() -> None:
     text = SCENARIO.replace("a.crash at 5m", "a.crash at 10m")
     assert verdict(text, name="late a", atom="a.down") == violated(600, ("a.crash", 600))
+
+
+@pytest.mark.parametrize("engine", ["explicit", "smt"])
+def test_the_cut_sets_of_a_scenario_check_are_its_scenario(engine: str) -> None:
+    # decision 37: the one fault set a scenario check allows is its scenario's
+    import failspec
+    from failspec.checker.cut_sets import timed_cut_sets
+
+    text = SCENARIO.replace("$name", "both").replace("$atom", "s.down")
+    model = failspec.loads(text, "t.fspec")
+    (check,) = model.checks
+    result = timed_cut_sets(model, check, engine=engine)
+    assert result.complete
+    assert result.cut_sets == ((1, 2),)
+    assert [(w.violation_at, w.onsets) for w in result.witnesses] == [(180, (180, 120))]
+    holds = failspec.loads(text.replace("never s.down", "never s.down and s.up"), "t.fspec")
+    assert timed_cut_sets(holds, holds.checks[0], engine=engine).cut_sets == ()
