@@ -43,7 +43,9 @@ from bench_explicit import failspec_command
 ROOT = Path(__file__).resolve().parent.parent
 
 _V1_LINE = re.compile(r"^\s*(rides out|recovers in|open) .*\n|^\s*detect \w+ never.*\n", re.M)
-_V1_CLAUSE = re.compile(r"^(\s*(?:never|always) .*?)(?: during .*| at [0-9d][^#\n]*?)(\s*(?:#.*)?)$", re.M)
+_V1_CLAUSE = re.compile(
+    r"^(\s*(?:never|always) .*?)(?: during .*| at [0-9d][^#\n]*?)(\s*(?:#.*)?)$", re.M
+)
 _LASTS_WINDOW = re.compile(r"^(\s*.* lasts at most \S+) during .*?(\s*(?:#.*)?)$", re.M)
 _SCENARIO = re.compile(r'^scenario "[^"]*" \{\n(?:.*\n)*?\}\n', re.M)
 _SCENARIO_CHECK = re.compile(r'^check "[^"]*" \{\n\s*scenario "[^"]*"\n(?:.*\n)*?\}\n', re.M)
@@ -79,7 +81,9 @@ def with_v1(text: str) -> str:
     text = re.sub(r"service svc\d+ \{\n(?:  needs .*\n)+", timing, text)
     text = re.sub(
         r"(failover pair(\d+) \{\n(?:  .*\n)*?)(  detect flap within \d+s\n)",
-        lambda m: m.group(1) + ("  detect flap never\n" if int(m.group(2)) % 4 == 0 else m.group(3)),
+        lambda m: (
+            m.group(1) + ("  detect flap never\n" if int(m.group(2)) % 4 == 0 else m.group(3))
+        ),
         text,
     )
     return re.sub(r"^(  never .*\.retain)$", r"\1 during 07:00..24:00 daily", text, flags=re.M)

@@ -59,6 +59,45 @@ class OutOfTime(Exception):
     """The deadline passed; raised inside an engine, turned into `Reason.TIMEOUT` at its edge."""
 
 
+class OverBudget(Exception):
+    """A bound on the amount of work passed; turned into `Reason.BUDGET` at the engine's edge."""
+
+
+class Limits:
+    """What one engine call may spend: a deadline (a `time.perf_counter()` value) and,
+    optionally, a number of *runs* (a deterministic measure of work, unlike time).
+
+    `run()` starts a run and spends one; `tick()` is called inside a run wherever it
+    may loop long (a partition that reopens many times before the time bound).  Each
+    checks the deadline; under a run budget a run may take at most `TICKS_PER_RUN`
+    ticks, so that one run cannot outlast the budget.  They raise OutOfTime or
+    OverBudget.  Shared by every part of one call, never beyond it.
+    """
+
+    TICKS_PER_RUN = 1000
+
+    __slots__ = ("deadline", "runs_left", "ticks")
+
+    def __init__(self, deadline: float | None = None, max_runs: int | None = None) -> None:
+        self.deadline = deadline
+        self.runs_left = max_runs
+        self.ticks = 0
+
+    def run(self) -> None:
+        check_deadline(self.deadline)
+        self.ticks = 0
+        if self.runs_left is not None:
+            if self.runs_left <= 0:
+                raise OverBudget
+            self.runs_left -= 1
+
+    def tick(self) -> None:
+        check_deadline(self.deadline)
+        self.ticks += 1
+        if self.runs_left is not None and self.ticks > self.TICKS_PER_RUN:
+            raise OverBudget
+
+
 def check_deadline(deadline: float | None) -> None:
     """Raise OutOfTime if `deadline` (a `time.perf_counter()` value, or None) has passed."""
     if deadline is not None and time.perf_counter() > deadline:

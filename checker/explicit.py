@@ -19,15 +19,17 @@ concrete run.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from failspec.checker import ir
 from failspec.checker.engine import (
     CutSet,
     CutSetOrder,
+    Limits,
     Outcome,
     OutOfTime,
+    OverBudget,
     Reason,
     Witness,
     check_deadline,
@@ -48,26 +50,6 @@ from failspec.checker.simulate import judge, simulate
 
 Candidate = tuple[int, tuple[int, ...], tuple[int, ...]]
 """(violation instant, fault numbers, onsets): smaller is more canonical."""
-
-
-class _OverBudget(Exception):
-    """The bound on simulator runs was reached."""
-
-
-class _Budget:
-    """The limits of one call: a `time.perf_counter()` deadline and a number of
-    simulator runs (a deterministic measure of work, unlike time)."""
-
-    def __init__(self, deadline: float | None, max_runs: int | None) -> None:
-        self.deadline = deadline
-        self.runs_left = max_runs
-
-    def spend(self) -> None:
-        check_deadline(self.deadline)
-        if self.runs_left is not None:
-            if self.runs_left <= 0:
-                raise _OverBudget
-            self.runs_left -= 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,14 +111,14 @@ def check_explicit(
     `timeout` or `budget`.
     """
     try:
-        budget = _Budget(deadline, max_runs)
+        limits = Limits(deadline, max_runs)
         if check.scenario is not None:
-            budget.spend()
-            return _scenario_outcome(model, check, check.scenario)
-        best = _search(model, check, budget, _best_for_set)
+            limits.run()
+            return _scenario_outcome(model, check, check.scenario, limits)
+        best = _search(model, check, limits, _best_for_set)
     except OutOfTime:
         return Outcome.unknown(Reason.TIMEOUT)
-    except _OverBudget:
+    except OverBudget:
         return Outcome.unknown(Reason.BUDGET)
     return _outcome(best)
 
@@ -146,15 +128,18 @@ def check_brute_force(model: ir.Model, check: ir.Check) -> Outcome:
     against which the engine's onset classes are tested (small models only)."""
     if check.scenario is not None:
         return _scenario_outcome(model, check, check.scenario)
-    return _outcome(_search(model, check, _Budget(None, None), _best_for_set_brute))
+    return _outcome(_search(model, check, Limits(), _best_for_set_brute))
 
 
 def _scenario_outcome(
-    model: ir.Model, check: ir.Check, scenario: tuple[tuple[int, int], ...]
+    model: ir.Model,
+    check: ir.Check,
+    scenario: tuple[tuple[int, int], ...],
+    limits: Limits | None = None,
 ) -> Outcome:
     """A scenario check: violated, with the scenario itself, exactly when its run is."""
     numbers = tuple(n for n, _ in scenario)
-    at = _concrete_violation(model, check, numbers, tuple(o for _, o in scenario))
+    at = _concrete_violation(model, check, numbers, tuple(o for _, o in scenario), limits)
     return Outcome.holds() if at is None else Outcome.violated(dict(scenario), at)
 
 
@@ -169,9 +154,9 @@ def canonical_for_fault_set(
         if numbers != tuple(n for n, _ in check.scenario):
             return None
         onsets = tuple(o for _, o in check.scenario)
-        at = _concrete_violation(model, check, numbers, onsets)
+        at = _concrete_violation(model, check, numbers, onsets, Limits(deadline))
         return None if at is None else (at, numbers, onsets)
-    return _best_for_set(model, check, numbers, _Budget(deadline, None))
+    return _best_for_set(model, check, numbers, Limits(deadline))
 
 
 def _outcome(best: Candidate | None) -> Outcome:
@@ -181,12 +166,18 @@ def _outcome(best: Candidate | None) -> Outcome:
     return Outcome.violated(dict(zip(numbers, onsets, strict=True)), at)
 
 
-def _search(model, check, budget, best_for_set) -> Candidate | None:  # type: ignore[no-untyped-def]
+BestForSet = Callable[[ir.Model, ir.Check, tuple[int, ...], Limits], "Candidate | None"]
+"""The canonical violating scenario of exactly one fault set (or None), within limits."""
+
+
+def _search(
+    model: ir.Model, check: ir.Check, limits: Limits, best_for_set: BestForSet
+) -> Candidate | None:
     faults = [n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest]
     for size in range(min(check.at_most, len(faults)) + 1):
         best: Candidate | None = None
         for numbers in itertools.combinations(faults, size):
-            candidate = best_for_set(model, check, numbers, budget)
+            candidate = best_for_set(model, check, numbers, limits)
             if candidate is not None and (best is None or candidate < best):
                 best = candidate
         if best is not None:
@@ -199,9 +190,13 @@ def _windows(model: ir.Model, numbers: tuple[int, ...]) -> list[range]:
 
 
 def _concrete_violation(
-    model: ir.Model, check: ir.Check, numbers: tuple[int, ...], onsets: tuple[int, ...]
+    model: ir.Model,
+    check: ir.Check,
+    numbers: tuple[int, ...],
+    onsets: tuple[int, ...],
+    limits: Limits | None = None,
 ) -> int | None:
-    ctx = Ctx()
+    ctx = Ctx(limits=limits)
     result = judge(simulate(model, dict(zip(numbers, onsets, strict=True)), ctx), ctx, check)
     if result is None:
         return None
@@ -209,7 +204,7 @@ def _concrete_violation(
 
 
 def _best_for_set_brute(
-    model: ir.Model, check: ir.Check, numbers: tuple[int, ...], budget: _Budget
+    model: ir.Model, check: ir.Check, numbers: tuple[int, ...], limits: Limits
 ) -> Candidate | None:
     best: Candidate | None = None
     for onsets in itertools.product(*_windows(model, numbers)):
@@ -220,11 +215,11 @@ def _best_for_set_brute(
 
 
 def _best_for_set(
-    model: ir.Model, check: ir.Check, numbers: tuple[int, ...], budget: _Budget
+    model: ir.Model, check: ir.Check, numbers: tuple[int, ...], limits: Limits
 ) -> Candidate | None:
     if not numbers:
-        budget.spend()
-        at = _concrete_violation(model, check, (), ())
+        limits.run()
+        at = _concrete_violation(model, check, (), (), limits)
         return None if at is None else (at, (), ())
     initial = new_zone([(model.fault(n).earliest, model.fault(n).latest) for n in numbers])
     if initial is None:
@@ -233,8 +228,8 @@ def _best_for_set(
     best: Candidate | None = None
     work = [initial]
     while work:
-        budget.spend()
-        ctx = Ctx(work.pop())
+        limits.run()
+        ctx = Ctx(work.pop(), limits)
         try:
             result = judge(simulate(model, scenario, ctx), ctx, check)
             found = None if result is None else _minimum(ctx.zone, result[0])

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
 
+from failspec.spec import ast
 from failspec.spec.spans import UNKNOWN_SPAN, Span
 
 
@@ -331,6 +332,9 @@ class Model:
     once, in declaration order (the rule: `spec/dependencies.py`)."""
     scenarios: tuple[Scenario, ...] = ()
     """The model's `scenario` blocks, in declaration order."""
+    source: ast.Model | None = field(default=None, compare=False, repr=False)
+    """The AST the model was lowered from (None: built by hand): component i of the
+    IR is component i of the source."""
 
     def component_named(self, name: str) -> Component:
         for component in self.components:

@@ -96,8 +96,8 @@ def _atoms(expr: ast.Expr) -> Iterator[ast.Atom]:
     elif isinstance(expr, ast.Not):
         yield from _atoms(expr.operand)
     else:
-        yield from _atoms(expr.left)
-        yield from _atoms(expr.right)
+        for operand in expr.operands:
+            yield from _atoms(operand)
 
 
 # --- failovers -------------------------------------------------------------------------

@@ -85,6 +85,7 @@ def lower_model(model: ast.Model, file: str) -> ir.Model:
         checks=checks,
         reads=reads,
         scenarios=tuple(scenarios.values()),
+        source=model,
     )
 
 
@@ -265,8 +266,10 @@ def _lower_check(
     elif check.hypothesis is None:
         at_most = 0
     else:
-        at_most = check.hypothesis.at_most
         selected = _select_faults(check.hypothesis.selectors, model, faults)
+        # At most K of N faults with K > N allows every set of them, as at most N
+        # does: the same hypothesis, and no search over sizes that cannot exist.
+        at_most = min(check.hypothesis.at_most, len(selected))
     return ir.Check(
         name=check.name,
         line=check.span.line,
@@ -321,15 +324,19 @@ def _lower_assertion(
 def _lower_expr(expr: ast.Expr, model: ast.Model, index: dict[str, int]) -> ir.Expr:
     if isinstance(expr, ast.Not):
         return ir.NotExpr(_lower_expr(expr.operand, model, index))
-    if isinstance(expr, ast.And):
-        return ir.AndExpr(
-            _lower_expr(expr.left, model, index), _lower_expr(expr.right, model, index)
-        )
-    if isinstance(expr, ast.Or):
-        return ir.OrExpr(
-            _lower_expr(expr.left, model, index), _lower_expr(expr.right, model, index)
-        )
+    if isinstance(expr, (ast.And, ast.Or)):
+        operands = [_lower_expr(operand, model, index) for operand in expr.operands]
+        return _balanced(operands, ir.AndExpr if isinstance(expr, ast.And) else ir.OrExpr)
     return _lower_atom(expr, model, index)
+
+
+def _balanced(operands: list[ir.Expr], join: type[ir.AndExpr] | type[ir.OrExpr]) -> ir.Expr:
+    """`a and b and c …` as a balanced binary tree (both operators are associative), so
+    that the engines' walks over an expression of any length stay shallow."""
+    if len(operands) == 1:
+        return operands[0]
+    middle = len(operands) // 2
+    return join(_balanced(operands[:middle], join), _balanced(operands[middle:], join))
 
 
 def _lower_atom(atom: ast.Atom, model: ast.Model, index: dict[str, int]) -> ir.AtomRef:

@@ -25,6 +25,8 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from functools import cmp_to_key
 
+from failspec.checker.engine import Limits
+
 INF = 10**15
 """'Never' / 'forever': larger than any instant a model can reach."""
 
@@ -188,13 +190,21 @@ class Ctx:
 
     `Ctx()` has no free onset.  `Ctx(zone)` narrows its zone as comparisons
     are decided and appends the other side of every split to `pending`.
+    `limits` (none: unlimited) bound the work of a simulation run over it
+    (`tick`).
     """
 
-    __slots__ = ("pending", "zone")
+    __slots__ = ("limits", "pending", "zone")
 
-    def __init__(self, zone: Zone | None = None) -> None:
+    def __init__(self, zone: Zone | None = None, limits: Limits | None = None) -> None:
         self.zone = zone
         self.pending: list[Zone] = []
+        self.limits = limits
+
+    def tick(self) -> None:
+        """A step of a loop that may run long: raise OutOfTime or OverBudget past the limits."""
+        if self.limits is not None:
+            self.limits.tick()
 
     def _decide(self, i: int, j: int, bound: int) -> bool:
         """Does x_i − x_j ≤ bound hold (splitting the zone if it is not decided)?"""

@@ -283,6 +283,7 @@ def _closures(run: Run, ctx: Ctx, spec: ir.PartitionSpec, own: Signal, bound: in
     closed: list[tuple[Time, Time]] = []
     count_start: Time = 0
     while errors and ctx.lt(count_start, bound):
+        ctx.tick()
         close_at = _first_reaching(ctx, errors, count_start, target)
         if close_at is None or not ctx.lt(close_at, bound):
             break

@@ -17,7 +17,9 @@ from collections import Counter
 from pathlib import Path
 from typing import IO, Any
 
+from failspec.api import cut_sets as timed_cut_sets_of
 from failspec.api import load
+from failspec.commands_check import result_cache
 from failspec.checker import ir
 from failspec.checker.causes import build_trace
 from failspec.checker.cut_sets import static_cut_sets, timed_cut_sets
@@ -35,7 +37,7 @@ from failspec.checker.probability import (
 )
 from failspec.counterexamples.text import format_duration, format_instant
 from failspec.counterexamples.trace import trace_to_json
-from failspec.options import positive_seconds
+from failspec.options import add_cache_options, positive_seconds
 from failspec.spec.durations import LiteralError, parse_duration
 from failspec.spec.errors import SpecError, SpecErrors, render_errors
 from failspec.spec.openpsa_import import restore_imported_names
@@ -92,6 +94,7 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
     cutsets.add_argument(
         "--timeout", metavar="S", type=positive_seconds, help="seconds for the search"
     )
+    add_cache_options(cutsets)
     cutsets.add_argument(
         "--engine",
         choices=ENGINE_NAMES,
@@ -302,7 +305,8 @@ def _run_cutsets(
         document.update(complete=True, truncated=result.truncated, cut_sets=items)
         probability = _probability(model, cut_sets, args.mission, tree, result.truncated)
     else:
-        timed = timed_cut_sets(model, target, args.max_order, deadline, args.engine)
+        cache = result_cache(args, model.file)
+        timed = timed_cut_sets_of(model, target, args.max_order, deadline, args.engine, cache)
         cut_sets, max_order, complete = timed.cut_sets, timed.max_order, timed.complete
         lines.append(
             f'minimal cut sets of "{target.name}" up to order {max_order}, '

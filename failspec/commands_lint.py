@@ -19,6 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from failspec.checker import ir
+from failspec.checker.lint import lint_model
+from failspec.exit_codes import ExitCode
 from failspec.lint import LintResult, lint
 from failspec.spec.errors import SpecError, SpecWarning, render_error, render_warning
 
@@ -29,9 +32,9 @@ WARNING_MODES = ("show", "ignore", "error")
 
 LINT_FORMAT = "failspec-lint/1"
 
-EXIT_CLEAN = 0
-EXIT_WARNINGS = 1
-EXIT_ERRORS = 2
+EXIT_CLEAN = ExitCode.OK
+EXIT_WARNINGS = ExitCode.FOUND
+EXIT_ERRORS = ExitCode.BAD_INPUT
 
 
 def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
@@ -113,18 +116,23 @@ def render_diagnostics(result: LintResult) -> str:
 
 
 def check_warnings(
-    args: argparse.Namespace, stdout: IO[str], stderr: IO[str]
+    args: argparse.Namespace, models: Sequence[ir.Model], stdout: IO[str], stderr: IO[str]
 ) -> tuple[list[SpecWarning], int | None]:
-    """For `failspec check`, whose files are valid: their warnings, printed on `stderr`
+    """For `failspec check`, whose models are valid: their warnings, printed on `stderr`
     (unless ignored), and the exit code when `--warnings error` stops the run (with an
     empty JSON report listing the warnings on `stdout` for `--format json`)."""
     mode = getattr(args, "warnings", "show")
     if mode == "ignore":
         return [], None
-    results = [lint(file) for file in dict.fromkeys(args.files)]
-    warnings = [w for result in results for w in result.warnings]
-    for result in results:
-        stderr.write(render_diagnostics(LintResult(result.file, [], result.warnings, None)))
+    warnings: list[SpecWarning] = []
+    seen: set[str] = set()
+    for model in models:
+        if model.source is None or model.file in seen:
+            continue
+        seen.add(model.file)
+        found = lint_model(model.source, model)
+        stderr.write(render_diagnostics(LintResult(model.file, [], found, None)))
+        warnings += found
     if mode != "error" or not warnings:
         return warnings, None
     count = len(warnings)
@@ -139,7 +147,7 @@ def check_warnings(
         document = report_to_json([])
         document["warnings"] = [warning_to_json(w) for w in warnings]
         stdout.write(render_report(document, args.format))
-    return warnings, EXIT_ERRORS
+    return warnings, ExitCode.BAD_INPUT
 
 
 def _summary(results: Sequence[LintResult]) -> str:

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from failspec.counterexamples.report import REPORT_FORMAT, count_verdicts
+from failspec.counterexamples.report_shape import ReportShapeError, check_report_shape
+from failspec.exit_codes import ExitCode
 from failspec.report_formats import REPORT_FORMATS, render_report
 
 COMMANDS = ("merge",)
@@ -57,9 +59,10 @@ def _read(path: Path) -> dict[str, Any]:
         raise MergeError(f"cannot read {path}: {error.strerror or error}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise MergeError(f"{path} is not JSON: {error}") from None
-    if not isinstance(document, dict) or document.get("format") != REPORT_FORMAT:
-        raise MergeError(f'{path} is not a "{REPORT_FORMAT}" report')
-    return document
+    try:
+        return dict(check_report_shape(document))
+    except ReportShapeError as error:
+        raise MergeError(f"{path}: {error}") from None
 
 
 def _ordered_results(paths: list[Path], documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -144,11 +147,12 @@ def run_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> i
     """Run `failspec merge` with parsed `args`; return the exit code."""
     try:
         document = merge_reports(list(args.reports))
+        rendered = render_report(document, args.format)
     except MergeError as error:
         stderr.write(f"failspec: {error}\n")
-        return 2
-    except (KeyError, TypeError, ValueError) as error:
-        stderr.write(f"failspec: a report is malformed: {error!r}\n")
-        return 2
-    stdout.write(render_report(document, args.format))
+        return ExitCode.BAD_INPUT
+    except ValueError as error:  # a counterexample the trace reader refuses
+        stderr.write(f"failspec: a report's counterexample is malformed: {error}\n")
+        return ExitCode.BAD_INPUT
+    stdout.write(rendered)
     return exit_code(document)

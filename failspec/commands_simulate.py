@@ -26,6 +26,7 @@ from failspec.checker.causes import build_trace
 from failspec.counterexamples.report import dump_trace
 from failspec.counterexamples.text import explain_event, format_instant
 from failspec.counterexamples.trace import TraceFault
+from failspec.exit_codes import ExitCode
 from failspec.lint import lint
 from failspec.simulation import Simulation, simulate_scenario
 from failspec.spec import ast
@@ -38,9 +39,9 @@ COMMANDS = ("simulate",)
 
 SIMULATION_FORMAT = "failspec-simulation/1"
 
-EXIT_NO_VIOLATION = 0
-EXIT_VIOLATION = 1
-EXIT_BAD_INPUT = 2
+EXIT_NO_VIOLATION = ExitCode.OK
+EXIT_VIOLATION = ExitCode.FOUND
+EXIT_BAD_INPUT = ExitCode.BAD_INPUT
 
 _OPTION = "<command line>"
 """The file name of the spans of `--fault` options (each on its own 'line')."""
@@ -183,7 +184,7 @@ def _faults(options: list[str], model: ir.Model, tree: ast.Model) -> dict[int, i
 
 def _save(simulation: Simulation, directory: Path) -> dict[str, Path]:
     """Write the trace (and viewer page) of every check the scenario violates."""
-    from failspec.cli import slugify
+    from failspec.commands_check import slugify
     from failspec.commands_view import save_trace_html
 
     directory.mkdir(parents=True, exist_ok=True)

@@ -284,15 +284,17 @@ class Not:
 
 @dataclass(frozen=True, slots=True)
 class And:
-    left: Expr
-    right: Expr
+    """`A and B and …`: two or more operands, in the order written."""
+
+    operands: tuple[Expr, ...]
     span: Span = field(compare=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Or:
-    left: Expr
-    right: Expr
+    """`A or B or …`: two or more operands, in the order written."""
+
+    operands: tuple[Expr, ...]
     span: Span = field(compare=False)
 
 
@@ -410,10 +412,10 @@ def _render_expr(expr: Expr, context: int) -> str:
     if isinstance(expr, Not):
         text, precedence = "not " + _render_expr(expr.operand, 3), 3
     elif isinstance(expr, And):
-        text = _render_expr(expr.left, 2) + " and " + _render_expr(expr.right, 3)
+        text = " and ".join(_render_expr(operand, 3) for operand in expr.operands)
         precedence = 2
     else:
-        text = _render_expr(expr.left, 1) + " or " + _render_expr(expr.right, 2)
+        text = " or ".join(_render_expr(operand, 2) for operand in expr.operands)
         precedence = 1
     return f"({text})" if precedence < context else text
 

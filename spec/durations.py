@@ -21,6 +21,13 @@ RATE_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 
 SECONDS_PER_DAY = 86400
 
+MAX_SECONDS = 10**12
+"""The longest duration and the latest instant a model may write: about 31,700
+years.  The engines count time in integer seconds against a 'never' far beyond
+it, and every sum of a model's times must stay below that."""
+
+_TOO_LONG_HINT = "durations and instants go up to 1000000000000s (about 31,700 years)"
+
 _INTEGER = re.compile(r"[0-9](_?[0-9])*")
 _NUMBER = re.compile(r"[0-9](_?[0-9])*(\.[0-9](_?[0-9])*)?([eE][+-]?[0-9]+)?")
 _DURATION_PART = re.compile(r"([0-9](?:_?[0-9])*)([dhms])")
@@ -84,6 +91,8 @@ def parse_duration(text: str) -> int:
         position = match.end()
     if previous_size is None:
         raise LiteralError(f"malformed duration '{text}'", DURATION_HINT)
+    if seconds > MAX_SECONDS:
+        raise LiteralError(f"duration '{text}' is too long", _TOO_LONG_HINT)
     return seconds
 
 
@@ -109,7 +118,10 @@ def parse_day_clock(day: int, clock: str) -> int:
     """Return the seconds since 00:00 of day 1 of `day N HH:MM[:SS]` (day 1 is the first)."""
     if day < 1:
         raise LiteralError(f"there is no day {day}", "days are numbered from 1: 'day 1 13:00'")
-    return (day - 1) * SECONDS_PER_DAY + parse_clock(clock)
+    seconds = (day - 1) * SECONDS_PER_DAY + parse_clock(clock)
+    if seconds > MAX_SECONDS:
+        raise LiteralError(f"day {day} is too late", _TOO_LONG_HINT)
+    return seconds
 
 
 def parse_time_point(text: str) -> int:

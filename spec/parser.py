@@ -22,7 +22,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import (
     LarkError,
     UnexpectedCharacters,
@@ -126,6 +126,7 @@ def parse_model(text: str, file: str) -> ast.Model:
         raise _syntax_error(error, text, file) from None
     except LarkError as error:  # pragma: no cover - lark raises UnexpectedInput for bad input
         raise SpecError(Span.point(file, 1, 1), f"cannot parse the model: {error}") from None
+    _check_nesting(tree, file)
     builder = _AstBuilder(file)
     try:
         model: ast.Model = builder.transform(tree)
@@ -136,6 +137,36 @@ def parse_model(text: str, file: str) -> ast.Model:
     if builder.errors:
         raise SpecErrors(builder.errors)
     return model
+
+
+# --- nesting ----------------------------------------------------------------------
+
+MAX_NESTING = 100
+"""The deepest nesting of `not`, `and`/`or` and parentheses an expression may have.
+Chains of one operator (`a or b or c …`) are flat, so this limits nesting alone,
+never length: past it every later stage would have to recurse that deep."""
+
+_NESTING_NODES = frozenset({"or_", "and_", "not_"})
+
+
+def _check_nesting(tree: Tree[Token], file: str) -> None:
+    """Raise SpecError at the first expression nested more than MAX_NESTING deep.
+    The walk is iterative: the tree of such an expression is too deep to recurse on."""
+    stack: list[tuple[Tree[Token], int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if node.data in _NESTING_NODES:
+            depth += 1
+            if depth > MAX_NESTING:
+                meta = node.meta
+                span = Span(file, meta.line, meta.column, meta.line, meta.column + 3)
+                raise SpecError(
+                    span,
+                    f"expression nested too deeply (more than {MAX_NESTING} levels of "
+                    "'not', 'and'/'or' and parentheses)",
+                    "write it as several assertions, or drop doubled 'not's ('not not A' is 'A')",
+                )
+        stack.extend((child, depth) for child in node.children if isinstance(child, Tree))
 
 
 # --- syntax errors -----------------------------------------------------------------
@@ -792,7 +823,7 @@ class _AstBuilder(Transformer[Token, Any]):
             try:
                 seconds = parse_day_clock(day, str(clock_token))
             except LiteralError as error:
-                token = day_token if day < 1 else clock_token
+                token = clock_token if "clock time" in error.message else day_token
                 self._error(self._token_span(token), error.message, error.hint)
         return ast.TimePoint(seconds, self._span(meta))
 
@@ -983,10 +1014,10 @@ class _AstBuilder(Transformer[Token, Any]):
         return _AtInstant(children[0], self._span(meta))
 
     def or_(self, meta: Any, children: list[Any]) -> ast.Or:
-        return ast.Or(children[0], children[1], self._span(meta))
+        return ast.Or(tuple(children), self._span(meta))
 
     def and_(self, meta: Any, children: list[Any]) -> ast.And:
-        return ast.And(children[0], children[1], self._span(meta))
+        return ast.And(tuple(children), self._span(meta))
 
     def not_(self, meta: Any, children: list[Any]) -> ast.Not:
         return ast.Not(children[0], self._span(meta))

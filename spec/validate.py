@@ -710,8 +710,8 @@ def _atoms(expr: ast.Expr) -> Iterator[ast.Atom]:
     elif isinstance(expr, ast.Not):
         yield from _atoms(expr.operand)
     else:
-        yield from _atoms(expr.left)
-        yield from _atoms(expr.right)
+        for operand in expr.operands:
+            yield from _atoms(operand)
 
 
 def _acyclic(nodes: dict[str, int], edges: list[tuple[str, str]]) -> bool:

@@ -1,8 +1,10 @@
-"""Shared test options: `--update-goldens` rewrites golden files instead of comparing them."""
+"""Shared test options: `--update-goldens` rewrites golden files instead of comparing them;
+and a result cache of its own for every test."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -36,3 +38,17 @@ def assert_golden(update_goldens: bool) -> Callable[[Path, str], None]:
         assert actual == path.read_text(encoding="utf-8"), f"output differs from {path}"
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def private_result_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every test gets a result cache of its own (`FAILSPEC_CACHE_DIR`), so that no test
+    writes `.failspec-cache/` into the repository or reads another test's answers."""
+    folder = tmp_path_factory.mktemp("failspec-cache")
+    previous = os.environ.get("FAILSPEC_CACHE_DIR")
+    os.environ["FAILSPEC_CACHE_DIR"] = str(folder)
+    yield
+    if previous is None:
+        del os.environ["FAILSPEC_CACHE_DIR"]
+    else:
+        os.environ["FAILSPEC_CACHE_DIR"] = previous

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-import failspec.cli
+import failspec.api
+import failspec.commands_check
 from failspec import CheckResult
 from failspec.checker import ir
 from failspec.checker.engine import Verdict
@@ -336,6 +337,7 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
         check_name: str | None = None,
         engine: str = "explicit",
         timeout: float | None = None,
+        cache: object = None,
     ) -> list[CheckResult]:
         results = []
         for item in model.checks:
@@ -347,8 +349,8 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
             results.append(fake_result(model, item, verdict))
         return results
 
-    monkeypatch.setattr(failspec.cli, "load", load)
-    monkeypatch.setattr(failspec.cli, "check", check)
+    monkeypatch.setattr(failspec.commands_check, "load", load)
+    monkeypatch.setattr(failspec.api, "check", check)
     return contents
 
 
@@ -436,7 +438,8 @@ def test_an_engine_exception_is_exit_3_in_one_line(
     assert code == 3
     assert err == (
         "failspec: internal error: RuntimeError: the engine broke over two lines\n"
-        "failspec: set FAILSPEC_DEBUG=1 for the traceback\n"
+        "failspec: this is a bug in failspec, not in your input; please report it with the "
+        "command and the files that caused it (FAILSPEC_DEBUG=1 shows the traceback)\n"
     )
 
 
@@ -457,7 +460,7 @@ def test_a_loader_exception_other_than_a_spec_error_is_exit_3(
     def load(path: str) -> ir.Model:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(failspec.cli, "load", load)
+    monkeypatch.setattr(failspec.commands_check, "load", load)
     monkeypatch.delenv("FAILSPEC_DEBUG", raising=False)
     code, out, err = run(["check", "m.fspec"])
     assert (code, out) == (3, "")

@@ -20,7 +20,8 @@ import pytest
 
 import failspec
 from failspec import CheckResult
-from failspec.cli import main, slugify
+from failspec.cli import main
+from failspec.commands_check import slugify
 from failspec.counterexamples.report import dump_trace
 from failspec.counterexamples.text import render_trace_text
 

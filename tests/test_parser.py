@@ -384,20 +384,24 @@ def test_expression_precedence_not_and_or() -> None:
     assert isinstance(never, ast.Never)
     expr = never.expr
     assert isinstance(expr, ast.Or)
-    assert isinstance(expr.left, ast.And)
-    assert isinstance(expr.left.left, ast.Not)
-    assert isinstance(expr.right, ast.Atom)
-    assert [p.text for p in expr.right.parts] == ["c", "x", "retain"]
+    left, right = expr.operands
+    assert isinstance(left, ast.And)
+    assert isinstance(left.operands[0], ast.Not)
+    assert isinstance(right, ast.Atom)
+    assert [p.text for p in right.parts] == ["c", "x", "retain"]
     assert ast.render_expr(expr) == "not a.down and b.down or c.x.retain"
 
 
-def test_parentheses_and_left_associativity() -> None:
+def test_parentheses_and_operator_chains() -> None:
+    # A chain of one operator is one node with every operand, in order.
     model = parse('check "c" { always not (a.up or b.up) and (c.up or d.up) and e.up }\n')
     always = model.checks[0].assertions[0]
     assert isinstance(always, ast.Always)
     expr = always.expr
-    assert isinstance(expr, ast.And) and isinstance(expr.left, ast.And)
-    assert isinstance(expr.left.left, ast.Not)
+    assert isinstance(expr, ast.And) and len(expr.operands) == 3
+    first, second, third = expr.operands
+    assert isinstance(first, ast.Not) and isinstance(first.operand, ast.Or)
+    assert isinstance(second, ast.Or) and isinstance(third, ast.Atom)
     assert ast.render_expr(expr) == "not (a.up or b.up) and (c.up or d.up) and e.up"
 
 

@@ -810,3 +810,20 @@ def test_the_cut_sets_of_a_scenario_check_are_its_scenario(engine: str) -> None:
     assert [(w.violation_at, w.onsets) for w in result.witnesses] == [(180, (180, 120))]
     holds = failspec.loads(text.replace("never s.down", "never s.down and s.up"), "t.fspec")
     assert timed_cut_sets(holds, holds.checks[0], engine=engine).cut_sets == ()
+
+
+def test_a_scenario_checks_fingerprint_covers_its_scenario_block() -> None:
+    # the result cache (checker/fingerprint.py): moving a scenario's onset changes the
+    # answer of the check judged on it, and so its key; other checks keep theirs
+    import failspec
+    from failspec.checker.fingerprint import check_fingerprint
+
+    text = SCENARIO.replace("$name", "both").replace("$atom", "s.down")
+    text += 'check "other" {\n  faults at most 1\n  never a.down\n}\n'
+    before = failspec.loads(text, "t.fspec")
+    after = failspec.loads(text.replace("a.crash at 3m", "a.crash at 4m"), "t.fspec")
+    same = [
+        check_fingerprint(before, c) == check_fingerprint(after, d)
+        for c, d in zip(before.checks, after.checks, strict=True)
+    ]
+    assert same == [False, True]

@@ -1,0 +1,363 @@
+"""What a design change did to safety: compare two versions of a model.
+
+`compare_models(old, new)` matches the checks of two versions by name and, for
+every check in both, finds the minimal cut sets of order 1 and 2 that appeared
+or disappeared (faults are matched by `component.mode`, so renumbering does not
+matter).  Cut sets are searched over the faults the check's hypothesis
+selects, up to order 2 even when its bound is 1: a pair that breaks a
+single-fault check is what the next design review wants to know.  A check
+violated with no fault at all has the empty set as its only minimal cut set;
+its order 1 and 2 sets are then not compared.
+
+A cut set that moved is classified against the other version's sets, so that
+a reviewer reads the change right:
+
+- an appeared set that contains a disappeared one *needs more faults* (removing
+  the single point of failure X makes the pairs X + Y minimal: X is no longer a
+  single point of failure, it now needs a second fault);
+- an appeared set contained in a disappeared one *needs fewer faults* (X + Y
+  gone because X alone now suffices: X became a single point of failure);
+- any other appeared set is *new*, any other disappeared one is *gone*.
+
+`diff_document` gives the `failspec-diff/1` document every renderer reads
+(`counterexamples/diff_text.py`).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from failspec.api import check
+from failspec.api import cut_sets as cut_sets_of
+from failspec.checker import ir
+from failspec.checker.engine import Verdict
+from failspec.counterexamples.diff_text import findings
+from failspec.result_cache import ResultCache
+
+DIFF_FORMAT = "failspec-diff/1"
+MAX_ORDER = 2
+
+CutSetLabels = tuple[str, ...]
+"""A cut set as fault labels (`component.mode`), in the model's fault order."""
+
+
+class GitError(Exception):
+    """git failed or a revision does not exist (bad input, exit 2)."""
+
+
+class Status(StrEnum):
+    """What a change did to one check."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    BROKEN = "broken"
+    """holds → violated"""
+    FIXED = "fixed"
+    """violated → holds"""
+    CHANGED = "changed"
+    """another verdict change (to or from unknown)"""
+    CUT_SETS = "cut sets"
+    """the same verdict, but cut sets moved"""
+    UNCHANGED = "unchanged"
+
+
+class Movement(StrEnum):
+    """How a cut set that appeared or disappeared relates to the other version's sets."""
+
+    NEW = "new"
+    GONE = "gone"
+    NEEDS_MORE_FAULTS = "needs more faults"
+    NEEDS_FEWER_FAULTS = "needs fewer faults"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckState:
+    """One check of one version: its verdict and its minimal cut sets up to order 2."""
+
+    verdict: Verdict
+    cut_sets: tuple[CutSetLabels, ...]
+    complete: bool
+    """False when the verdict is unknown or the cut-set search ran out of time."""
+
+    @property
+    def without_faults(self) -> bool:
+        """Violated with no fault at all (the empty set is the only minimal cut set)."""
+        return () in self.cut_sets
+
+
+@dataclass(frozen=True, slots=True)
+class MovedCutSet:
+    """A cut set that appeared or disappeared, its movement, and the other version's
+    sets it contains or is contained in (`related`)."""
+
+    faults: CutSetLabels
+    movement: Movement
+    related: tuple[CutSetLabels, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckDiff:
+    """A check in the old version, the new one, or both."""
+
+    check: str
+    old: CheckState | None
+    new: CheckState | None
+    appeared: tuple[MovedCutSet, ...] = ()
+    disappeared: tuple[MovedCutSet, ...] = ()
+
+    @property
+    def status(self) -> Status:
+        if self.old is None:
+            return Status.ADDED
+        if self.new is None:
+            return Status.REMOVED
+        verdicts = (self.old.verdict, self.new.verdict)
+        if verdicts == (Verdict.HOLDS, Verdict.VIOLATED):
+            return Status.BROKEN
+        if verdicts == (Verdict.VIOLATED, Verdict.HOLDS):
+            return Status.FIXED
+        if self.old.verdict != self.new.verdict:
+            return Status.CHANGED
+        if self.appeared or self.disappeared or self.old.without_faults != self.new.without_faults:
+            return Status.CUT_SETS
+        return Status.UNCHANGED
+
+    @property
+    def new_single_points(self) -> tuple[CutSetLabels, ...]:
+        """Single points of failure the change adds (new, or from a pair that lost a fault)."""
+        return tuple(c.faults for c in self.appeared if len(c.faults) == 1)
+
+    @property
+    def complete(self) -> bool:
+        return all(s.complete for s in (self.old, self.new) if s is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class FileDiff:
+    """One model file: `old` and `new` name its versions (None: absent)."""
+
+    old: str | None
+    new: str | None
+    checks: tuple[CheckDiff, ...]
+
+    @property
+    def name(self) -> str:
+        return self.new or self.old or "?"
+
+
+# --- the comparison ---------------------------------------------------------------
+
+
+def _state(
+    model: ir.Model,
+    item: ir.Check,
+    options: _Options,
+    cut_sets: bool,
+) -> CheckState:
+    timeout, engine, cache = options
+    (result,) = check(model, item.name, engine=engine, timeout=timeout, cache=cache)
+    complete = result.verdict != Verdict.UNKNOWN
+    sets: tuple[CutSetLabels, ...] = ()
+    if cut_sets:
+        deadline = None if timeout is None else time.perf_counter() + timeout
+        timed = cut_sets_of(model, item, MAX_ORDER, deadline, engine, cache)
+        complete = complete and timed.complete
+        sets = tuple(tuple(model.fault(n).label for n in c) for c in timed.cut_sets)
+    return CheckState(result.verdict, sets, complete)
+
+
+def _moved(
+    sets: tuple[CutSetLabels, ...], others: tuple[CutSetLabels, ...], appearing: bool
+) -> tuple[MovedCutSet, ...]:
+    """Classify `sets` (that appeared, or disappeared) against `others` (the sets that
+    moved the other way)."""
+    result = []
+    for faults in sets:
+        members = frozenset(faults)
+        inside = tuple(o for o in others if frozenset(o) < members)
+        around = tuple(o for o in others if frozenset(o) > members)
+        if inside:
+            movement = Movement.NEEDS_MORE_FAULTS if appearing else Movement.NEEDS_FEWER_FAULTS
+        elif around:
+            movement = Movement.NEEDS_FEWER_FAULTS if appearing else Movement.NEEDS_MORE_FAULTS
+        else:
+            movement = Movement.NEW if appearing else Movement.GONE
+        result.append(MovedCutSet(faults, movement, inside or around))
+    return tuple(result)
+
+
+def _compare(name: str, before: CheckState, after: CheckState) -> CheckDiff:
+    if before.without_faults or after.without_faults:
+        return CheckDiff(name, before, after)
+    old_sets = {frozenset(c) for c in before.cut_sets}
+    new_sets = {frozenset(c) for c in after.cut_sets}
+    appeared = tuple(c for c in after.cut_sets if frozenset(c) not in old_sets)
+    disappeared = tuple(c for c in before.cut_sets if frozenset(c) not in new_sets)
+    return CheckDiff(
+        name,
+        before,
+        after,
+        _moved(appeared, disappeared, appearing=True),
+        _moved(disappeared, appeared, appearing=False),
+    )
+
+
+_Options = tuple[float | None, str, ResultCache | None]
+"""(timeout, engine, cache) of a comparison."""
+
+
+def compare_models(
+    old: ir.Model | None,
+    new: ir.Model | None,
+    timeout: float | None = None,
+    engine: str = "auto",
+    cache: ResultCache | None = None,
+) -> tuple[CheckDiff, ...]:
+    """Compare the checks of two versions of a model (None: the version is absent);
+    return one entry per check, the new version's checks first in their order, then
+    the removed ones in the old order.  `timeout` (seconds) bounds each verdict and
+    each cut-set search; `engine` names the engine (`checker/engines.py`); both
+    versions share `cache`, so a check whose dependency cone the change did not
+    touch is answered from it."""
+    options: _Options = (timeout, engine, cache)
+    old_checks = {c.name: c for c in old.checks} if old is not None else {}
+    new_checks = {c.name: c for c in new.checks} if new is not None else {}
+    diffs = []
+    for name, item in new_checks.items():
+        assert new is not None
+        if name not in old_checks:
+            diffs.append(CheckDiff(name, None, _state(new, item, options, False)))
+            continue
+        assert old is not None
+        before = _state(old, old_checks[name], options, True)
+        after = _state(new, item, options, True)
+        diffs.append(_compare(name, before, after))
+    for name, item in old_checks.items():
+        if name not in new_checks:
+            assert old is not None
+            diffs.append(CheckDiff(name, _state(old, item, options, False), None))
+    return tuple(diffs)
+
+
+def exit_code(files: Sequence[FileDiff]) -> int:
+    """3 if incomplete, else 1 if a check broke or a single point of failure appeared, else 0."""
+    checks = [c for f in files for c in f.checks]
+    if not all(c.complete for c in checks):
+        return 3
+    if any(c.status == Status.BROKEN or c.new_single_points for c in checks if c.old and c.new):
+        return 1
+    return 0
+
+
+# --- git ----------------------------------------------------------------------------
+
+
+def _git(args: Sequence[str], cwd: str | Path) -> str:
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8", check=False
+        )
+    except OSError as error:
+        raise GitError(f"cannot run git: {error.strerror or error}") from None
+    if done.returncode != 0:
+        message = done.stderr.strip().splitlines()
+        raise GitError(f"git {' '.join(args)}: {message[-1] if message else 'failed'}")
+    return done.stdout
+
+
+def versions_from_git(
+    base: str, paths: Sequence[str]
+) -> list[tuple[str | None, str | None, str | None]]:
+    """Return (old label, old text, new path) for every `*.fspec` file that differs
+    between the revision `base` and the working tree (under `paths`, if given), sorted
+    by path; a file added since `base` has no old label and text, a deleted one no new
+    path.  Raise GitError when git fails or `base` is no revision."""
+    _git(["rev-parse", "--verify", "--quiet", f"{base}^{{commit}}"], ".")
+    top = Path(_git(["rev-parse", "--show-toplevel"], ".").strip())
+    listing = _git(["diff", "--name-status", "--no-renames", "-z", base, "--", *paths], ".")
+    fields = listing.split("\0")
+    changed = []
+    for status, name in zip(fields[0::2], fields[1::2], strict=False):
+        if not name.endswith(".fspec"):
+            continue
+        shown = os.path.relpath(top / name)
+        old_label = old_text = None
+        if not status.startswith("A"):
+            old_text = _git(["show", f"{base}:{name}"], top)
+            old_label = f"{base}:{Path(shown).as_posix()}"
+        new_path = None if status.startswith("D") else shown
+        changed.append((old_label, old_text, new_path))
+    return sorted(changed, key=lambda item: item[2] or item[0] or "")
+
+
+# --- the document -------------------------------------------------------------------
+
+
+def _moved_json(moved: MovedCutSet) -> dict[str, Any]:
+    return {
+        "order": len(moved.faults),
+        "faults": list(moved.faults),
+        "movement": moved.movement.value,
+        "related": [list(r) for r in moved.related],
+    }
+
+
+def _check_json(c: CheckDiff) -> dict[str, Any]:
+    cut_sets = None
+    if c.old and c.new:
+        cut_sets = {
+            "max_order": MAX_ORDER,
+            "appeared": [_moved_json(s) for s in c.appeared],
+            "disappeared": [_moved_json(s) for s in c.disappeared],
+            "violated_without_faults": {
+                "old": c.old.without_faults,
+                "new": c.new.without_faults,
+            },
+        }
+    return {
+        "check": c.check,
+        "status": c.status.value,
+        "old_verdict": c.old.verdict.value if c.old else None,
+        "new_verdict": c.new.verdict.value if c.new else None,
+        "cut_sets": cut_sets,
+        "complete": c.complete,
+    }
+
+
+def diff_document(base: str | None, files: Sequence[FileDiff]) -> dict[str, Any]:
+    """Return the `failspec-diff/1` document (keys in a fixed order, no timings), with
+    the reviewer's `findings` in words (`counterexamples/diff_text.py`)."""
+    checks = [c for f in files for c in f.checks]
+    statuses = (
+        Status.BROKEN,
+        Status.FIXED,
+        Status.CHANGED,
+        Status.CUT_SETS,
+        Status.ADDED,
+        Status.REMOVED,
+        Status.UNCHANGED,
+    )
+    document: dict[str, Any] = {
+        "format": DIFF_FORMAT,
+        "base": base,
+        "files": [
+            {"old": f.old, "new": f.new, "checks": [_check_json(c) for c in f.checks]}
+            for f in files
+        ],
+        "summary": {
+            "files": len(files),
+            "checks": {s.value: sum(1 for c in checks if c.status == s) for s in statuses},
+            "single_points_of_failure_added": [s[0] for c in checks for s in c.new_single_points],
+        },
+        "findings": [],
+        "exit_code": exit_code(files),
+    }
+    document["findings"] = findings(document)
+    return document
