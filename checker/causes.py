@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 from failspec.checker import ir
 from failspec.checker.signals import EMPTY, INF, Ctx, Signal, Sym, Time, holds_at
-from failspec.checker.simulate import Run, judge, simulate
+from failspec.checker.simulate import Episode, Run, judge, simulate
 from failspec.counterexamples.trace import Trace, TraceEvent, TraceFault, Violation
-from failspec.spec.ast import render_duration
+from failspec.spec.ast import render_duration, render_time_point
 
 Emit = Callable[[int, str, str, list[str], "str | None"], None]
 
@@ -118,6 +118,7 @@ def _events(run: Run, until: int) -> list[TraceEvent]:  # noqa: C901
             for episode in run.episodes.get(index, []):
                 start = _n(episode.start)
                 if episode.window is None:
+                    _no_switchover_event(episode, me, primary, emit)  # v1
                     continue
                 emit(
                     start,
@@ -192,6 +193,7 @@ def _events(run: Run, until: int) -> list[TraceEvent]:  # noqa: C901
 
         if isinstance(spec, ir.ChannelSpec):
             _channel_events(run, ctx, index, spec, emit)
+        _timing_events(run, ctx, component, emit)  # v1: rides out, recovers in
 
         for at, rising in _edges(run.down[index], until):
             if rising:
@@ -221,6 +223,8 @@ def _down_reasons(run: Run, ctx: Ctx, index: int, at: int) -> list[str]:  # noqa
         members_down = [m for m in group.members if holds_at(ctx, run.down[m], at)]
         if len(group.members) - len(members_down) < group.k:
             reasons += [f"{model.components[m].name}.down" for m in members_down]
+    if _ridden_out_until(run, index, at):
+        reasons.append(f"{component.name}.riding out")  # v1: the needs outage outlasted it
     if isinstance(spec, ir.FailoverSpec) and holds_at(ctx, run.pair_down.get(index, EMPTY), at):
         primary, secondary = (
             model.components[spec.primary].name,
@@ -273,6 +277,8 @@ def _up_reasons(run: Run, ctx: Ctx, index: int, at: int) -> list[str]:  # noqa: 
         ):
             reasons.append(f"{component.name}.{fault.mode} repaired")
     inputs: list[int] = [m for g in component.needs for m in g.members]
+    if _recovered_at(run, index, at):
+        reasons.append(f"{component.name}.recovering")  # v1: recovers in has passed
     spec = component.spec
     if isinstance(spec, ir.FailoverSpec):
         inputs += [spec.primary, spec.secondary]
@@ -301,9 +307,9 @@ def _up_reasons(run: Run, ctx: Ctx, index: int, at: int) -> list[str]:  # noqa: 
         if at > 0 and holds_at(ctx, signal, at - 1) and not holds_at(ctx, signal, at):
             reasons.append(f"{model.components[m].name}.up")
     if isinstance(spec, ir.ChannelSpec):
-        for x, txn in enumerate(spec.transactions):
+        for x in range(len(spec.transactions)):
             if _class_at(run, ctx, index, x, at) is None:
-                reasons.append(f"{component.name}.{txn.name} recovers")
+                reasons.append(f"{component.name}.{_no_class_change(run, ctx, index, x, at)}")
     return reasons
 
 
@@ -334,14 +340,15 @@ def _channel_events(run: Run, ctx: Ctx, index: int, spec: ir.ChannelSpec, emit: 
             if klass == previous:
                 continue
             if klass is None:
-                emit(at, me, f"{txn.name} recovers", [], None)
+                change = _no_class_change(run, ctx, index, x, at)
+                emit(at, me, change, [], _hours_detail(run, ctx, index, x, at, opening=False))
             else:
                 emit(
                     at,
                     me,
                     f"{txn.name} fails ({klass})",
                     _class_reasons(run, ctx, index, x, klass, at),
-                    None,
+                    _hours_detail(run, ctx, index, x, at, opening=True),
                 )
             until_events.append((at, x, klass))
             previous = klass
@@ -360,8 +367,12 @@ def _channel_events(run: Run, ctx: Ctx, index: int, spec: ir.ChannelSpec, emit: 
                 emit(at, me, action, now, None)
             elif takers and not now:
                 changed = [
-                    f"{me}.{spec.transactions[x].name} "
-                    + ("recovers" if klass is None else f"fails ({klass})")
+                    f"{me}."
+                    + (
+                        _no_class_change(run, ctx, index, x, at)
+                        if klass is None
+                        else f"{spec.transactions[x].name} fails ({klass})"
+                    )
                     for event_at, x, klass in until_events
                     if event_at == at
                 ]
@@ -385,6 +396,129 @@ def _class_reasons(run: Run, ctx: Ctx, channel: int, txn: int, klass: str, at: i
         ]
     calls = spec.transactions[txn].calls
     return [f"{model.components[c].name}.down" for c in calls if holds_at(ctx, run.down[c], at)]
+
+
+# --- v1: explanations of the forms of "operations in time" ----------------------------
+#
+# Each reads facts the simulator records as data (`Episode.no_switchover`,
+# `Run.needs_raw` beside `Run.needs_down`, `Run.hours`); only the wording is here.
+
+
+def _no_switchover_event(episode: Episode, me: str, primary: str, emit: Emit) -> None:
+    """At the start of an outage of the primary that opens no window: why not
+    (`detect MODE never`, or no detect line covers the episode's mode)."""
+    if episode.no_switchover is ir.NoSwitchover.DETECT_NEVER:
+        detail = f"no switchover: detect {episode.mode} never"
+    elif episode.mode is not None:
+        detail = f"no switchover: no detect line for {episode.mode}"
+    else:
+        detail = "no switchover: no detect line covers an outage through the needs"
+    emit(_n(episode.start), me, "no switchover", [f"{primary}.down"], detail)
+
+
+def _raw_runs(run: Run, index: int) -> list[tuple[int, int]]:
+    """The outages of a component's needs before `rides out`/`recovers in` (concrete)."""
+    return [(_n(a), _n(b)) for a, b in run.needs_raw.get(index, EMPTY)]
+
+
+def _timing_events(run: Run, ctx: Ctx, component: ir.Component, emit: Emit) -> None:
+    """`riding out` when the needs go down (and whether they are back in time), and
+    `recovering` when they are back but the component stays down (`recovers in`)."""
+    ride, recover = component.rides_out, component.recovers_in
+    if ride == 0 and recover == 0:
+        return
+    index, me = component.index, component.name
+    for start, end in _raw_runs(run, index):
+        reasons = _needs_reasons(run, ctx, component, start)
+        if ride > 0:
+            lasted = end - start
+            if lasted <= ride:
+                detail = (
+                    f"rides out {render_duration(ride)}: needs back after {render_duration(lasted)}"
+                )
+            else:
+                detail = f"rides out {render_duration(ride)}"
+            emit(start, me, "riding out", reasons, detail)
+        if recover > 0 and end - start > ride and end < INF:
+            back = _needs_up_reasons(run, ctx, component, end)
+            detail = f"down {render_duration(recover)} more: recovers in {render_duration(recover)}"
+            emit(end, me, "recovering", back, detail)
+
+
+def _needs_reasons(run: Run, ctx: Ctx, component: ir.Component, at: int) -> list[str]:
+    model = run.model
+    reasons = []
+    for group in component.needs:
+        down = [m for m in group.members if holds_at(ctx, run.down[m], at)]
+        if len(group.members) - len(down) < group.k:
+            reasons += [f"{model.components[m].name}.down" for m in down]
+    spec = component.spec
+    if isinstance(spec, ir.JobSpec):
+        reasons += [
+            f"{model.components[s].name}.down"
+            for s, _ in spec.writes
+            if holds_at(ctx, run.down[s], at)
+        ]
+    return reasons
+
+
+def _needs_up_reasons(run: Run, ctx: Ctx, component: ir.Component, at: int) -> list[str]:
+    model = run.model
+    inputs = [m for g in component.needs for m in g.members]
+    if isinstance(component.spec, ir.JobSpec):
+        inputs += [s for s, _ in component.spec.writes]
+    return [
+        f"{model.components[m].name}.up"
+        for m in dict.fromkeys(inputs)
+        if at > 0 and holds_at(ctx, run.down[m], at - 1) and not holds_at(ctx, run.down[m], at)
+    ]
+
+
+def _ridden_out_until(run: Run, index: int, at: int) -> bool:
+    """Does an outage of the needs reach the component at `at`, after riding it out?"""
+    ride = run.model.components[index].rides_out
+    return ride > 0 and any(start + ride == at < end for start, end in _raw_runs(run, index))
+
+
+def _recovered_at(run: Run, index: int, at: int) -> bool:
+    """Is `at` the end of a recovery (`recovers in`) after the needs came back?"""
+    component = run.model.components[index]
+    recover = component.recovers_in
+    return recover > 0 and any(
+        end + recover == at and end - start > component.rides_out
+        for start, end in _raw_runs(run, index)
+    )
+
+
+def _no_class_change(run: Run, ctx: Ctx, channel: int, txn: int, at: int) -> str:
+    """How a transaction that stops failing at `at` is named: it `recovers`, or it is
+    `not attempted` when its hours end there."""
+    spec = run.model.components[channel].spec
+    assert isinstance(spec, ir.ChannelSpec)
+    name = spec.transactions[txn].name
+    hours = run.hours.get((channel, txn))
+    if hours is not None and not holds_at(ctx, hours, at):
+        return f"{name} not attempted"
+    return f"{name} recovers"
+
+
+def _hours_detail(
+    run: Run, ctx: Ctx, channel: int, txn: int, at: int, *, opening: bool
+) -> str | None:
+    """Why a class changes at an opening or a closing of the transaction's hours."""
+    hours = run.hours.get((channel, txn))
+    if hours is None:
+        return None
+    inside, before = holds_at(ctx, hours, at), at > 0 and holds_at(ctx, hours, at - 1)
+    spec = run.model.components[channel].spec
+    assert isinstance(spec, ir.ChannelSpec)
+    text = spec.transactions[txn].hours
+    assert text is not None
+    if opening and inside and not before:
+        return f"attempted from {render_time_point(at)}: open {text.text}"
+    if not opening and not inside:
+        return f"outside its hours: open {text.text}"
+    return None
 
 
 # --- v1: the timeline of one scenario (`failspec simulate`) ----------------------------
