@@ -211,26 +211,34 @@ class Encoding:
         )
 
     def _lagged(self, needs: Sig, rides_out: int, recovers_in: int) -> Sig:
-        """`rides out R`, `recovers in Q` on the needs combined (see the module)."""
-        ridden = needs
-        if rides_out > 0:
-            lag = self.const(rides_out)
-            ridden = self.signal(
-                lambda s: z3.And(s >= lag, self.covers(needs, s - lag, s)),
-                [*needs.points, *[p + rides_out for p in needs.points], lag],
-            )
+        """`rides out R`, `recovers in Q` on the needs combined `n` (see the module).
+
+        m(s) = s ≥ R and n covers [s − R, s]; x(t) = m somewhere in [t − Q, t].  m
+        rises only at R or at p + R for a change point p of n and falls only at such
+        a p, so x(t) is m(t − Q) or m at one of its rising points in (t − Q, t], and
+        x changes only at R, p + R and p + Q."""
+        if rides_out == 0 and recovers_in == 0:
+            return needs
+        lag = self.const(rides_out)
+        rises = [lag, *[p + rides_out for p in needs.points]]
+
+        def ridden(s: z3.ArithRef) -> z3.BoolRef:
+            if rides_out == 0:
+                return needs.at(s)
+            return z3.And(s >= lag, self.covers(needs, s - lag, s))
+
+        m = self.memo(ridden)
         if recovers_in == 0:
-            return ridden
-        late = ridden
+            return self.signal(m, [*rises, *needs.points])
 
         def recovering(t: z3.ArithRef) -> z3.BoolRef:
-            # m at some instant of [t − Q, t]; m is false before 0
+            # m at t - Q, or m rises somewhere in (t - Q, t] and holds there
             back = t - recovers_in
-            items = [z3.And(back >= 0, late.at(back))]
-            items += [z3.And(back < q, q <= t, q >= 0, late.at(q)) for q in late.points]
+            items = [z3.And(back >= 0, m(back))]
+            items += [z3.And(back < r, r <= t, m(r)) for r in rises]
             return self.any_of(items)
 
-        return self.signal(recovering, [*late.points, *[q + recovers_in for q in late.points]])
+        return self.signal(recovering, [*rises, *[p + recovers_in for p in needs.points]])
 
     def _eligible(self, calls: Sig, comm: Sig, blocked: Sig) -> Callable[[z3.ArithRef], z3.BoolRef]:
         """At an instant: the calls are down, and neither comm nor `blocked` holds."""
