@@ -553,9 +553,7 @@ class _Query:
             raise SolverGaveUp(f"the solver gave up: {reason}")
         return solver.model() if result == z3.sat else None
 
-    def minimise(
-        self, term: z3.ArithRef, low: int, high: int, hints: tuple[int, ...] = ()
-    ) -> int:
+    def minimise(self, term: z3.ArithRef, low: int, high: int, hints: tuple[int, ...] = ()) -> int:
         """The least value of `term` in [low, high] for which the facts are satisfiable
         (they are with term = high, in `last`); `term == value` becomes a fact and
         `last` a model of the facts.  The first probe is `low` itself, the common

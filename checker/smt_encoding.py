@@ -59,10 +59,34 @@ class Unsupported(Exception):
 
 @dataclass
 class Sig:
-    """A signal: a formula in an instant, and the instants at which it may change."""
+    """A signal: a formula in an instant, and the instants at which it may change.
+
+    `rises` and `falls`, when known, split the change points: the signal may start
+    to hold only at a rise and stop only at a fall (None: unknown, read as every
+    point).  They let `covers` look only at falls and `rides out`/`recovers in`
+    shift rises and falls apart without doubling the points."""
 
     at: Callable[[z3.ArithRef], z3.BoolRef]
     points: list[z3.ArithRef] = field(default_factory=list)
+    rises: list[z3.ArithRef] | None = None
+    falls: list[z3.ArithRef] | None = None
+
+    def rising(self) -> list[z3.ArithRef]:
+        """The instants at which the signal may start to hold."""
+        return self.points if self.rises is None else self.rises
+
+    def falling(self) -> list[z3.ArithRef]:
+        """The instants at which the signal may stop holding."""
+        return self.points if self.falls is None else self.falls
+
+
+def _unique(points: list[z3.ArithRef]) -> list[z3.ArithRef]:
+    """The points simplified, each once, in order."""
+    unique: dict[int, z3.ArithRef] = {}
+    for p in points:
+        p = z3.simplify(p)
+        unique.setdefault(p.get_id(), p)
+    return list(unique.values())
 
 
 class Encoding:
@@ -104,6 +128,8 @@ class Encoding:
         self.zero = self.const(0)
         self.inf = self.const(INF)
         self.fresh_count = 0
+        self.canonical_terms: dict[int, z3.ArithRef] = {}
+        self.canonical_keep: list[z3.ArithRef] = []
         self.segment_cache: dict[
             int, tuple[Sig, list[tuple[z3.ArithRef, z3.ArithRef, z3.BoolRef]]]
         ] = {}
@@ -164,6 +190,8 @@ class Encoding:
         cache: dict[int, z3.BoolRef] = {}
 
         def at(t: z3.ArithRef) -> z3.BoolRef:
+            # instants are simplified first, so that (p + 20) - 20 meets p in the cache
+            t = self.canonical(t)
             key = t.get_id()
             if key not in cache:
                 cache[key] = fn(t)
@@ -171,29 +199,50 @@ class Encoding:
 
         return at
 
+    def canonical(self, t: z3.ArithRef) -> z3.ArithRef:
+        """The instant term `t`, simplified (each term once)."""
+        key = t.get_id()
+        found = self.canonical_terms.get(key)
+        if found is None:
+            found = z3.simplify(t)
+            self.canonical_terms[key] = found
+            # keep `t` alive with its entry, so that its id is not reused
+            self.canonical_keep.append(t)
+        return found
+
     def tick(self) -> None:
         """Stop building the encoding once the deadline has passed."""
         check_deadline(self.deadline)
 
     def signal(self, fn: Callable[[z3.ArithRef], z3.BoolRef], points: list[z3.ArithRef]) -> Sig:
         self.tick()
-        unique: dict[int, z3.ArithRef] = {}
-        for p in points:
-            p = z3.simplify(p)
-            unique.setdefault(p.get_id(), p)
-        return Sig(self.memo(fn), list(unique.values()))
+        return Sig(self.memo(fn), _unique(points))
+
+    def polar(
+        self,
+        fn: Callable[[z3.ArithRef], z3.BoolRef],
+        rises: list[z3.ArithRef],
+        falls: list[z3.ArithRef],
+    ) -> Sig:
+        """A signal that may start to hold only at `rises` and stop only at `falls`."""
+        self.tick()
+        rises, falls = _unique(rises), _unique(falls)
+        return Sig(self.memo(fn), _unique([*rises, *falls]), rises, falls)
 
     def union(self, sigs: list[Sig]) -> Sig:
         if not sigs:
             return Sig(lambda t: self.false, [])
         if len(sigs) == 1:
             return sigs[0]
-        return self.signal(
-            lambda t: self.any_of([s.at(t) for s in sigs]), [p for s in sigs for p in s.points]
+        # a union starts to hold only where a member does, and stops only where one does
+        return self.polar(
+            lambda t: self.any_of([s.at(t) for s in sigs]),
+            [p for s in sigs for p in s.rising()],
+            [p for s in sigs for p in s.falling()],
         )
 
     def negation(self, sig: Sig) -> Sig:
-        return self.signal(lambda t: z3.Not(sig.at(t)), sig.points)
+        return self.polar(lambda t: z3.Not(sig.at(t)), sig.falling(), sig.rising())
 
     def within(self, sig: Sig, window: Sig) -> Sig:
         """The instants at which both `sig` and `window` hold."""
@@ -220,7 +269,8 @@ class Encoding:
         if rides_out == 0 and recovers_in == 0:
             return needs
         lag = self.const(rides_out)
-        rises = [lag, *[p + rides_out for p in needs.points]]
+        rises = [lag, *[p + rides_out for p in needs.rising()]]
+        falls = needs.falling()
 
         def ridden(s: z3.ArithRef) -> z3.BoolRef:
             if rides_out == 0:
@@ -229,7 +279,7 @@ class Encoding:
 
         m = self.memo(ridden)
         if recovers_in == 0:
-            return self.signal(m, [*rises, *needs.points])
+            return self.polar(m, rises, falls)
 
         def recovering(t: z3.ArithRef) -> z3.BoolRef:
             # m at t - Q, or m rises somewhere in (t - Q, t] and holds there
@@ -238,16 +288,17 @@ class Encoding:
             items += [z3.And(back < r, r <= t, m(r)) for r in rises]
             return self.any_of(items)
 
-        return self.signal(recovering, [*rises, *[p + recovers_in for p in needs.points]])
+        return self.polar(recovering, rises, [p + recovers_in for p in falls])
 
     def _eligible(self, calls: Sig, comm: Sig, blocked: Sig) -> Callable[[z3.ArithRef], z3.BoolRef]:
         """At an instant: the calls are down, and neither comm nor `blocked` holds."""
         return lambda t: z3.And(calls.at(t), z3.Not(comm.at(t)), z3.Not(blocked.at(t)))
 
     def covers(self, sig: Sig, start: z3.ArithRef, end: z3.ArithRef) -> z3.BoolRef:
-        """Does the signal hold at every instant of [start, end] (end inclusive)?"""
+        """Does the signal hold at every instant of [start, end] (end inclusive)?  It
+        does at start, and at every instant of (start, end] where it may stop."""
         items = [sig.at(start)]
-        for p in sig.points:
+        for p in sig.falling():
             items.append(z3.Implies(z3.And(start < p, p <= end), sig.at(p)))
         return self.all_of(items)
 
@@ -371,20 +422,22 @@ class Encoding:
         if self.slot_count is None:
             sel, onset = self.sel[n], self.onset[n]
             if repair is None:
-                return self.signal(lambda t: z3.And(sel, onset <= t), [onset])
+                return self.polar(lambda t: z3.And(sel, onset <= t), [onset], [])
             end = onset + repair
-            return self.signal(lambda t: z3.And(sel, onset <= t, t < end), [onset, end])
+            return self.polar(lambda t: z3.And(sel, onset <= t, t < end), [onset], [end])
         cases = [(number == n, start) for number, start in self.slots]
         if repair is None:
-            return self.signal(
+            return self.polar(
                 lambda t: self.any_of([z3.And(here, start <= t) for here, start in cases]),
                 [start for _, start in cases],
+                [],
             )
-        return self.signal(
+        return self.polar(
             lambda t: self.any_of(
                 [z3.And(here, start <= t, t < start + repair) for here, start in cases]
             ),
-            [p for _, start in cases for p in (start, start + repair)],
+            [start for _, start in cases],
+            [start + repair for _, start in cases],
         )
 
     def _latent(self, component: ir.Component) -> set[int]:
@@ -412,7 +465,15 @@ class Encoding:
                 count = z3.Sum([z3.If(m.at(t), self.const(1), self.zero) for m in members])
                 return count >= needed
 
-            groups.append(self.signal(at, [p for m in members for p in m.points]))
+            # a k-of-n group is monotone in its members: it starts to hold only where a
+            # member does, and stops only where one does
+            groups.append(
+                self.polar(
+                    at,
+                    [p for m in members for p in m.rising()],
+                    [p for m in members for p in m.falling()],
+                )
+            )
         return self.union(groups)
 
     def _encode_component(self, component: ir.Component) -> None:
@@ -429,7 +490,7 @@ class Encoding:
         elif can_fill(spec):
             full_from = self.fresh_int(f"full_{component.name}")
             self.full_from[index] = full_from
-            full = self.signal(lambda t: t >= full_from, [full_from])
+            full = self.polar(lambda t: t >= full_from, [full_from], [])
             self.down[index] = self.union([base, full])
         elif isinstance(spec, ir.StoreSpec):
             self.full_from[index] = self.inf  # never full
@@ -485,7 +546,14 @@ class Encoding:
             after = z3.If(switched_stuck, z3.Or(t < switch + manual, b.at(t)), b.at(t))
             return z3.If(t < switch, a.at(t), after)
 
-        return self.signal(at, [*a.points, *b.points, switch, switch + manual])
+        # before the switch the pair follows A, which is down on [o, switch); from the
+        # switch on (or the end of the manual recovery) it follows B: so it starts to
+        # be down only where A or B does, and the switch can only bring it up
+        return self.polar(
+            at,
+            [*a.rising(), *b.rising()],
+            [*a.falling(), *b.falling(), switch, switch + manual],
+        )
 
     def _comm(self, spec: ir.ChannelSpec) -> Sig:
         if not spec.via:
@@ -628,11 +696,12 @@ class Encoding:
         self.constraints.append(start_var == start)
         self.job_start[index] = start_var
         inner = base  # the written stores are among its needs already
-        down = self.signal(
+        down = self.polar(
             lambda t: z3.And(t >= start_var, start_var < INF, inner.at(t)),
-            [*inner.points, start_var],
+            [*inner.rising(), start_var],
+            inner.falling(),
         )
-        work = self.signal(lambda t: z3.Not(down.at(t)), down.points)
+        work = self.negation(down)
         self.job_work[index] = work
         done = self.fresh_int(f"done_{component.name}")
         bound = self.const(self.bound)
