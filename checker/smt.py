@@ -447,7 +447,7 @@ class _Solver:
 
 class _Query:
     """Satisfiability questions about scenarios of exactly `size` faults, each asked of
-    a fresh, non-incremental QF_LIA solver.
+    a fresh, non-incremental solver (`question_solver`).
 
     Every constraint is linear integer arithmetic (division by numerals only).
     A fresh solver per question lets Z3 preprocess the whole problem: measured
