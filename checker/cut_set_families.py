@@ -23,8 +23,6 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import z3
-
 from failspec.checker.fault_tree import FaultTree
 
 CutSet = tuple[int, ...]
@@ -56,6 +54,8 @@ def bottom_up_cut_sets(tree: FaultTree, max_order: int) -> tuple[set[CutSet], bo
 
 def _fails_outside(tree: FaultTree, kept: set[CutSet]) -> bool:
     """Whether some set of faults fails the top and contains no set of `kept`."""
+    import z3  # loaded only when a truncated family must be checked
+
     context = z3.Context()
     present: dict[int, z3.BoolRef] = {n: z3.Bool(f"f{n}", context) for n in tree.events()}
     value: dict[int | str, z3.BoolRef] = {n: present[n] for n in present}

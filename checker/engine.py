@@ -28,6 +28,9 @@ from typing import Protocol
 
 from failspec.checker import ir
 
+ENGINE_NAMES = ("auto", "explicit", "smt")
+"""The values of `--engine`: the two engines and their composite (`engines.py`)."""
+
 
 class Verdict(StrEnum):
     """The verdict of a check.  Its value is the word reports print."""
@@ -180,6 +183,8 @@ class CutSetOrder:
     complete: bool
     engine: str
     """The engine that searched this order."""
+    reason: Reason | None = None
+    """Why an incomplete order is incomplete (the limit that was hit)."""
 
 
 def scenario_cut_sets(

@@ -55,8 +55,8 @@ Candidate = tuple[int, tuple[int, ...], tuple[int, ...]]
 @dataclass(frozen=True, slots=True)
 class ExplicitEngine:
     """The explicit engine behind the `Engine` interface.  `max_runs` bounds the
-    simulator runs of one `decide` (None: no bound); past it the verdict is
-    unknown with `Reason.BUDGET`."""
+    simulator runs of one `decide` or `cut_sets` (None: no bound); past it the
+    verdict is unknown, or the order incomplete, with `Reason.BUDGET`."""
 
     max_runs: int | None = None
 
@@ -79,6 +79,7 @@ class ExplicitEngine:
             return
         candidates = [n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest]
         found: list[CutSet] = []
+        limits = Limits(deadline, self.max_runs)
         for size in range(min(max_order, len(candidates)) + 1):
             level: list[tuple[CutSet, Witness]] = []
             try:
@@ -86,11 +87,12 @@ class ExplicitEngine:
                     if any(set(numbers).issuperset(c) for c in found):
                         continue
                     check_deadline(deadline)
-                    best = canonical_for_fault_set(model, check, numbers, deadline)
+                    best = _best_for_set(model, check, numbers, limits)
                     if best is not None:
                         level.append((numbers, Witness(best[0], best[2])))
-            except OutOfTime:
-                yield CutSetOrder(size, tuple(level), False, self.name)
+            except (OutOfTime, OverBudget) as stop:
+                reason = Reason.TIMEOUT if isinstance(stop, OutOfTime) else Reason.BUDGET
+                yield CutSetOrder(size, tuple(level), False, self.name, reason)
                 return
             found += [numbers for numbers, _ in level]
             yield CutSetOrder(size, tuple(level), True, self.name)

@@ -28,6 +28,7 @@ from failspec.checker.engine import Engine, OutOfTime, Verdict, check_deadline
 from failspec.checker.engines import AutoEngine
 from failspec.checker.simulate import violation_of
 from failspec.counterexamples.trace import TraceEvent
+from failspec.counterexamples.vocabulary import change_words
 
 VISIBLE_KINDS = ("channel", "job")
 
@@ -177,7 +178,7 @@ def _first_effect(
     visible = {c.name for c in model.components if c.kind in VISIBLE_KINDS}
 
     def keys(events: list[TraceEvent]) -> set[tuple[int, str, str]]:
-        return {(e.at, e.component, e.change) for e in events if e.component in visible}
+        return {(e.at, e.component, change_words(e.fact)) for e in events if e.component in visible}
 
     before, after = keys(baseline), keys(faulty)
     differences = [(at, False, c, x) for at, c, x in after - before]

@@ -251,6 +251,16 @@ class Ctx:
                 return self._decide(v, u, -m)
             m = math.ceil(Fraction(b) / -a) - 1  # ⟺ o_u − o_v ≤ m
             return self._decide(u, v, m)
+        # Not a difference constraint: decided without a split when its sign is the
+        # same at every corner of the zone's bounding box (the box holds the zone, so
+        # this is exact), e.g. a partition's errors summed over two outages that stay
+        # below its closing count whatever the onsets.
+        least = b + sum(a * (-zone[0][v] if a > 0 else zone[v][0]) for v, a in free)
+        if least > 0:
+            return True
+        most = b + sum(a * (zone[v][0] if a > 0 else -zone[0][v]) for v, a in free)
+        if most <= 0:
+            return False
         raise NeedsConcrete("a comparison that is not a difference constraint")
 
     def lt(self, x: Time, y: Time) -> bool:

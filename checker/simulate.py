@@ -319,6 +319,14 @@ def _first_reaching(
         rate = sum((r for r, s in clipped if holds_at(ctx, s, left)), Fraction(0))
         if rate == 0:
             continue
+        if not is_inf(right):
+            # Does the count reach the target in this segment?  Asked first, as a
+            # comparison that the zone often decides, before the closing instant
+            # (a ceiling of a fraction of the onsets) is worked out.
+            reached = add(accumulated, scale(sub(right, left), rate))
+            if ctx.lt(reached, target):
+                accumulated = reached
+                continue
         needed = sub(Fraction(target), accumulated)
         close_at = add(left, ctx.ceil(scale(needed, 1 / rate)))
         if ctx.le(close_at, right):

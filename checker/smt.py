@@ -116,7 +116,7 @@ class SmtEngine:
                 restricted = dataclasses.replace(check, at_most=len(numbers), faults=numbers)
                 outcome = self.decide(model, restricted, deadline)
                 if outcome.verdict == Verdict.UNKNOWN:
-                    yield CutSetOrder(order, tuple(level), False, self.name)
+                    yield CutSetOrder(order, tuple(level), False, self.name, outcome.reason)
                     return
                 scenario, at = outcome.scenario, outcome.violation_at
                 if scenario is None or at is None or tuple(sorted(scenario)) != numbers:

@@ -1,4 +1,4 @@
-"""Lay out a trace's dependency graph for the viewer: one column per group of kinds,
+"""Lay out a model's dependency graph for the viewer and `failspec graph`: one column per group of kinds,
 nodes ordered within their column to keep edges short, coordinates in SVG pixels.
 
 Columns, left to right, go from what customers use to what it runs on: channels,
@@ -7,17 +7,16 @@ other kind).  A line joins a component to what it depends on, so failures spread
 from right to left.  The order within a column comes from a barycentre heuristic
 on the networkx graph (each node moves towards the mean height of its neighbours
 in other columns; ties keep declaration order).  Everything is integer pixels and
-depends only on the trace, so the same trace gives the same layout.
+depends only on the components and edges given, so the same graph gives the same
+layout.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
-
-from failspec.counterexamples.statuses import component_kinds
-from failspec.counterexamples.trace import Trace
 
 KIND_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Channels", ("channel",)),
@@ -71,7 +70,7 @@ class Column:
 @dataclass(frozen=True, slots=True)
 class GraphLayout:
     """The laid-out graph: canvas size, columns, nodes (in declaration order) and the
-    edges (reader, read) of the trace, in the trace's order."""
+    edges (reader, read), in the order given."""
 
     width: int
     height: int
@@ -113,10 +112,9 @@ def _order_columns(graph: nx.Graph, columns: list[list[str]]) -> list[list[str]]
     return columns
 
 
-def layout_graph(trace: Trace) -> GraphLayout:
-    """Return the layout of the trace's components and edges (components that only
-    events name are included; edges naming unknown components are left out)."""
-    kinds = component_kinds(trace)
+def layout_graph(kinds: Mapping[str, str], edges: Sequence[tuple[str, str]]) -> GraphLayout:
+    """Return the layout of the components (name → kind, in declaration order) and the
+    (reader, read) edges; edges naming unknown components are left out."""
     labels = [label for label, _ in KIND_GROUPS] + [OTHER_GROUP]
     grouped: dict[str, list[str]] = {label: [] for label in labels}
     for name, kind in kinds.items():
@@ -124,10 +122,10 @@ def layout_graph(trace: Trace) -> GraphLayout:
     used = [label for label in labels if grouped[label]]
     columns = [list(grouped[label]) for label in used]
 
-    edges = tuple((r, d) for r, d in trace.edges if r in kinds and d in kinds and r != d)
+    kept = tuple((r, d) for r, d in edges if r in kinds and d in kinds and r != d)
     graph: nx.Graph = nx.Graph()
     graph.add_nodes_from(kinds)
-    graph.add_edges_from(edges)
+    graph.add_edges_from(kept)
     columns = _order_columns(graph, columns)
 
     tallest = max((len(names) for names in columns), default=0)
@@ -152,7 +150,7 @@ def layout_graph(trace: Trace) -> GraphLayout:
         height=height,
         columns=tuple(column_boxes),
         nodes=tuple(boxes[name] for name in kinds),
-        edges=edges,
+        edges=kept,
     )
 
 

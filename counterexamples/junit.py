@@ -1,6 +1,7 @@
 """Render a `failspec-report/1` document as JUnit XML, for CI test-report viewers.
 
-One `<testsuite>` per model file (in the order the report first names it), one
+The counterexamples may be `failspec-trace/2` or `/1` (an older report);
+both are read into the same facts.  One `<testsuite>` per model file (in the order the report first names it), one
 `<testcase>` per check: a check that holds passes; a violated check is a
 `<failure>` whose message is the violation line and whose text is the
 counterexample's timeline (`render_trace_text`); an `unknown` verdict is an
@@ -17,8 +18,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
-from failspec.counterexamples.text import format_instant, render_trace_text
-from failspec.counterexamples.trace import trace_from_json
+from failspec.counterexamples.text import render_trace_text
+from failspec.counterexamples.trace import read_trace
+from failspec.counterexamples.vocabulary import violation_words
 
 
 def accepted_keys(document: Mapping[str, Any]) -> set[tuple[str, str]]:
@@ -30,14 +32,15 @@ def accepted_keys(document: Mapping[str, Any]) -> set[tuple[str, str]]:
 
 
 def violation_message(counterexample: Mapping[str, Any]) -> str:
-    """Return `VIOLATED at 12:14:00: never atm.retain` for a `failspec-trace/1` document."""
-    violation = counterexample["violation"]
-    return f"VIOLATED at {format_instant(violation['at'])}: {violation['assertion']}"
+    """Return `VIOLATED at 12:14:00: never atm.retain` (with what the violation's fields
+    add: `— done at 09:10:00, 10 minutes late`) for a trace document of either version;
+    raise TraceFormatError if it is not one."""
+    return violation_words(read_trace(dict(counterexample)).violation)
 
 
 def timeline_text(counterexample: Mapping[str, Any]) -> str:
-    """Return the plain text timeline of a `failspec-trace/1` document."""
-    return render_trace_text(trace_from_json(dict(counterexample)))
+    """Return the plain text timeline of a trace document of either version."""
+    return render_trace_text(read_trace(dict(counterexample)))
 
 
 def render_junit(document: Mapping[str, Any]) -> str:

@@ -107,7 +107,7 @@ def dump_report(results: Sequence[CheckOutcome], errors: Sequence[SpecError] = (
 
 
 def dump_trace(trace: Trace) -> str:
-    """Return a trace as the pretty `failspec-trace/1` JSON text of a `--save` file.
+    """Return a trace as the pretty `failspec-trace/2` JSON text of a `--save` file.
 
     Keys in the order `trace_to_json` gives them; no timings; ends in a newline.
     """

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from failspec.counterexamples.report import REPORT_FORMAT, VERDICTS
-from failspec.counterexamples.trace import trace_from_json
+from failspec.counterexamples.trace import read_trace
 
 
 class ReportShapeError(ValueError):
@@ -96,7 +96,7 @@ def _readable_trace(trace: Mapping[str, Any], where: str) -> None:
     """The trace reader must read the counterexample; its own complaint, or a missing
     or mistyped field it stumbled on, is said in our words."""
     try:
-        trace_from_json(dict(trace))
+        read_trace(dict(trace))
     except KeyError as error:
         raise ReportShapeError(f"{where}: not a readable trace (no field {error})") from None
     except (TypeError, ValueError, AttributeError) as error:

@@ -4,7 +4,9 @@ Each violated check is a result (rule `failspec/violated`, level `error`)
 located at the check's line in its model file, with the counterexample in its
 message (the violation line, the faults, then the whole timeline) and one
 related location per injected fault: the declaration line of the fault's
-component, when the caller knows it.  An `unknown` verdict is a `warning`
+component, which the trace carries (`components[].line`; a version-1 trace has
+none, and its results then have no related locations).  Nothing here reads a
+model file.  An `unknown` verdict is a `warning`
 (rule `failspec/unknown`) at the check's line; a spec error is an `error`
 (rule `failspec/spec-error`) at its span.  A check that holds is no result.
 
@@ -57,9 +59,6 @@ RULES = (
 )
 RULE_INDEX = {rule["id"]: index for index, rule in enumerate(RULES)}
 
-ComponentLines = Mapping[str, Mapping[str, int]]
-"""file → component name → the 1-based line of the component's declaration."""
-
 
 def artifact_uri(file: str) -> str:
     """Return a model file's path as a SARIF artifact URI: relative paths stay relative
@@ -94,8 +93,18 @@ def _violation_text(result: Mapping[str, Any]) -> str:
     return head + "\n\n" + timeline_text(counterexample)
 
 
+def declaration_lines(counterexample: Mapping[str, Any]) -> dict[str, int]:
+    """Component name → the 1-based line of its declaration, from the trace's
+    `components` (empty when they carry no lines)."""
+    lines = {}
+    for component in counterexample.get("components") or ():
+        if isinstance(component, Mapping) and isinstance(component.get("line"), int):
+            lines[str(component.get("name"))] = component["line"]
+    return lines
+
+
 def _result(
-    result: Mapping[str, Any], accepted: set[tuple[str, str]] | None, lines: ComponentLines
+    result: Mapping[str, Any], accepted: set[tuple[str, str]] | None
 ) -> dict[str, Any] | None:
     file, verdict = result["file"], result["verdict"]
     counterexample = result.get("counterexample")
@@ -119,7 +128,7 @@ def _result(
     }
     if counterexample is not None:
         related = []
-        known = lines.get(file, {})
+        known = declaration_lines(counterexample)
         for number, fault in enumerate(counterexample["faults"], start=1):
             line = known.get(fault["component"])
             if line is None:
@@ -150,14 +159,12 @@ def _error_result(error: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def sarif_document(
-    document: Mapping[str, Any], component_lines: ComponentLines, version: str
-) -> dict[str, Any]:
+def sarif_document(document: Mapping[str, Any], version: str) -> dict[str, Any]:
     """Return the SARIF log (a dict) of the report; `version` is failspec's version."""
     accepted = accepted_keys(document) if document.get("baseline") else None
     results = [_error_result(e) for e in document.get("errors", [])]
     for result in document["results"]:
-        item = _result(result, accepted, component_lines)
+        item = _result(result, accepted)
         if item is not None:
             results.append(item)
     driver = {
@@ -174,7 +181,7 @@ def sarif_document(
     }
 
 
-def render_sarif(document: Mapping[str, Any], component_lines: ComponentLines, version: str) -> str:
+def render_sarif(document: Mapping[str, Any], version: str) -> str:
     """Return the SARIF log of the report as pretty JSON text ending in a newline."""
-    sarif = sarif_document(document, component_lines, version)
+    sarif = sarif_document(document, version)
     return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"

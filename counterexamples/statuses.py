@@ -1,53 +1,109 @@
-"""The status of every component after each event of a trace, derived from the events.
+"""The state of every component after each event of a trace, from the events' facts.
 
 Statuses, most telling first (a component shows the first that applies):
 
-- `retaining` — a channel whose `retain` action is happening (it keeps customers' cards);
+- `acting` — a channel taking one of its actions (the model's own words:
+  `retain`, `reject`, …) on some transaction;
 - `closed` — a partition closed after too many errors;
 - `full` — a store whose records exceed its capacity;
-- `switchover` — a failover pair in its switchover window (down, switching to its secondary);
-- `down` — down for any other reason (its own fault, a need, a failed switchover);
-- `degraded` — a channel some of whose transactions fail, but not all;
-- `waiting` — a job that has not started;
+- `switchover` — a failover pair in its switchover window;
+- `stalled` — a job that has started, is not done and is down (no progress);
+- `down` — down for any other reason (its own fault, a need, a stuck switchover);
+- `degraded` — a channel some of whose transactions fail, none with an action;
+- `waiting`, `running`, `done` — a job not started, making progress, done;
 - `up` — none of these.
 
 Before the first event every component is `up` (a job `waiting`): the trace lists
-every change from instant 0 on, including what is down at 0.
+every change from instant 0 on.  A state is data (`ComponentState`); its words
+are `vocabulary.state_label` and `vocabulary.state_note`.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
-from failspec.counterexamples.text import format_instant
-from failspec.counterexamples.trace import Trace, TraceEvent
+from failspec.counterexamples.trace import (
+    Action,
+    Attempted,
+    Closed,
+    Done,
+    Down,
+    Fails,
+    FailureClass,
+    Fault,
+    Full,
+    NotAttempted,
+    Recovers,
+    Reopened,
+    Repaired,
+    Resumed,
+    Stalled,
+    Started,
+    Switched,
+    SwitchoverCancelled,
+    SwitchoverStarted,
+    SwitchoverStuck,
+    Trace,
+    TraceEvent,
+    Up,
+)
 
-STATUSES = ("retaining", "closed", "full", "switchover", "down", "degraded", "waiting", "up")
 
-STATUS_LABELS = {
-    "retaining": "retaining cards",
-    "closed": "closed",
-    "full": "full",
-    "switchover": "in switchover",
-    "down": "down",
-    "degraded": "degraded",
-    "waiting": "not started",
-    "up": "up",
+class Status(StrEnum):
+    ACTING = "acting"
+    CLOSED = "closed"
+    FULL = "full"
+    SWITCHOVER = "switchover"
+    STALLED = "stalled"
+    DOWN = "down"
+    DEGRADED = "degraded"
+    WAITING = "waiting"
+    RUNNING = "running"
+    DONE = "done"
+    UP = "up"
+
+
+HEALTHY = frozenset({Status.UP, Status.WAITING, Status.RUNNING, Status.DONE})
+"""Statuses in which a component does what it should (the others are failures)."""
+
+STATUSES_OF_KIND: dict[str, tuple[Status, ...]] = {
+    "channel": (Status.ACTING, Status.DOWN, Status.DEGRADED, Status.UP),
+    "partition": (Status.CLOSED, Status.DOWN, Status.UP),
+    "store": (Status.FULL, Status.DOWN, Status.UP),
+    "failover": (Status.SWITCHOVER, Status.DOWN, Status.UP),
+    "job": (Status.STALLED, Status.DOWN, Status.WAITING, Status.RUNNING, Status.DONE),
 }
+"""The statuses a component of each kind can show (any other kind: down, up)."""
 
-_FAILS = re.compile(r"^(?P<txn>\S+) fails \((?P<klass>[^)]*)\)$")
-_WITHIN = re.compile(r"within ((?:\d+[dhms])+)$")
-_UNITS = {"d": 86_400, "h": 3600, "m": 60, "s": 1}
+
+def statuses_of(kind: str) -> tuple[Status, ...]:
+    return STATUSES_OF_KIND.get(kind, (Status.DOWN, Status.UP))
 
 
 @dataclass(frozen=True, slots=True)
 class ComponentState:
-    """What a component looks like at one step: a status of `STATUSES` and a note
-    saying why or what else is going on (`fault flap`, `to nw_card_b at 20:01:00`), or ''."""
+    """What a component looks like at one step: its status and the facts behind it."""
 
-    status: str
-    note: str
+    status: Status
+    faults: tuple[str, ...] = ()
+    """The modes of its active faults."""
+    switching_to: str | None = None
+    switch_due: int | None = None
+    stuck_until: int | None = None
+    """A stuck switchover: manual recovery until then (None with `stuck`: no manual)."""
+    stuck: bool = False
+    serving: str | None = None
+    """The secondary a failover pair follows since it switched."""
+    failing: tuple[tuple[str, FailureClass], ...] = ()
+    """(transaction, class) of a channel's failing transactions, in the order they failed."""
+    actions: tuple[tuple[str, str], ...] = ()
+    """(transaction, action) of the actions a channel takes."""
+    progress: int | None = None
+    """A job's seconds of progress when it last started, stalled or resumed."""
+    takes: int | None = None
+    since: int | None = None
+    """When a job's current stall began."""
 
 
 @dataclass(slots=True)
@@ -55,177 +111,150 @@ class _Tracker:
     """The facts about one component gathered from the events so far."""
 
     kind: str
-    modes: tuple[str, ...]
     down: bool = False
     faults: list[str] = field(default_factory=list)
     switching_to: str | None = None
     switch_due: int | None = None
-    switch_failed: bool = False
+    stuck: bool = False
+    stuck_until: int | None = None
     serving: str | None = None
     closed: bool = False
     full: bool = False
-    actions: list[str] = field(default_factory=list)
-    failing: dict[str, str] = field(default_factory=dict)
-    job: str = "waiting"
+    failing: dict[str, FailureClass] = field(default_factory=dict)
+    actions: dict[str, str] = field(default_factory=dict)
+    job: Status = Status.WAITING
+    stalled_since: int | None = None
+    progress: int | None = None
+    takes: int | None = None
 
-    def apply(self, event: TraceEvent, secondary: str | None) -> None:  # noqa: C901
-        change = event.change
-        fails = _FAILS.match(change)
-        if change == "down":
-            self.down = True
-        elif change == "up":
-            self.down = False
-        elif change in self.modes:
-            self.faults.append(change)
-        elif change.endswith(" repaired") and change[: -len(" repaired")] in self.faults:
-            self.faults.remove(change[: -len(" repaired")])
-        elif change == "switchover started":
-            self.switching_to = secondary
-            self.switch_due = _due(event)
-        elif change == "switchover cancelled":
-            self.switching_to, self.switch_due = None, None
-        elif change == "switchover failed":
-            self.switching_to, self.switch_due, self.switch_failed = None, None, True
-        elif change.startswith("switched to "):
-            self.switching_to, self.switch_due, self.switch_failed = None, None, False
-            self.serving = change[len("switched to ") :].removesuffix(" by hand")
-        elif change == "closed":
-            self.closed = True
-        elif change == "reopened":
-            self.closed = False
-        elif change == "full":
-            self.full = True
-        elif change == "started":
-            self.job = "running"
-        elif change == "done":
-            self.job = "done"
-        elif fails:
-            self.failing[fails["txn"]] = fails["klass"]
-        elif change.endswith(" recovers"):
-            self.failing.pop(change[: -len(" recovers")], None)
-        elif change.endswith(" stops"):
-            action = change[: -len(" stops")]
-            if action in self.actions:
-                self.actions.remove(action)
-        elif self.kind == "channel" and change not in self.actions:
-            self.actions.append(change)
+    def apply(self, event: TraceEvent) -> None:
+        fact = event.fact
+        match fact:
+            case Down() | Up():
+                self.down = isinstance(fact, Down)
+            case Fault(mode=mode, latent=False):
+                self.faults.append(mode)
+            case Repaired(mode=mode) if mode in self.faults:
+                self.faults.remove(mode)
+            case SwitchoverStarted(to=to, due=due):
+                self.switching_to, self.switch_due = to or "its secondary", due
+            case SwitchoverCancelled():
+                self.switching_to, self.switch_due = None, None
+            case SwitchoverStuck(manual_until=until):
+                self.switching_to, self.switch_due = None, None
+                self.stuck, self.stuck_until = True, until
+            case Switched(to=to):
+                self.switching_to, self.switch_due, self.stuck = None, None, False
+                self.serving = to
+            case Closed() | Reopened():
+                self.closed = isinstance(fact, Closed)
+            case Full():
+                self.full = True
+            case _:
+                self._apply_job_or_channel(event)
+
+    def _apply_job_or_channel(self, event: TraceEvent) -> None:
+        fact = event.fact
+        match fact:
+            case Started(takes=takes):
+                self.job, self.progress, self.takes = Status.RUNNING, 0, takes
+            case Stalled(progress=progress, takes=takes):
+                self.stalled_since, self.progress, self.takes = event.at, progress, takes
+            case Resumed(progress=progress, takes=takes):
+                self.stalled_since, self.progress, self.takes = None, progress, takes
+            case Done():
+                self.job, self.stalled_since = Status.DONE, None
+                self.progress = self.takes
+            case Fails(transaction=transaction, failure_class=failure_class):
+                self.failing.pop(transaction, None)
+                self.failing[transaction] = failure_class
+                self.actions.pop(transaction, None)
+            case Recovers(transaction=transaction) | NotAttempted(transaction=transaction):
+                self.failing.pop(transaction, None)
+                self.actions.pop(transaction, None)
+            case Action(transaction=transaction, action=action):
+                self.actions[transaction] = action
 
     def state(self) -> ComponentState:
-        notes: list[str] = []
-        if self.faults:
-            notes.append("fault " + ", ".join(self.faults))
-        if self.switching_to is not None:
-            due = f" at {format_instant(self.switch_due)}" if self.switch_due is not None else ""
-            notes.append(f"to {self.switching_to}{due}")
-        if self.switch_failed:
-            notes.append("switchover failed")
-        if self.serving is not None:
-            notes.append(f"on {self.serving}")
-        if self.failing:
-            counts: dict[str, int] = {}
-            for klass in self.failing.values():
-                counts[klass] = counts.get(klass, 0) + 1
-            failing = ", ".join(
-                f"{n} {'transaction fails' if n == 1 else 'transactions fail'} ({klass})"
-                for klass, n in counts.items()
-            )
-            notes.append(failing)
+        return ComponentState(
+            status=self._status(),
+            faults=tuple(self.faults),
+            switching_to=self.switching_to,
+            switch_due=self.switch_due,
+            stuck_until=self.stuck_until,
+            stuck=self.stuck,
+            serving=self.serving,
+            failing=tuple(self.failing.items()),
+            actions=tuple(self.actions.items()),
+            progress=self.progress if self.kind == "job" else None,
+            takes=self.takes if self.kind == "job" else None,
+            since=self.stalled_since,
+        )
+
+    def _status(self) -> Status:
         if self.actions:
-            notes.append("action " + ", ".join(self.actions))
-        if self.kind == "job" and self.job != "waiting":
-            notes.append(self.job)
-        return ComponentState(self._status(), "; ".join(notes))
-
-    def _status(self) -> str:
-        if "retain" in self.actions:
-            return "retaining"
+            return Status.ACTING
         if self.closed:
-            return "closed"
+            return Status.CLOSED
         if self.full:
-            return "full"
+            return Status.FULL
         if self.switching_to is not None:
-            return "switchover"
+            return Status.SWITCHOVER
+        if self.kind == "job" and self.job == Status.RUNNING and self.stalled_since is not None:
+            return Status.STALLED
         if self.down:
-            return "down"
+            return Status.DOWN
         if self.failing:
-            return "degraded"
-        if self.kind == "job" and self.job == "waiting":
-            return "waiting"
-        return "up"
-
-
-def parse_duration(text: str) -> int:
-    """Return the seconds of a duration written as the language writes it (`3m`, `1h30m`)."""
-    return sum(int(count) * _UNITS[unit] for count, unit in re.findall(r"(\d+)([dhms])", text))
-
-
-def _due(event: TraceEvent) -> int | None:
-    """The instant a switchover started by `event` completes, from its `detect … within D`."""
-    match = _WITHIN.search(event.detail or "")
-    return event.at + parse_duration(match.group(1)) if match else None
+            return Status.DEGRADED
+        if self.kind == "job":
+            return self.job
+        return Status.UP
 
 
 def component_kinds(trace: Trace) -> dict[str, str]:
-    """Return every component's kind: the trace's `components` first, in declaration
-    order, then the components only the events name (kind guessed from their changes)."""
+    """Every component's kind: the trace's `components` first, in declaration order,
+    then the components only the events name (their kind read from their facts)."""
     kinds = {c.name: c.kind for c in trace.components}
     for event in trace.events:
-        if event.component not in kinds:
-            kinds[event.component] = "component"
-    for event in trace.events:
-        if kinds[event.component] != "component":
+        if event.component in kinds and kinds[event.component] != "component":
             continue
-        if _FAILS.match(event.change):
-            kinds[event.component] = "channel"
-        elif event.change.startswith("switch"):
-            kinds[event.component] = "failover"
-        elif event.change in ("started", "done"):
-            kinds[event.component] = "job"
-        elif event.change == "closed":
-            kinds[event.component] = "partition"
-        elif event.change == "full":
-            kinds[event.component] = "store"
+        kinds[event.component] = _kind_of(event)
     return kinds
 
 
-def _secondaries(trace: Trace) -> dict[str, str]:
-    """Each failover pair's secondary, where a `switched to` event names it."""
-    found: dict[str, str] = {}
-    for event in trace.events:
-        if event.change.startswith("switched to "):
-            found.setdefault(
-                event.component, event.change[len("switched to ") :].removesuffix(" by hand")
-            )
-    return found
+def _kind_of(event: TraceEvent) -> str:
+    match event.fact:
+        case Fails() | Recovers() | Action() | Attempted() | NotAttempted():
+            return "channel"
+        case SwitchoverStarted() | Switched() | SwitchoverStuck() | SwitchoverCancelled():
+            return "failover"
+        case Started() | Done() | Stalled() | Resumed():
+            return "job"
+        case Closed() | Reopened():
+            return "partition"
+        case Full():
+            return "store"
+    return "component"
 
 
 def initial_states(trace: Trace) -> dict[str, ComponentState]:
-    """Return every component's state before the first event, in `component_kinds` order."""
-    kinds = component_kinds(trace)
-    return {name: _Tracker(kind, ()).state() for name, kind in kinds.items()}
+    """Every component's state before the first event, in `component_kinds` order."""
+    return {name: _Tracker(kind).state() for name, kind in component_kinds(trace).items()}
 
 
 def state_changes(trace: Trace) -> tuple[tuple[tuple[str, ComponentState], ...], ...]:
-    """Return, for every event, the components whose state the event changed, with
-    their new state (usually one; none when the event changes no status or note).
+    """For every event, the components whose state the event changed, with their new
+    state (one, or none when the event changes nothing shown).
 
-    Applying the changes of events 0..i to `initial_states` gives the states after
+    Applying the changes of events 1..i to `initial_states` gives the states after
     event i.
     """
-    kinds = component_kinds(trace)
-    modes: dict[str, set[str]] = {}
-    for fault in trace.faults:
-        modes.setdefault(fault.component, set()).add(fault.mode)
-    secondaries = _pair_secondaries(trace)
-    secondaries.update(_secondaries(trace))
-    trackers = {
-        name: _Tracker(kind, tuple(sorted(modes.get(name, ())))) for name, kind in kinds.items()
-    }
+    trackers = {name: _Tracker(kind) for name, kind in component_kinds(trace).items()}
     current = {name: tracker.state() for name, tracker in trackers.items()}
     changes: list[tuple[tuple[str, ComponentState], ...]] = []
     for event in trace.events:
         tracker = trackers[event.component]
-        tracker.apply(event, secondaries.get(event.component))
+        tracker.apply(event)
         state = tracker.state()
         if state != current[event.component]:
             current[event.component] = state
@@ -235,27 +264,8 @@ def state_changes(trace: Trace) -> tuple[tuple[tuple[str, ComponentState], ...],
     return tuple(changes)
 
 
-def _pair_secondaries(trace: Trace) -> dict[str, str]:
-    """A failover's secondary from the model's edges: of the two devices it reads, the
-    one its `switchover started` event does not name as the cause (the primary)."""
-    kinds = component_kinds(trace)
-    reads: dict[str, list[str]] = {}
-    for reader, read in trace.edges:
-        if kinds.get(reader) == "failover":
-            reads.setdefault(reader, []).append(read)
-    found: dict[str, str] = {}
-    for event in trace.events:
-        if event.change != "switchover started" or event.component not in reads:
-            continue
-        primaries = {ref.rsplit(".", 1)[0] for ref in event.cause}
-        others = [r for r in reads[event.component] if r not in primaries]
-        if len(others) == 1:
-            found.setdefault(event.component, others[0])
-    return found
-
-
 def states_at_each_event(trace: Trace) -> tuple[dict[str, ComponentState], ...]:
-    """Return the state of every component after each event (for tests and rendering)."""
+    """The state of every component after each event (for tests and rendering)."""
     current = initial_states(trace)
     result = []
     for changes in state_changes(trace):
@@ -263,3 +273,46 @@ def states_at_each_event(trace: Trace) -> tuple[dict[str, ComponentState], ...]:
         current.update(changes)
         result.append(current)
     return tuple(result)
+
+
+def worst_event(trace: Trace) -> int | None:
+    """The id of the first event after which the most components are failing (not in a
+    `HEALTHY` status); None for a trace without events."""
+    best: tuple[int, int] | None = None
+    for event, states in zip(trace.events, states_at_each_event(trace), strict=True):
+        failing = sum(1 for s in states.values() if s.status not in HEALTHY)
+        if best is None or failing > best[0]:
+            best = (failing, event.id)
+    return None if best is None else best[1]
+
+
+@dataclass(frozen=True, slots=True)
+class JobProgress:
+    """A job's progress over the trace, for a progress bar at any instant: its start,
+    `takes` seconds, its stalls `[start, end)` (end None: still stalled at the
+    trace's end) and when it is done (None: not in the trace)."""
+
+    start: int
+    takes: int
+    stalls: tuple[tuple[int, int | None], ...]
+    done: int | None
+
+
+def job_progress(trace: Trace) -> dict[str, JobProgress]:
+    """Every job that starts in the trace and whose `takes` the trace records."""
+    found: dict[str, JobProgress] = {}
+    for event in trace.events:
+        fact = event.fact
+        job = found.get(event.component)
+        if isinstance(fact, Started) and fact.takes is not None:
+            found[event.component] = JobProgress(event.at, fact.takes, (), None)
+        elif job is None:
+            continue
+        elif isinstance(fact, Stalled):
+            found[event.component] = replace(job, stalls=(*job.stalls, (event.at, None)))
+        elif isinstance(fact, Resumed) and job.stalls:
+            start, _ = job.stalls[-1]
+            found[event.component] = replace(job, stalls=(*job.stalls[:-1], (start, event.at)))
+        elif isinstance(fact, Done):
+            found[event.component] = replace(job, done=event.at)
+    return found

@@ -6,53 +6,47 @@ The layout, for a trace with one fault:
 
     00:00:00  nw_card_a  flap                     fault injected
     00:00:00  nw_card_a  down                     ← nw_card_a.flap
-    00:00:00  nw_link    down                     ← nw_card_a.down  (switchover window …)
+    00:00:00  nw_link    switchover started       ← nw_card_a.down  (mode flap, …)
+    …
 
     VIOLATED at 00:00:00: never atm.retain
+      ← atm.retain on withdrawal
 
 Times are clock times of day 1 (`HH:MM:SS`), and `day N HH:MM:SS` from the
-second day on (instant ≥ 86400).  The output depends only on the trace: same
-trace, same bytes; no line ends in a space.  With `color`, the same text carries
-ANSI SGR colours (faults and failures red, switchovers yellow, recoveries green,
+second day on (instant ≥ 86400).  The words come from `vocabulary.py`; this
+module lays them out.  The output depends only on the trace: same trace, same
+bytes; no line ends in a space.  With `color`, the same text carries ANSI SGR
+colours (faults and failures red, switchovers yellow, recoveries green,
 channel actions magenta, causes dim); without, it is plain.
 """
 
 from __future__ import annotations
 
-from failspec.counterexamples.trace import Trace, TraceEvent, TraceFault
+from collections.abc import Sequence
 
-SECONDS_PER_DAY = 86_400
+from failspec.counterexamples.trace import EventKind, Trace, TraceEvent, TraceFault
+from failspec.counterexamples.vocabulary import (
+    SECONDS_PER_DAY,
+    cause_words,
+    change_words,
+    explain_event,
+    fault_words,
+    format_duration,
+    format_instant,
+    violation_words,
+)
+
+__all__ = [
+    "SECONDS_PER_DAY",
+    "format_duration",
+    "format_instant",
+    "render_trace_text",
+    "timeline_lines",
+]
 
 MAX_COMPONENT_WIDTH = 24
 """Columns wider than this are not padded further; a longer name just pushes its line."""
 MAX_CHANGE_WIDTH = 32
-
-
-def format_instant(at: int) -> str:
-    """Return instant `at` (integer seconds since 00:00 of day 1) as a clock time.
-
-    `HH:MM:SS` on day 1 (0 ≤ at < 86400), `day N HH:MM:SS` on day N ≥ 2.
-    """
-    if at < 0:
-        raise ValueError(f"instant {at} is before 00:00 of day 1")
-    day, within = divmod(at, SECONDS_PER_DAY)
-    hours, rest = divmod(within, 3600)
-    minutes, seconds = divmod(rest, 60)
-    clock = f"{hours:02d}:{minutes:02d}:{seconds:02d}"
-    return clock if day == 0 else f"day {day + 1} {clock}"
-
-
-def format_duration(seconds: int) -> str:
-    """Return a duration in integer seconds the way the language writes it (`1h30m`, `45s`, `2d`)."""
-    if seconds <= 0:
-        return "0s"
-    parts = []
-    for unit, size in (("d", SECONDS_PER_DAY), ("h", 3600), ("m", 60), ("s", 1)):
-        count, seconds = divmod(seconds, size)
-        if count:
-            parts.append(f"{count}{unit}")
-    return "".join(parts)
-
 
 BOLD_RED = "1;31"
 RED = "31"
@@ -63,6 +57,32 @@ CYAN = "36"
 BOLD = "1"
 DIM = "2"
 
+KIND_COLORS: dict[EventKind, str] = {
+    EventKind.FAULT: BOLD_RED,
+    EventKind.DOWN: RED,
+    EventKind.CLOSED: RED,
+    EventKind.FULL: RED,
+    EventKind.FAILS: RED,
+    EventKind.STALLED: RED,
+    EventKind.NO_SWITCHOVER: RED,
+    EventKind.SWITCHOVER_STUCK: RED,
+    EventKind.SWITCHOVER_STARTED: YELLOW,
+    EventKind.UP: GREEN,
+    EventKind.REOPENED: GREEN,
+    EventKind.DONE: GREEN,
+    EventKind.SWITCHOVER_CANCELLED: GREEN,
+    EventKind.SWITCHED: GREEN,
+    EventKind.RECOVERS: GREEN,
+    EventKind.REPAIRED: GREEN,
+    EventKind.RESUMED: GREEN,
+    EventKind.STARTED: CYAN,
+    EventKind.ACTION: MAGENTA,
+    EventKind.RIDING_OUT: YELLOW,
+    EventKind.RECOVERING: YELLOW,
+    EventKind.ATTEMPTED: CYAN,
+    EventKind.NOT_ATTEMPTED: GREEN,
+}
+
 
 def _paint(text: str, code: str | None, color: bool) -> str:
     """`text` in SGR colour `code` when `color`; its trailing spaces stay uncoloured."""
@@ -72,52 +92,45 @@ def _paint(text: str, code: str | None, color: bool) -> str:
     return f"\x1b[{code}m{stripped}\x1b[0m" + text[len(stripped) :]
 
 
-def _change_color(event: TraceEvent, faults: tuple[TraceFault, ...]) -> str:
-    change = event.change
-    if is_fault_onset(event, faults):
-        return BOLD_RED
-    if change in ("down", "closed", "full", "switchover failed") or " fails (" in change:
-        return RED
-    if change == "switchover started":
-        return YELLOW
-    if change in ("up", "reopened", "done", "switchover cancelled") or change.startswith(
-        "switched to "
-    ):
-        return GREEN
-    if change.endswith((" recovers", " repaired", " stops")):
-        return GREEN
-    if change == "started":
-        return CYAN
-    return MAGENTA  # a channel's action: retain, return, reject, …
-
-
-def _fault_line(fault: TraceFault, label_width: int, color: bool = False) -> str:
+def _fault_line(fault: TraceFault, label_width: int, color: bool) -> str:
     label = _paint(fault.label.ljust(label_width), BOLD_RED, color)
-    line = f"fault {label} at {format_instant(fault.at)}"
-    if fault.repair is not None:
-        line += f", repaired after {format_duration(fault.repair)}"
-    return line
+    return "fault " + fault_words(fault).replace(fault.label, label, 1)
 
 
-def is_fault_onset(event: TraceEvent, faults: tuple[TraceFault, ...]) -> bool:
-    """Is the event the onset of one of the injected faults?"""
-    return any(
-        event.component == f.component and event.change == f.mode and event.at == f.at
-        for f in faults
-    )
+def timeline_lines(events: Sequence[TraceEvent], *, color: bool = False) -> list[str]:
+    """One line per event (time, component, change, cause and detail), columns
+    aligned; `events` are numbered from 1 in order, as in a trace or in a timeline
+    of `failspec simulate`.  No line ends in a space; no events, no lines."""
+    if not events:
+        return []
+    times = [format_instant(e.at) for e in events]
+    time_width = max(len(t) for t in times)
+    changes = [change_words(e.fact) for e in events]
+    component_width = min(max(len(e.component) for e in events), MAX_COMPONENT_WIDTH)
+    change_width = min(max(len(c) for c in changes), MAX_CHANGE_WIDTH)
+    lines = []
+    for time, change, event in zip(times, changes, events, strict=True):
+        cells = [
+            # Right-justified so that HH:MM:SS lines up under `day 2 HH:MM:SS`.
+            time.rjust(time_width),
+            event.component.ljust(component_width),
+            change.ljust(change_width),
+            explain_event(events, event),
+        ]
+        if color:
+            # Coloured after padding, padding outside the colour: the same text.
+            cells = [
+                _paint(cells[0], DIM, color),
+                _paint(cells[1], BOLD, color),
+                _paint(cells[2], _change_color(event), color),
+                _paint(cells[3], DIM, color),
+            ]
+        lines.append("  ".join(cells).rstrip())
+    return lines
 
 
-def explain_event(event: TraceEvent, faults: tuple[TraceFault, ...]) -> str:
-    """The last column: the cause (`← a.down, b.down`), then the detail in parentheses."""
-    if event.cause:
-        cause = "← " + ", ".join(event.cause)
-    elif is_fault_onset(event, faults):
-        cause = "fault injected"
-    else:
-        cause = ""
-    if event.detail and event.detail != cause:
-        return f"{cause}  ({event.detail})" if cause else f"({event.detail})"
-    return cause
+def _change_color(event: TraceEvent) -> str:
+    return KIND_COLORS[event.kind]
 
 
 def render_trace_text(trace: Trace, *, header: bool = False, color: bool = False) -> str:
@@ -125,9 +138,10 @@ def render_trace_text(trace: Trace, *, header: bool = False, color: bool = False
 
     The injected faults come first (one `fault C.MODE at TIME` line each), then
     every event in trace order (time, component, change, cause, detail), then
-    the violated assertion with its instant.  With `header`, a first line names
-    the model and the check, for a trace read on its own.  With `color`, ANSI
-    colours are added (for a terminal); the text without them is the same.
+    the violated assertion with its instant, what its fields add (how late a job
+    is, when a run began) and the events it rests on.  With `header`, a first line
+    names the model and the check, for a trace read on its own.  With `color`,
+    ANSI colours are added (for a terminal); the text without them is the same.
     """
     lines: list[str] = []
     if header:
@@ -144,30 +158,13 @@ def render_trace_text(trace: Trace, *, header: bool = False, color: bool = False
 
     if trace.events:
         lines.append("")
-        times = [format_instant(e.at) for e in trace.events]
-        time_width = max(len(t) for t in times)
-        component_width = min(max(len(e.component) for e in trace.events), MAX_COMPONENT_WIDTH)
-        change_width = min(max(len(e.change) for e in trace.events), MAX_CHANGE_WIDTH)
-        for time, event in zip(times, trace.events, strict=True):
-            cells = [
-                # Right-justified so that HH:MM:SS lines up under `day 2 HH:MM:SS`.
-                time.rjust(time_width),
-                event.component.ljust(component_width),
-                event.change.ljust(change_width),
-                explain_event(event, trace.faults),
-            ]
-            if color:
-                # Coloured after padding, padding outside the colour: the same text.
-                cells = [
-                    _paint(cells[0], DIM, color),
-                    _paint(cells[1], BOLD, color),
-                    _paint(cells[2], _change_color(event, trace.faults), color),
-                    _paint(cells[3], DIM, color),
-                ]
-            lines.append("  ".join(cells).rstrip())
+        lines.extend(timeline_lines(trace.events, color=color))
 
     lines.append("")
-    violation = trace.violation
+    words = violation_words(trace.violation)
     verdict = _paint("VIOLATED", BOLD_RED, color)
-    lines.append(f"{verdict} at {format_instant(violation.at)}: {violation.assertion}")
+    lines.append(verdict + words.removeprefix("VIOLATED"))
+    causes = cause_words(trace.events, trace.violation.cause)
+    if causes:
+        lines.append("  " + _paint(causes, DIM, color))
     return "\n".join(line.rstrip() for line in lines) + "\n"

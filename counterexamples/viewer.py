@@ -4,9 +4,18 @@ The page holds the model's dependency graph (SVG, laid out by `graph_layout`) wi
 every component coloured by its status at the selected instant, the timeline
 (clock time, event, cause), the causal chain from the injected fault(s) to the
 violation, what changed at the selected event, the check, its fault hypothesis
-and the violated assertion.  ← / → (and the buttons) step from event to event, a
-slider moves over the horizon.  CSS and JavaScript are inlined from
-`viewer.css` and `viewer.js` beside this module; the page loads nothing.
+and the violated assertion with what its fields add (how late a job is).  It
+opens at the violation with the chain highlighted; ← / → (and the buttons) step
+from event to event, "first fault", "violation" and "worst state" jump, a slider
+moves over the horizon, and `page.html#event=12` selects event 12.  CSS and
+JavaScript are inlined from `viewer.css` and `viewer.js` beside this module; the
+page loads nothing.
+
+Everything shown comes from the trace's facts (`statuses.py` derives the states
+from the event kinds and fields, the chain is the violation's causes followed
+through the events' cause ids) and from the model (its components, their kinds
+and a channel's own action words); the words come from `vocabulary.py`.  The
+script receives those words ready-made and reads no event's words back.
 
 Every string that comes from the model is escaped: in the markup with
 `html.escape`, and in the JSON the script reads with `<`, `>` and `&` written as
@@ -16,53 +25,52 @@ shown as text.  The page depends only on the trace: same trace, same bytes.
 
 from __future__ import annotations
 
-import html
 import json
 from importlib import resources
 from typing import Any
 
-from failspec.counterexamples.causal_chain import (
-    find_causal_chain,
-    resolve_causes,
-    violation_roots,
-)
-from failspec.counterexamples.graph_layout import GraphLayout, layout_graph, route_edge
+from failspec.counterexamples.causal_chain import causal_chain
+from failspec.counterexamples.graph_layout import GraphLayout, layout_graph
+from failspec.counterexamples.graph_svg import ChainLink, NodeLook, escape, render_graph_svg
 from failspec.counterexamples.statuses import (
-    STATUS_LABELS,
-    STATUSES,
     ComponentState,
+    JobProgress,
+    Status,
+    component_kinds,
     initial_states,
+    job_progress,
     state_changes,
     states_at_each_event,
+    statuses_of,
+    worst_event,
 )
-from failspec.counterexamples.text import (
+from failspec.counterexamples.trace import (
+    Action,
+    EventKind,
+    Fails,
+    NoSwitchover,
+    SwitchoverStarted,
+    Trace,
+    TraceEvent,
+)
+from failspec.counterexamples.vocabulary import (
+    FAILURE_CLASS_MEANINGS,
+    STATUS_LABELS,
+    STATUS_MEANINGS,
+    cause_words,
+    change_words,
     explain_event,
     format_duration,
     format_instant,
     is_fault_onset,
-)
-from failspec.counterexamples.trace import Trace
-
-FAILURE_CLASSES = (
-    (
-        "comm",
-        (
-            "the transaction's access path (a `via` component of the channel) was down for "
-            "longer than the channel's timeout, so retrying did not help"
-        ),
-    ),
-    ("partition", "the processing partition it is routed through was down or closed"),
-    ("service", "a component the transaction calls was down"),
+    no_switchover_words,
+    state_label,
+    state_note,
+    violation_facts,
+    violation_summary,
 )
 
-
-STATUS_CHAR_WIDTH = 5.7
-"""Mean width of a character of a node's status line (10.5px sans-serif), in pixels."""
-
-
-def _text(value: object) -> str:
-    """Escape `value` for HTML text and attribute values (quotes included)."""
-    return html.escape(str(value), quote=True)
+_text = escape
 
 
 def dump_script_json(data: Any) -> str:
@@ -80,20 +88,30 @@ def dump_script_json(data: Any) -> str:
     return text
 
 
-def _read_asset(name: str) -> str:
+def read_asset(name: str) -> str:
+    """The text of a file beside this module (`viewer.css`, `viewer.js`)."""
     return resources.files("failspec.counterexamples").joinpath(name).read_text(encoding="utf-8")
 
 
-def fit_text(text: str, chars: int) -> str:
-    """Return `text` cut to at most `chars` characters, ending in `…` if it was cut."""
-    if len(text) <= chars:
-        return text
-    return text[: chars - 1] + "…" if chars > 1 else ""
-
-
 def _status_line(state: ComponentState) -> str:
-    label = STATUS_LABELS.get(state.status, state.status)
-    return f"{label} · {state.note}" if state.note else label
+    label, note = state_label(state), state_note(state)
+    return f"{label} · {note}" if note else label
+
+
+def _model_actions(trace: Trace) -> tuple[str, ...]:
+    """Every action the model's channels name, sorted (from the trace's components,
+    else from the actions its events take)."""
+    actions = {a for c in trace.components for a in c.actions}
+    if not trace.components:
+        actions = {e.fact.action for e in trace.events if isinstance(e.fact, Action)}
+    return tuple(sorted(actions))
+
+
+def _violation_html(trace: Trace) -> str:
+    facts = violation_facts(trace.violation)
+    return f"<code>{_text(trace.violation.assertion)}</code>" + (
+        f" — {_text(facts)}" if facts else ""
+    )
 
 
 def _render_header(trace: Trace) -> str:
@@ -123,7 +141,7 @@ def _render_header(trace: Trace) -> str:
         '<dl class="facts">\n'
         f'<div><dt>Verdict</dt><dd><span class="verdict">{verdict}</span> at '
         f"<time>{_text(format_instant(trace.violation.at))}</time></dd></div>\n"
-        f"<div><dt>Violated assertion</dt><dd><code>{_text(trace.violation.assertion)}</code>"
+        f'<div><dt>Violated assertion</dt><dd id="violated-assertion">{_violation_html(trace)}'
         "</dd></div>\n"
         f"<div><dt>Fault hypothesis</dt><dd>{hypothesis}</dd></div>\n"
         f"<div><dt>Injected {'fault' if len(trace.faults) == 1 else 'faults'}</dt>"
@@ -134,71 +152,83 @@ def _render_header(trace: Trace) -> str:
     )
 
 
-def _event_button(trace: Trace, number: int) -> str:
-    event = trace.events[number]
-    explanation = explain_event(event, trace.faults)
+def _event_button(trace: Trace, event: TraceEvent) -> str:
+    explanation = explain_event(trace.events, event)
     return (
-        f'<button type="button" class="goto" data-index="{number}">'
+        f'<button type="button" class="goto" data-id="{event.id}">'
+        f'<span class="event-id">#{event.id}</span> '
         f"<time>{_text(format_instant(event.at))}</time> "
         f'<span class="component">{_text(event.component)}</span> '
-        f'<span class="change">{_text(event.change)}</span>'
+        f'<span class="change">{_text(change_words(event.fact))}</span>'
         + (f' <span class="cause">{_text(explanation)}</span>' if explanation else "")
         + "</button>"
     )
 
 
-def _switchover_lines(trace: Trace) -> list[str]:
-    """One sentence per switchover of a failover pair, saying when it completes."""
-    lines = []
-    states = states_at_each_event(trace)
-    for number, event in enumerate(trace.events):
-        if event.change != "switchover started":
-            continue
-        later = [
-            e
-            for e in trace.events[number + 1 :]
-            if e.component == event.component
-            and (e.change.startswith("switch") or e.change == "switchover cancelled")
-        ]
-        detail = f" ({_text(event.detail)})" if event.detail else ""
-        sentence = (
-            f"<b>{_text(event.component)}</b> started a switchover at "
-            f"<time>{_text(format_instant(event.at))}</time>{detail}"
+_OUTCOMES = {EventKind.SWITCHED, EventKind.SWITCHOVER_CANCELLED, EventKind.SWITCHOVER_STUCK}
+"""The kinds that end a switchover window."""
+
+
+def _switchover_sentence(trace: Trace, event: TraceEvent, fact: SwitchoverStarted) -> str:
+    later = [
+        e
+        for e in trace.events[event.id :]
+        if e.component == event.component and e.kind in _OUTCOMES
+    ]
+    sentence = (
+        f"<b>{_text(event.component)}</b> started a switchover at "
+        f"<time>{_text(format_instant(event.at))}</time>"
+    )
+    if later:
+        outcome = later[0]
+        return (
+            sentence + f"; {_text(change_words(outcome.fact))} at "
+            f"<time>{_text(format_instant(outcome.at))}</time>."
         )
-        if later:
-            sentence += (
-                f"; {_text(later[0].change)} at <time>{_text(format_instant(later[0].at))}</time>."
+    if fact.due is not None:
+        return sentence + (
+            f"; it is due at <time>{_text(format_instant(fact.due))}</time>, after the "
+            f"violation at <time>{_text(format_instant(trace.violation.at))}</time>: until "
+            f"then {_text(event.component)} is down."
+        )
+    return sentence + "; it had not completed at the violation."
+
+
+def _story_notes(trace: Trace, chain: tuple[int, ...]) -> list[str]:
+    """One sentence per switchover or missing switchover, then the meaning of each
+    failure class on the chain."""
+    lines = []
+    for event in trace.events:
+        fact = event.fact
+        if isinstance(fact, SwitchoverStarted):
+            lines.append(_switchover_sentence(trace, event, fact))
+        elif isinstance(fact, NoSwitchover):
+            lines.append(
+                f"<b>{_text(event.component)}</b> did not switch over at "
+                f"<time>{_text(format_instant(event.at))}</time>: "
+                f"{_text(no_switchover_words(fact))}."
             )
-        else:
-            note = states[number][event.component].note
-            due = note.rsplit(" at ", 1)[1] if note.startswith("to ") and " at " in note else None
-            sentence += (
-                f"; it completes at <time>{_text(due)}</time>, after the violation at "
-                f"<time>{_text(format_instant(trace.violation.at))}</time>: until then "
-                f"{_text(event.component)} is down."
-                if due
-                else "; it had not completed at the violation."
-            )
-        lines.append(sentence)
+    facts = [trace.event(n).fact for n in chain]
+    classes = {fact.failure_class for fact in facts if isinstance(fact, Fails)}
+    lines += [
+        f"<code>fails ({_text(c.value)})</code> means {_text(meaning)}."
+        for c, meaning in FAILURE_CLASS_MEANINGS.items()
+        if c in classes
+    ]
     return lines
 
 
 def _render_story(trace: Trace, chain: tuple[int, ...]) -> str:
-    items = "".join(f"<li>{_event_button(trace, n)}</li>\n" for n in chain)
+    items = "".join(f"<li>{_event_button(trace, trace.event(n))}</li>\n" for n in chain)
+    causes = cause_words(trace.events, trace.violation.cause)
     violated = (
         '<li class="violated"><span class="verdict">VIOLATED</span> at '
-        f"<time>{_text(format_instant(trace.violation.at))}</time>: "
-        f"<code>{_text(trace.violation.assertion)}</code></li>\n"
+        f"<time>{_text(format_instant(trace.violation.at))}</time>: {_violation_html(trace)}"
+        + (f' <span class="cause">{_text(causes)}</span>' if causes else "")
+        + "</li>\n"
     )
-    lines = _switchover_lines(trace)
-    in_chain = " ".join(trace.events[n].change for n in chain)
-    lines += [
-        f"<code>fails ({_text(name)})</code> means {_text(meaning)}."
-        for name, meaning in FAILURE_CLASSES
-        if f"fails ({name})" in in_chain
-    ]
-    switchovers = "".join(f"<li>{line}</li>" for line in lines)
-    aside = f'<ul class="switchovers">{switchovers}</ul>\n' if switchovers else ""
+    notes = "".join(f"<li>{line}</li>" for line in _story_notes(trace, chain))
+    aside = f'<ul class="switchovers">{notes}</ul>\n' if notes else ""
     if not chain:
         lead = "<p>No event leads to the violation: the assertion fails from the start.</p>\n"
     else:
@@ -214,19 +244,15 @@ def _render_story(trace: Trace, chain: tuple[int, ...]) -> str:
     )
 
 
-def _render_player(trace: Trace, horizon_end: int, chain: tuple[int, ...]) -> str:
-    ticks = []
+def _ticks(trace: Trace, horizon_end: int, chain: tuple[int, ...]) -> list[str]:
     chain_set = set(chain)
+    rank = {"event": 0, "chain": 1, "fault": 2}
     seen: dict[int, str] = {}
-    for number, event in enumerate(trace.events):
-        kind = (
-            "fault"
-            if is_fault_onset(event, trace.faults)
-            else ("chain" if number in chain_set else "event")
-        )
-        rank = {"event": 0, "chain": 1, "fault": 2}
+    for event in trace.events:
+        kind = "fault" if is_fault_onset(event) else ("chain" if event.id in chain_set else "event")
         if event.at not in seen or rank[kind] > rank[seen[event.at]]:
             seen[event.at] = kind
+    ticks = []
     for at, kind in sorted(seen.items()):
         x = round(1000 * at / horizon_end, 2) if horizon_end else 0
         ticks.append(f'<line class="tick {kind}" x1="{x}" x2="{x}" y1="2" y2="14"/>')
@@ -234,8 +260,13 @@ def _render_player(trace: Trace, horizon_end: int, chain: tuple[int, ...]) -> st
     ticks.append(
         f'<line class="tick violation" x1="{violation_x}" x2="{violation_x}" y1="0" y2="16"/>'
     )
-    last = len(trace.events) - 1
-    start = trace.events[last].at if trace.events else 0
+    return ticks
+
+
+def _render_player(trace: Trace, horizon_end: int, chain: tuple[int, ...]) -> str:
+    count = len(trace.events)
+    start = trace.violation.at
+    has_fault = any(is_fault_onset(e) for e in trace.events)
     return (
         '<section id="player" aria-label="Step through the trace">\n'
         '<div class="buttons">'
@@ -244,22 +275,76 @@ def _render_player(trace: Trace, horizon_end: int, chain: tuple[int, ...]) -> st
         '<button type="button" id="next" title="Next event (→)">next ▶</button>'
         '<button type="button" id="last" title="Last event (End)">last »</button>'
         "</div>\n"
+        '<div class="buttons jumps">'
+        f'<button type="button" id="jump-fault" title="Jump to the first fault (F)"'
+        f"{'' if has_fault else ' disabled'}>⚑ first fault</button>"
+        '<button type="button" id="jump-violation" title="Jump to the violation (V)">'
+        "✗ violation</button>"
+        '<button type="button" id="jump-worst" title="Jump to the worst state: the first '
+        'instant at which the most components fail (W)"'
+        f"{'' if count else ' disabled'}>▼ worst state</button>"
+        "</div>\n"
         '<div class="readout"><time id="now">'
         f"{_text(format_instant(start))}</time>"
-        f'<span id="counter">event {last + 1} of {len(trace.events)}</span></div>\n'
+        f'<span id="counter">the violation, after event {count} of {count}</span>'
+        '<a id="event-link" href="#">link to this event</a></div>\n'
         '<div class="scrub">'
         f'<input type="range" id="slider" min="0" max="{horizon_end}" step="1" value="{start}" '
         'aria-label="Instant (seconds since 00:00 of day 1)">'
         '<svg class="ticks" viewBox="0 0 1000 16" preserveAspectRatio="none" aria-hidden="true">'
-        + "".join(ticks)
+        + "".join(_ticks(trace, horizon_end, chain))
         + "</svg>"
         '<div class="scale"><span>00:00:00</span>'
         f"<span>{_text(format_instant(horizon_end))}</span></div>"
         "</div>\n"
         '<p class="keys">Keys: ← → previous / next event · Home / End first / last · '
-        "or drag the slider</p>\n"
+        "F first fault · V violation · W worst state · or drag the slider</p>\n"
         "</section>\n"
     )
+
+
+def _chain_links(trace: Trace, chain: tuple[int, ...], layout: GraphLayout) -> list[ChainLink]:
+    chain_set = set(chain)
+    dependencies = set(layout.edges)
+    links: list[ChainLink] = []
+    seen: set[tuple[str, str]] = set()
+    for n in chain:
+        effect = trace.event(n).component
+        for c in trace.event(n).cause:
+            cause = trace.event(c).component
+            if c in chain_set and cause != effect and (cause, effect) not in seen:
+                seen.add((cause, effect))
+                links.append(ChainLink(cause, effect, (effect, cause) in dependencies))
+    return links
+
+
+def _job_fraction(job: JobProgress | None, at: int) -> float | None:
+    """The fraction of its work a job has done by instant `at` (None: not a job)."""
+    if job is None:
+        return None
+    end = at if job.done is None else min(at, job.done)
+    worked = max(0, end - job.start)
+    for a, b in job.stalls:
+        stop = end if b is None else min(b, end)
+        worked -= max(0, stop - max(a, job.start))
+    return max(0, worked) / job.takes if job.takes else 1.0
+
+
+def _legend(trace: Trace) -> str:
+    """The statuses the model's kinds can show, with the model's own action words."""
+    kinds = set(component_kinds(trace).values())
+    shown = [s for s in Status if any(s in statuses_of(k) for k in kinds)]
+    actions = _model_actions(trace)
+    items = []
+    for status in shown:
+        label = STATUS_LABELS[status]
+        if status == Status.ACTING and actions:
+            label += " (" + ", ".join(actions) + ")"
+        items.append(
+            f'<li title="{_text(STATUS_MEANINGS[status])}"><span class="swatch" '
+            f'data-status="{status.value}"></span>{_text(label)}</li>'
+        )
+    return "".join(items)
 
 
 def _render_graph(
@@ -267,120 +352,66 @@ def _render_graph(
     layout: GraphLayout,
     final: dict[str, ComponentState],
     chain: tuple[int, ...],
-    causes: tuple[tuple[int, ...], ...],
+    jobs: dict[str, JobProgress],
 ) -> str:
-    chain_set = set(chain)
-    chain_components = {trace.events[n].component for n in chain}
-    links: list[tuple[str, str]] = []  # (cause component, effect component), chain only
-    for n in chain:
-        for c in causes[n]:
-            if c in chain_set:
-                pair = (trace.events[c].component, trace.events[n].component)
-                if pair[0] != pair[1] and pair not in links:
-                    links.append(pair)
-    dependencies = set(layout.edges)
-    parts = [
-        (
-            f'<svg id="graph-svg" viewBox="0 0 {layout.width} {layout.height}" '
-            f'width="{layout.width}" height="{layout.height}" role="img" '
-            'aria-labelledby="graph-title" xmlns="http://www.w3.org/2000/svg">'
-        ),
-        (
-            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-            'markerHeight="7" orient="auto-start-reverse">'
-            '<path d="M0,0 L10,5 L0,10 z" class="arrowhead"/></marker></defs>'
-        ),
-    ]
-    for column in layout.columns:
-        x = column.x + column.width // 2
-        parts.append(
-            f'<text class="column-label" x="{x}" y="26" text-anchor="middle">'
-            f"{_text(column.label)}</text>"
-        )
-    parts.append('<g class="edges">')
-    for reader, read in layout.edges:
-        d = route_edge(layout.node(reader), layout.node(read))
-        parts.append(
-            f'<path class="edge" d="{d}" data-reader="{_text(reader)}" data-read="{_text(read)}"/>'
-        )
-    parts.append("</g>")
-    parts.append('<g class="chain-links">')
-    for cause, effect in links:
-        dependency = (effect, cause) in dependencies
-        css = "chain-link" if dependency else "chain-link causal-only"
-        d = route_edge(layout.node(cause), layout.node(effect))
-        parts.append(
-            f'<path class="{css}" d="{d}" marker-end="url(#arrow)" '
-            f'data-cause="{_text(cause)}" data-effect="{_text(effect)}"/>'
-        )
-    parts.append("</g>")
-    parts.append('<g class="nodes">')
+    chain_components = {trace.event(n).component for n in chain}
+    looks = {}
     for node in layout.nodes:
         state = final[node.name]
-        classes = "node chain" if node.name in chain_components else "node"
-        line = _status_line(state)
-        cx = node.x + 10
-        fit = int((node.width - 18) / STATUS_CHAR_WIDTH)
-        label = STATUS_LABELS.get(state.status, state.status)
-        note = fit_text(f" · {state.note}", fit - len(label)) if state.note else ""
-        parts.append(
-            f'<g class="{classes}" data-name="{_text(node.name)}" data-kind="{_text(node.kind)}" '
-            f'data-status="{_text(state.status)}" tabindex="-1">'
-            f"<title>{_text(node.name)} ({_text(node.kind)}): {_text(line)}</title>"
-            f'<rect class="box" x="{node.x}" y="{node.y}" width="{node.width}" '
-            f'height="{node.height}" rx="6"/>'
-            f'<text class="name" x="{cx}" y="{node.y + 16}">{_text(node.name)}</text>'
-            f'<text class="status" x="{cx}" y="{node.y + 32}" data-fit="{fit}">'
-            f'<tspan class="label">{_text(label)}</tspan>'
-            f'<tspan class="note">{_text(note)}</tspan></text>'
-            "</g>"
+        looks[node.name] = NodeLook(
+            classes=("chain",) if node.name in chain_components else (),
+            status=state.status.value,
+            label=state_label(state),
+            note=state_note(state),
+            title=f"{node.name} ({node.kind}): {_status_line(state)}",
+            progress=_job_fraction(jobs.get(node.name), trace.violation.at),
         )
-    parts.append("</g></svg>")
-    legend = "".join(
-        f'<li><span class="swatch" data-status="{status}"></span>{_text(STATUS_LABELS[status])}</li>'
-        for status in STATUSES
-    )
+    svg = render_graph_svg(layout, looks, _chain_links(trace, chain, layout))
     return (
         '<section id="graph" aria-labelledby="graph-title">\n'
         '<h2 id="graph-title">Dependency graph at <time id="graph-time">'
-        f"{_text(format_instant(trace.events[-1].at if trace.events else 0))}</time></h2>\n"
-        f'<ul class="legend">{legend}'
+        f"{_text(format_instant(trace.violation.at))}</time></h2>\n"
+        f'<ul class="legend">{_legend(trace)}'
         '<li><span class="swatch chain-swatch"></span>on the causal chain</li>'
         '<li><span class="swatch current-swatch"></span>selected event</li></ul>\n'
         '<p class="hint">Columns go from what customers use (left) to what it runs on '
         "(right); a grey line joins a component to what it depends on, so failures spread "
         "leftwards. Blue arrows follow the causal chain; a dashed one is a cause that is "
-        "not a dependency (errors counted by a partition).</p>\n"
-        f'<div class="graph-scroll">{"".join(parts)}</div>\n'
+        "not a dependency (errors counted by a partition). A job's bar is its progress.</p>\n"
+        f'<div class="graph-scroll">{svg}</div>\n'
         "</section>\n"
     )
 
 
 def _render_timeline(trace: Trace, chain: tuple[int, ...]) -> str:
     chain_set = set(chain)
-    roots = set(violation_roots(trace))
+    roots = set(trace.violation.cause)
     rows = []
-    for number, event in enumerate(trace.events):
+    for event in trace.events:
         classes = ["event"]
-        if number in chain_set:
+        if event.id in chain_set:
             classes.append("chain")
-        if is_fault_onset(event, trace.faults):
+        if is_fault_onset(event):
             classes.append("fault")
-        if number in roots:
+        if event.id in roots:
             classes.append("root")
         rows.append(
-            f'<tr class="{" ".join(classes)}" data-index="{number}" '
-            f'data-component="{_text(event.component)}">'
+            f'<tr class="{" ".join(classes)}" id="event-{event.id}" data-id="{event.id}" '
+            f'data-component="{_text(event.component)}" data-kind="{event.kind.value}">'
+            f'<td class="id"><a href="#event={event.id}" title="link to this event">'
+            f"{event.id}</a></td>"
             f'<td class="time"><time>{_text(format_instant(event.at))}</time></td>'
             f'<td class="component">{_text(event.component)}</td>'
-            f'<td class="change">{_text(event.change)}</td>'
-            f'<td class="cause">{_text(explain_event(event, trace.faults))}</td></tr>'
+            f'<td class="change">{_text(change_words(event.fact))}</td>'
+            f'<td class="cause">{_text(explain_event(trace.events, event))}</td></tr>'
         )
+    causes = cause_words(trace.events, trace.violation.cause)
     rows.append(
-        '<tr class="violation-row"><td class="time"><time>'
+        '<tr class="violation-row" id="violation-row"><td class="id"></td><td class="time"><time>'
         f"{_text(format_instant(trace.violation.at))}</time></td>"
-        '<td colspan="3"><span class="verdict">VIOLATED</span> '
-        f"<code>{_text(trace.violation.assertion)}</code></td></tr>"
+        '<td colspan="2"><span class="verdict">VIOLATED</span> '
+        f"{_violation_html(trace)}</td>"
+        f'<td class="cause">{_text(causes)}</td></tr>'
     )
     body = "\n".join(rows)
     return (
@@ -389,7 +420,8 @@ def _render_timeline(trace: Trace, chain: tuple[int, ...]) -> str:
         '<label class="only-chain"><input type="checkbox" id="chain-only"> '
         "causal chain only</label></div>\n"
         '<div class="timeline-scroll"><table>\n'
-        "<thead><tr><th>time</th><th>component</th><th>event</th><th>cause</th></tr></thead>\n"
+        "<thead><tr><th>#</th><th>time</th><th>component</th><th>event</th><th>cause</th>"
+        "</tr></thead>\n"
         f"<tbody>\n{body}\n</tbody></table></div>\n"
         "</section>\n"
     )
@@ -404,59 +436,100 @@ def _render_selected() -> str:
     )
 
 
-def _render_footer() -> str:
+def _render_footer(trace: Trace) -> str:
     classes = "".join(
-        f"<li><code>X fails ({_text(name)})</code>: {_text(meaning)}</li>"
-        for name, meaning in FAILURE_CLASSES
+        f"<li><code>X fails ({_text(c.value)})</code>: {_text(meaning)}</li>"
+        for c, meaning in FAILURE_CLASS_MEANINGS.items()
+    )
+    actions = _model_actions(trace)
+    named = ", ".join(f"<code>{_text(a)}</code>" for a in actions)
+    example = next((e.fact for e in trace.events if isinstance(e.fact, Action)), None)
+    reading = (
+        f"; <code>{_text(change_words(example))}</code> reads: the channel takes the action "
+        f"<code>{_text(example.action)}</code> on the transaction "
+        f"<code>{_text(example.transaction)}</code>"
+        if example is not None
+        else ""
+    )
+    action_line = (
+        f"<li>A channel's action ({named}) is what the model says it does on that class "
+        f"of failure (its <code>on CLASS -&gt; ACTION</code> lines){reading}.</li>"
+        if actions
+        else ""
     )
     return (
         '<footer class="page-footer">\n<h2>Reading the events</h2>\n'
-        f'<ul class="classes">{classes}'
-        "<li>A channel's action (<code>retain</code>, <code>return</code>, …) is what it "
-        "does with the customer's card or request on that class of failure, as the model's "
-        "<code>on CLASS -&gt; ACTION</code> lines say; <em>retaining cards</em> means the "
-        "channel keeps customers' cards.</li>"
+        f'<ul class="classes">{classes}{action_line}'
+        "<li>A job <em>stalls</em> while it has started, is not done and is down: it "
+        "makes no progress until it <em>resumes</em>.</li>"
         "<li>Times are clock times of day 1 (<code>day N</code> from the second day), "
-        "to the second.</li></ul>\n"
-        "<p>Generated by failspec from a <code>failspec-trace/1</code> counterexample. "
+        "to the second. <code>#event=N</code> at the end of the page's address selects "
+        "event N.</li></ul>\n"
+        "<p>Generated by failspec from a counterexample trace. "
         "This page is self-contained and works offline.</p>\n"
         "</footer>\n"
     )
 
 
-def _script_data(trace: Trace, chain: tuple[int, ...]) -> dict[str, Any]:
-    causes = resolve_causes(trace)
+def _state_json(state: ComponentState) -> list[str]:
+    return [state.status.value, state_label(state), state_note(state)]
+
+
+def _script_data(
+    trace: Trace, chain: tuple[int, ...], jobs: dict[str, JobProgress]
+) -> dict[str, Any]:
+    first_fault = next((e.id for e in trace.events if is_fault_onset(e)), None)
     return {
-        "labels": {status: STATUS_LABELS[status] for status in STATUSES},
-        "initial": {name: [s.status, s.note] for name, s in initial_states(trace).items()},
+        "initial": {name: _state_json(s) for name, s in initial_states(trace).items()},
         "changes": [
-            [[name, s.status, s.note] for name, s in changes] for changes in state_changes(trace)
+            [[name, *_state_json(s)] for name, s in changes] for changes in state_changes(trace)
         ],
         "events": [
             {
+                "id": e.id,
                 "at": e.at,
                 "time": format_instant(e.at),
                 "component": e.component,
-                "change": e.change,
-                "explanation": explain_event(e, trace.faults),
+                "change": change_words(e.fact),
+                "explanation": explain_event(trace.events, e),
             }
             for e in trace.events
         ],
-        "causes": [list(c) for c in causes],
+        "causes": [list(e.cause) for e in trace.events],
         "chain": list(chain),
+        "violation": {
+            "at": trace.violation.at,
+            "time": format_instant(trace.violation.at),
+            "words": violation_summary(trace.violation),
+            "explanation": cause_words(trace.events, trace.violation.cause),
+            "cause": list(trace.violation.cause),
+        },
+        "firstFault": first_fault,
+        "worst": worst_event(trace),
+        "jobs": {
+            name: {
+                "start": job.start,
+                "takes": job.takes,
+                "stalls": [list(s) for s in job.stalls],
+                "done": job.done,
+            }
+            for name, job in jobs.items()
+        },
     }
 
 
 def render_trace_html(trace: Trace) -> str:
     """Return the viewer page of `trace`: one self-contained HTML document, ending in a
-    newline, showing the state after the last event until a script selects another."""
-    chain = find_causal_chain(trace)
-    causes = resolve_causes(trace)
-    layout = layout_graph(trace)
+    newline, showing the state at the violation until a script selects another."""
+    chain = causal_chain(trace)
+    kinds = component_kinds(trace)
+    layout = layout_graph(kinds, trace.edges)
     states = states_at_each_event(trace)
     final = states[-1] if states else initial_states(trace)
+    jobs = job_progress(trace)
     horizon_end = max([trace.horizon, trace.violation.at] + [e.at for e in trace.events])
     title = f"failspec: {trace.check} — {trace.model}"
+    css, script = read_asset("viewer.css"), read_asset("viewer.js")
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -464,21 +537,21 @@ def render_trace_html(trace: Trace) -> str:
         '<meta name="color-scheme" content="light dark">\n'
         '<meta name="generator" content="failspec">\n'
         f"<title>{_text(title)}</title>\n"
-        f"<style>\n{_read_asset('viewer.css')}</style>\n"
+        f"<style>\n{css}</style>\n"
         "</head>\n<body>\n"
         + _render_header(trace)
         + _render_story(trace, chain)
         + _render_player(trace, horizon_end, chain)
         + '<main class="panes">\n'
-        + _render_graph(trace, layout, final, chain, causes)
+        + _render_graph(trace, layout, final, chain, jobs)
         + '<div class="side">\n'
         + _render_selected()
         + _render_timeline(trace, chain)
         + "</div>\n</main>\n"
-        + _render_footer()
+        + _render_footer(trace)
         + '<script type="application/json" id="failspec-data">'
-        + dump_script_json(_script_data(trace, chain))
+        + dump_script_json(_script_data(trace, chain, jobs))
         + "</script>\n"
-        + f"<script>\n{_read_asset('viewer.js')}</script>\n"
+        + f"<script>\n{script}</script>\n"
         + "</body>\n</html>\n"
     )

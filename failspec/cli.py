@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import sys
 import traceback
@@ -21,33 +22,41 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
-from failspec import (
-    __version__,
-    commands_check,
-    commands_cutsets,
-    commands_diff,
-    commands_import,
-    commands_lint,
-    commands_merge,
-    commands_simulate,
-    commands_view,
-)
+from failspec import __version__
 from failspec.exit_codes import ExitCode
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-COMMAND_MODULES: tuple[ModuleType, ...] = (
-    commands_check,
-    commands_cutsets,
-    commands_view,
-    commands_diff,
-    commands_merge,
-    commands_import,
-    commands_lint,  # v1
-    commands_simulate,  # v1
-)
-"""Every subcommand's module, in the order `failspec --help` lists them."""
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("commands_check", "check every property of the given model files"),
+    "cutsets": ("commands_cutsets", "list the minimal fault sets that violate a check"),
+    "fmea": ("commands_cutsets", "one row per fault: the checks it violates on its own"),
+    "export": ("commands_cutsets", "write a check's violation as an Open-PSA fault tree"),
+    "view": ("commands_view", "write the HTML viewer page of a saved counterexample"),
+    "diff": ("commands_diff", "what a design change did to verdicts and cut sets"),
+    "graph": ("commands_graph", "draw a model's dependency graph (dot, svg, html, json)"),
+    "merge": ("commands_merge", "join the JSON reports of `check --shard` runs into one"),
+    "import": ("commands_import", "write an Open-PSA MEF fault tree as a failspec model"),
+    # v1
+    "lint": (
+        "commands_lint",
+        "print the spec errors and warnings of model files, checking nothing",
+    ),
+    "simulate": (
+        "commands_simulate",
+        "run one scenario: its timeline, and which checks it violates",
+    ),
+}
+"""Every subcommand: the module (in `failspec/`) that parses and runs it, and its line
+in `failspec --help`, in that order.  Only the module of the command given is
+imported, so a command pays only for what it uses (`failspec --version` for
+nothing)."""
+
+
+def _module(name: str) -> ModuleType:
+    module: ModuleType = importlib.import_module(f"failspec.{name}")
+    return module
 
 
 class _ParserExit(Exception):
@@ -78,8 +87,12 @@ class _Parser(argparse.ArgumentParser):
         raise _ParserExit(status)
 
 
-def build_parser(stdout: IO[str], stderr: IO[str]) -> argparse.ArgumentParser:
-    """Return the argument parser of the `failspec` command, writing to `stdout`/`stderr`."""
+def build_parser(
+    stdout: IO[str], stderr: IO[str], command: str | None = None
+) -> argparse.ArgumentParser:
+    """Return the argument parser of the `failspec` command, writing to `stdout`/`stderr`,
+    with the full options of `command`'s module only (every other subcommand is listed
+    by its name and help line; with `command` None, all are)."""
     parser = _Parser(
         stdout=stdout,
         stderr=stderr,
@@ -88,17 +101,24 @@ def build_parser(stdout: IO[str], stderr: IO[str]) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"failspec {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in COMMAND_MODULES:
-        module.add_commands(commands, stdout, stderr)
+    wanted = {COMMANDS[command][0]} if command in COMMANDS else set()
+    added: set[str] = set()
+    for name, (module, line) in COMMANDS.items():
+        if module in wanted and module not in added:
+            before = set(commands.choices)
+            _module(module).add_commands(commands, stdout, stderr)
+            added.add(module)
+            assert name in set(commands.choices) - before, (module, name)
+        elif name not in commands.choices:
+            commands.add_parser(name, help=line, stdout=stdout, stderr=stderr, add_help=False)
     return parser
 
 
 def _runner(command: str) -> Callable[[argparse.Namespace, IO[str], IO[str]], int]:
-    for module in COMMAND_MODULES:
-        if command in module.COMMANDS:
-            run: Callable[[argparse.Namespace, IO[str], IO[str]], int] = module.run_command
-            return run
-    raise AssertionError(f"no module runs the command {command!r}")  # pragma: no cover
+    run: Callable[[argparse.Namespace, IO[str], IO[str]], int] = _module(
+        COMMANDS[command][0]
+    ).run_command
+    return run
 
 
 def _one_line(error: BaseException) -> str:
@@ -128,10 +148,12 @@ def main(
     """Run the `failspec` command with `argv` (default: sys.argv[1:]); return the exit code."""
     out = sys.stdout if stdout is None else stdout
     err = sys.stderr if stderr is None else stderr
+    arguments = sys.argv[1:] if argv is None else list(argv)
     try:
-        parser = build_parser(out, err)
+        first = next((a for a in arguments if not a.startswith("-")), None)
+        parser = build_parser(out, err, first if first in COMMANDS else None)
         try:
-            args = parser.parse_args(None if argv is None else list(argv))
+            args = parser.parse_args(arguments)
         except _ParserExit as stop:
             return stop.status
         if args.command is None:

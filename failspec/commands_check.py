@@ -15,13 +15,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from failspec import __version__, commands_lint
-from failspec.api import ENGINES, CheckPlan, CheckResult, load, plan_checks, run_checks
 from failspec.baseline import BaselineError, dump_baseline, key_of, read_baseline, split_accepted
 from failspec.checker import ir
-from failspec.checker.engine import Verdict
+from failspec.checker.engine import ENGINE_NAMES, Verdict
 from failspec.commands_view import html_path, save_trace_html, use_color
 from failspec.counterexamples.check_text import (
     BlockWriter,
@@ -32,11 +31,19 @@ from failspec.counterexamples.check_text import (
 )
 from failspec.counterexamples.report import dump_trace, report_to_json
 from failspec.exit_codes import ExitCode
-from failspec.options import add_cache_options, positive_seconds, render_spec_errors
+from failspec.options import (
+    add_cache_options,
+    add_jobs_option,
+    positive_seconds,
+    render_spec_errors,
+)
 from failspec.parallel import default_jobs, parse_shard
 from failspec.report_formats import REPORT_FORMATS, render_report
 from failspec.result_cache import ResultCache, cache_folder
 from failspec.spec.errors import SpecError, SpecErrors, SpecWarning
+
+if TYPE_CHECKING:
+    from failspec.api import CheckPlan, CheckResult
 
 COMMANDS = ("check",)
 
@@ -59,7 +66,7 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
     parser.add_argument("--check", metavar="NAME", help="only the check with this name")
     parser.add_argument(
         "--engine",
-        choices=ENGINES,
+        choices=ENGINE_NAMES,
         default="auto",
         help="the engine: explicit, smt, or auto (default: the explicit engine for a "
         "bounded amount of work, then smt)",
@@ -94,12 +101,6 @@ def result_cache(args: argparse.Namespace, model_file: str) -> ResultCache | Non
     return ResultCache(cache_folder(model_file, args.cache), __version__)
 
 
-def _jobs(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1: {text!r}")
-    return int(text)
-
-
 def _shard(text: str) -> tuple[int, int]:
     try:
         return parse_shard(text)
@@ -109,14 +110,7 @@ def _shard(text: str) -> tuple[int, int]:
 
 def _add_ci_options(parser: argparse.ArgumentParser) -> None:
     """The options for CI: parallel processes, shards, baselines, quiet progress."""
-    parser.add_argument(
-        "--jobs",
-        metavar="N",
-        type=_jobs,
-        default=None,
-        help="check in N parallel processes (default: the number of cores); "
-        "the output is the same as with --jobs 1",
-    )
+    add_jobs_option(parser)
     parser.add_argument(
         "--shard",
         metavar="I/N",
@@ -172,6 +166,8 @@ def _save_path(directory: Path, result: CheckResult, used: set[str]) -> Path:
 
 
 def _load_models(files: Sequence[str]) -> tuple[list[ir.Model], list[SpecError]]:
+    from failspec.api import load  # the checker is loaded when there is work for it
+
     models: list[ir.Model] = []
     errors: list[SpecError] = []
     for file in files:
@@ -270,6 +266,8 @@ def _decide_all(run: _Run, models: list[ir.Model], plan: CheckPlan) -> None:
     """Decide every planned check, writing each model's block of text as it comes."""
     args = run.args
     as_text = args.format == "text"
+    from failspec.api import run_checks
+
     jobs = default_jobs() if args.jobs is None else args.jobs
     caches = [result_cache(args, model.file) for model in models]
     outcomes = run_checks(models, plan, args.engine, args.timeout, jobs, caches)
@@ -313,7 +311,7 @@ def _finish(run: _Run, plan: CheckPlan) -> None:
         run.stdout.write(summary_line([r.verdict for r in run.results], len(run.accepted)) + "\n")
         return
     document = report_to_json(run.results)
-    if run.warnings:  # v1 (decision 30)
+    if run.warnings:  # v1 (decision 40)
         document["warnings"] = [commands_lint.warning_to_json(w) for w in run.warnings]
     if args.shard is not None:
         index, count = args.shard
@@ -348,6 +346,8 @@ def run_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> i
     try:
         models = _select(models, args)
         run = _Run(args, stdout, stderr, _prepare(args), warnings=warnings)
+        from failspec.api import plan_checks
+
         plan = plan_checks(models, args.check, args.shard)
         _decide_all(run, models, plan)
         _finish(run, plan)

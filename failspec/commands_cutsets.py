@@ -24,7 +24,7 @@ from failspec.checker import ir
 from failspec.checker.causes import build_trace
 from failspec.checker.cut_sets import static_cut_sets, timed_cut_sets
 from failspec.checker.engine import CutSet
-from failspec.checker.engines import AUTO_EXPLICIT_SETS, ENGINE_NAMES
+from failspec.checker.engines import ENGINE_NAMES
 from failspec.checker.fault_tree import FaultTree, StaticTreeError, static_fault_tree
 from failspec.checker.fmea import Fmea, FmeaRow, fmea
 from failspec.checker.openpsa_export import export_static, export_timed
@@ -100,8 +100,8 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
         choices=ENGINE_NAMES,
         default="auto",
         help="the engine of the timed search: explicit (asked about each candidate set), "
-        "smt (enumerates violating sets) or auto (default: explicit for at most "
-        f"{AUTO_EXPLICIT_SETS} candidate sets, else smt)",
+        "smt (enumerates violating sets) or auto (default: the two race, after a first "
+        "small try of the explicit engine)",
     )
 
     table = commands.add_parser(

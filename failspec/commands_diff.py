@@ -46,7 +46,13 @@ from failspec.design_diff import (
     versions_from_git,
 )
 from failspec.exit_codes import ExitCode
-from failspec.options import add_cache_options, positive_seconds, render_spec_errors
+from failspec.options import (
+    add_cache_options,
+    add_jobs_option,
+    positive_seconds,
+    render_spec_errors,
+)
+from failspec.parallel import default_jobs
 from failspec.spec.errors import SpecError, SpecErrors, render_errors
 
 COMMANDS = ("diff",)
@@ -87,6 +93,7 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
         help="the engine for verdicts and cut sets (default: auto)",
     )
     add_cache_options(diff)
+    add_jobs_option(diff)
     diff.add_argument(
         "--timeout",
         metavar="S",
@@ -155,7 +162,8 @@ def run_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> i
         # beside the new version (a deleted file: where its old version was)
         beside = new_label or (old_label or "").partition(":")[2] or "."
         cache = result_cache(args, beside)
-        checks = compare_models(old, new, args.timeout, args.engine, cache)
+        jobs = default_jobs() if args.jobs is None else args.jobs
+        checks = compare_models(old, new, args.timeout, args.engine, cache, jobs)
         files.append(FileDiff(old_label, new_label if new is not None else None, checks))
     document = diff_document(args.base, files)
     if args.format == "json":

@@ -24,8 +24,9 @@ from typing import IO, Any
 from failspec.checker import ir
 from failspec.checker.causes import build_trace
 from failspec.counterexamples.report import dump_trace
-from failspec.counterexamples.text import explain_event, format_instant
-from failspec.counterexamples.trace import TraceFault
+from failspec.counterexamples.text import timeline_lines
+from failspec.counterexamples.trace import TraceFault, event_to_json, fault_to_json
+from failspec.counterexamples.vocabulary import format_instant
 from failspec.exit_codes import ExitCode
 from failspec.lint import lint
 from failspec.simulation import Simulation, simulate_scenario
@@ -233,7 +234,7 @@ def render_simulation_text(simulation: Simulation, saved: dict[str, Path] | None
     lines = [f"{model.file}  (model {model.name})", _scenario_line(simulation)]
     lines.append(f"timeline up to {format_instant(simulation.until)}")
     lines.append("")
-    lines += _timeline_lines(simulation) or ["(no events)"]
+    lines += timeline_lines(simulation.events) or ["(no events)"]
     lines.append("")
     lines.append("checks:")
     width = max((len(_mark(j.violated_at)) for j in simulation.checks), default=0)
@@ -263,61 +264,19 @@ def _mark(violated_at: int | None) -> str:
     )
 
 
-def _timeline_lines(simulation: Simulation) -> list[str]:
-    events = simulation.events
-    if not events:
-        return []
-    faults = _trace_faults(simulation)
-    times = [format_instant(e.at) for e in events]
-    time_width = max(len(t) for t in times)
-    component_width = min(max(len(e.component) for e in events), 24)
-    change_width = min(max(len(e.change) for e in events), 32)
-    return [
-        "  ".join(
-            [
-                time.rjust(time_width),
-                event.component.ljust(component_width),
-                event.change.ljust(change_width),
-                explain_event(event, faults),
-            ]
-        ).rstrip()
-        for time, event in zip(times, events, strict=True)
-    ]
-
-
 def simulation_to_json(simulation: Simulation) -> dict[str, Any]:
     """The `failspec-simulation/1` document (keys in a fixed order)."""
     model = simulation.model
-    events = []
-    for event in simulation.events:
-        item: dict[str, Any] = {
-            "at": event.at,
-            "component": event.component,
-            "change": event.change,
-            "cause": list(event.cause),
-        }
-        if event.detail is not None:
-            item["detail"] = event.detail
-        events.append(item)
     return {
         "format": SIMULATION_FORMAT,
         "file": model.file,
         "model": model.name,
         "scenario": {
             "name": simulation.name,
-            "faults": [
-                {
-                    "number": f.number,
-                    "component": f.component,
-                    "mode": f.mode,
-                    "at": f.at,
-                    "repair": f.repair,
-                }
-                for f in _trace_faults(simulation)
-            ],
+            "faults": [fault_to_json(f) for f in _trace_faults(simulation)],
         },
         "until": simulation.until,
-        "events": events,
+        "events": [event_to_json(e) for e in simulation.events],
         "checks": [
             {
                 "check": j.check,

@@ -1,6 +1,7 @@
-"""The `view` command: turn a saved counterexample (`failspec-trace/1` JSON) into the
-viewer's self-contained HTML page; and the helpers `failspec check` uses for the
-page beside each saved trace and for colour on a terminal.
+"""The `view` command: turn a saved counterexample (`failspec-trace/2` JSON, or a
+`failspec-trace/1` one from an earlier release) into the viewer's self-contained
+HTML page; and the helpers `failspec check` uses for the page beside each saved
+trace and for colour on a terminal.
 
 Exit codes follow `failspec check`: 0 the page was written, 2 bad input (an
 unreadable file, not a trace, an unwritable output), 3 failspec failed.
@@ -15,7 +16,7 @@ import webbrowser
 from pathlib import Path
 from typing import IO, Any
 
-from failspec.counterexamples.trace import Trace, trace_from_json
+from failspec.counterexamples.trace import Trace, TraceFormatError, read_trace
 
 COMMANDS = ("view",)
 
@@ -39,7 +40,9 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
         "one self-contained HTML file (dependency graph, timeline, causal chain) that works "
         "offline. Exit 0 when written, 2 on bad input.",
     )
-    view.add_argument("trace", metavar="TRACE", type=Path, help="a failspec-trace/1 JSON file")
+    view.add_argument(
+        "trace", metavar="TRACE", type=Path, help="a failspec-trace/2 (or /1) JSON file"
+    )
     view.add_argument(
         "-o",
         "--output",
@@ -86,23 +89,23 @@ def run_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> i
     except OSError as error:
         stderr.write(f"failspec: cannot read {source}: {error.strerror or error}\n")
         return 2
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        stderr.write(f"failspec: {source} is not JSON: {error}\n")
+    except UnicodeDecodeError:
+        stderr.write(f"failspec: {source} is not JSON: it is not UTF-8 text\n")
+        return 2
+    except RecursionError:
+        stderr.write(f"failspec: {source} is not a counterexample trace: it is nested too deeply\n")
+        return 2
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}"
+        stderr.write(f"failspec: {source} is not JSON: malformed at {where}\n")
         return 2
     try:
-        if not isinstance(document, dict):
-            raise TypeError("not a failspec-trace/1 document")
-        trace = trace_from_json(document)
-    except (KeyError, TypeError, ValueError) as error:
-        detail = f"missing {error}" if isinstance(error, KeyError) else str(error)
-        stderr.write(f"failspec: {source} is not a counterexample trace: {detail}\n")
+        trace = read_trace(document)
+    except TraceFormatError as error:
+        stderr.write(f"failspec: {source} is not a counterexample trace: {error}\n")
         return 2
     output: Path = args.output if args.output is not None else html_path(source)
-    try:
-        page = render_trace_html(trace)
-    except (KeyError, TypeError, ValueError) as error:
-        stderr.write(f"failspec: {source} is not a valid counterexample trace: {error}\n")
-        return 2
+    page = render_trace_html(trace)
     try:
         output.write_text(page, encoding="utf-8")
     except OSError as error:

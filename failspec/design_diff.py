@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -39,6 +39,7 @@ from failspec.api import cut_sets as cut_sets_of
 from failspec.checker import ir
 from failspec.checker.engine import Verdict
 from failspec.counterexamples.diff_text import findings
+from failspec.parallel import run_in_order
 from failspec.result_cache import ResultCache
 
 DIFF_FORMAT = "failspec-diff/1"
@@ -219,30 +220,43 @@ def compare_models(
     timeout: float | None = None,
     engine: str = "auto",
     cache: ResultCache | None = None,
+    jobs: int = 1,
 ) -> tuple[CheckDiff, ...]:
     """Compare the checks of two versions of a model (None: the version is absent);
     return one entry per check, the new version's checks first in their order, then
     the removed ones in the old order.  `timeout` (seconds) bounds each verdict and
     each cut-set search; `engine` names the engine (`checker/engines.py`); both
     versions share `cache`, so a check whose dependency cone the change did not
-    touch is answered from it."""
+    touch is answered from it.  The old version's checks are decided first, in up
+    to `jobs` processes, then the new version's (the answers never depend on
+    `jobs`)."""
     options: _Options = (timeout, engine, cache)
     old_checks = {c.name: c for c in old.checks} if old is not None else {}
     new_checks = {c.name: c for c in new.checks} if new is not None else {}
-    diffs = []
-    for name, item in new_checks.items():
-        assert new is not None
-        if name not in old_checks:
-            diffs.append(CheckDiff(name, None, _state(new, item, options, False)))
-            continue
-        assert old is not None
-        before = _state(old, old_checks[name], options, True)
-        after = _state(new, item, options, True)
-        diffs.append(_compare(name, before, after))
-    for name, item in old_checks.items():
-        if name not in new_checks:
-            assert old is not None
-            diffs.append(CheckDiff(name, _state(old, item, options, False), None))
+    both = [name for name in new_checks if name in old_checks]
+    old_tasks = [(name, name in new_checks) for name in old_checks]
+    new_tasks = [(name, name in old_checks) for name in new_checks]
+
+    def decide(model: ir.Model | None, checks: dict[str, ir.Check]) -> Callable[..., CheckState]:
+        def one(task: tuple[str, bool]) -> CheckState:
+            assert model is not None
+            return _state(model, checks[task[0]], options, task[1])
+
+        return one
+
+    before = dict(
+        zip(old_checks, run_in_order(old_tasks, decide(old, old_checks), jobs), strict=True)
+    )
+    after = dict(
+        zip(new_checks, run_in_order(new_tasks, decide(new, new_checks), jobs), strict=True)
+    )
+    diffs = [
+        _compare(name, before[name], after[name])
+        if name in both
+        else CheckDiff(name, None, after[name])
+        for name in new_checks
+    ]
+    diffs += [CheckDiff(name, before[name], None) for name in old_checks if name not in new_checks]
     return tuple(diffs)
 
 

@@ -50,3 +50,22 @@ def add_cache_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="decide everything anew and keep nothing",
     )
+
+
+def jobs_count(text: str) -> int:
+    """A `--jobs` value: a whole number of at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1: {text!r}")
+    return int(text)
+
+
+def add_jobs_option(parser: argparse.ArgumentParser) -> None:
+    """`--jobs N`: parallel processes (default: the machine's cores)."""
+    parser.add_argument(
+        "--jobs",
+        metavar="N",
+        type=jobs_count,
+        default=None,
+        help="work in N parallel processes (default: the number of cores); "
+        "the output is the same as with --jobs 1",
+    )

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from lark import Lark, Token, Transformer, Tree, v_args
+from lark import __version__ as lark_version
 from lark.exceptions import (
     LarkError,
     UnexpectedCharacters,
@@ -97,8 +100,25 @@ class _AcceptNames:
         return stream
 
 
-@functools.cache
-def _lark() -> Lark:
+def _tables_cache(grammar: str) -> str | None:
+    """Where lark keeps the parser's tables between runs: a file of this user's cache
+    folder (`$XDG_CACHE_HOME/failspec`, else `~/.cache/failspec`) named after the
+    grammar and lark's version, or None when that folder cannot be written (the
+    tables are then built each time, a fifth of a second).  Lark checks the file
+    against the grammar before it uses it."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "failspec"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    if not os.access(folder, os.W_OK):
+        return None
+    digest = hashlib.sha256(grammar.encode("utf-8")).hexdigest()[:16]
+    return str(folder / f"grammar-{digest}-lark-{lark_version}.tables")
+
+
+def _build(cache: str | bool) -> Lark:
     return Lark(
         GRAMMAR_PATH.read_text(encoding="utf-8"),
         parser="lalr",
@@ -106,12 +126,20 @@ def _lark() -> Lark:
         propagate_positions=True,
         maybe_placeholders=False,
         postlex=_AcceptNames(),
+        cache=cache,
     )
 
 
+@functools.cache
+def _lark() -> Lark:
+    return _build(_tables_cache(GRAMMAR_PATH.read_text(encoding="utf-8")) or False)
+
+
+@functools.cache
 def grammar_parser() -> Lark:
-    """Return the lark parser of the language, for grammar fuzzing in the tests only."""
-    return _lark()
+    """Return the lark parser of the language with its grammar (a parser read from the
+    tables' cache has none), for grammar fuzzing in the tests only."""
+    return _build(False)
 
 
 def parse_model(text: str, file: str) -> ast.Model:

@@ -355,3 +355,124 @@ def _check(draw: st.DrawFn, d: _Draft, i: int) -> str:
         else:
             items.append(f"never {_expr(draw, atoms)}" + _judged(draw, d.horizon, instant=True))
     return f'check "c{i}" {{\n' + "\n".join(f"  {x}" for x in items) + "\n}"
+
+
+@st.composite
+def recovery_models(draw: st.DrawFn) -> str:
+    """A small model whose checks are violated late, after things come back: a failover
+    pair (a switchover that completes, is cancelled by a quick repair, is stuck, or is
+    never attempted), a job it stalls, a channel that fails and recovers, a partition
+    that closes and reopens.  Its parameters are drawn; its checks hold with no fault."""
+    takes = draw(st.integers(3, 8))
+    gap = draw(st.integers(1, 2))
+    # what the pair does about its primary's crash: switch over, have the switchover
+    # cancelled by a quick repair, get stuck (manual recovery), or never try
+    story = draw(st.sampled_from(["switch", "cancel", "stuck", "no detect"]))
+    window = draw(st.integers(4 if story == "cancel" else 2, 6))
+    pair = ["primary a", "secondary b"]
+    if story != "no detect":
+        pair.append(f"detect crash within {window}s")
+    if story == "cancel":
+        repair = f" repair {draw(st.integers(3, window - 1))}s"  # longer than the gap
+    else:
+        repair = draw(st.sampled_from(["", f" repair {draw(st.integers(window, 12))}s"]))
+    selected = "a, b"
+    if story == "stuck":
+        pair += ["fault stuck", f"manual {draw(st.integers(1, 8))}s"]
+        selected = "a, b, pair"
+    errors = draw(st.integers(2, 6))
+    reopens = draw(st.integers(2, 6))
+    blocks = [
+        # the pair first, so that its `stuck` is numbered before the crashes (as in
+        # MINORI): crash + stuck is then the canonical pair of faults, not a + b
+        _block("failover", "pair", pair),
+        _block("device", "a", [f"fault crash{repair}"]),
+        _block("device", "b", ["fault crash"]),
+        _block("service", "s", ["needs pair"]),
+        _block("partition", "p", [f"closes after {errors + 4} errors"]),
+        _block(
+            "channel",
+            "ch",
+            [
+                "through p",
+                "transaction tx {\n    calls s\n    rate 60 per minute\n  }",
+                "on service -> give_back",
+                "on partition -> queue",
+            ],
+        ),
+        _block("job", "j", ["at 2s", f"takes {takes}s", "needs pair"]),
+        _block("job", "m", ["after j", "takes 1s"]),
+        _block("job", "k", [f"at {3 + takes + gap}s", "takes 20s"]),
+        # the reopening: a crash pinned at 0 that nothing repairs, and a job that runs
+        # from just after the closing on
+        _block("device", "c", ["fault crash at 0s"]),
+        _block("service", "t", ["needs c"]),
+        _block(
+            "channel",
+            "ch2",
+            ["through p2", "transaction tx {\n    calls t\n    rate 60 per minute\n  }"]
+            + ["on service -> give_back"],
+        ),
+        _block("job", "q", [f"at {errors + 1}s", "takes 30s"]),
+    ]
+    # p2 is declared before the channel routed through it
+    blocks.insert(
+        11,
+        _block("partition", "p2", [f"closes after {errors} errors", f"reopens after {reopens}s"]),
+    )
+    checks = [
+        f'check "late" {{\n  faults at most 2 of {selected}\n'
+        f"  {draw(st.sampled_from(['never', 'always not']))} "
+        "(ch.up and m.running and k.running)\n}",
+        # a stuck pair's switchover fails: a down longer than its window needs it
+        f'check "long" {{\n  faults at most 2 of {selected}\n  pair.down lasts at most '
+        f"{window if story == 'stuck' else draw(st.integers(0, 12))}s\n}}",
+        'check "reopened" {\n  faults at most 1 of c\n'
+        "  never (p2.up and ch2.tx.give_back and q.running)\n}",
+        f'check "deadline" {{\n  faults at most 2 of {selected}\n'
+        f"  j done by {2 + takes + draw(st.integers(0, 3))}s\n}}",
+    ]
+    return "model recovering\nhorizon 30s\n\n" + "\n\n".join(blocks + checks) + "\n"
+
+
+@st.composite
+def operations_models(draw: st.DrawFn) -> str:
+    """A small model of the v1 forms whose counterexamples run through them: a
+    service that rides out and recovers in after its disk's outages, a channel open
+    in hours that fails on it, and checks (some judged on a scenario) violated where
+    the service goes down after riding out, comes back after recovering, where the
+    channel is attempted at an opening and not attempted at a closing."""
+    ride = draw(st.integers(1, 5))
+    recover = draw(st.integers(1, 8))
+    repair = draw(st.integers(ride + 1, 12))
+    opening = draw(st.integers(6, 12))
+    closing = draw(st.integers(opening + 2, 24))
+    detect = draw(st.sampled_from(["detect crash never", f"detect crash within {ride + 2}s"]))
+    onset = draw(st.integers(0, opening - 1))
+    blocks = [
+        _block("device", "d", [f"fault crash repair {repair}s", "fault hang"]),
+        _block("device", "e", ["fault crash"]),
+        _block("failover", "pair", ["primary d", "secondary e", detect]),
+        _block("service", "s", ["needs d", f"rides out {ride}s", f"recovers in {recover}s"]),
+        _block(
+            "channel",
+            "ch",
+            [
+                f"open {opening}s..{closing}s",
+                "transaction tx {\n    calls s\n  }",
+                "transaction ty {\n    calls pair\n  }",
+                "on service -> give_back",
+            ],
+        ),
+        # a hang is never repaired: the service is down from `ride` after it for good
+        _block("scenario", '"hung"', [f"d.hang at {onset}s"]),
+        _block("scenario", '"crashed"', [f"d.crash at {onset}s"]),
+    ]
+    checks = [
+        'check "reached" {\n  faults at most 1 of d.crash\n  never s.down\n}',
+        f'check "back" {{\n  scenario "crashed"\n  never s.up during {onset + ride}s..40s\n}}',
+        f'check "opening" {{\n  scenario "hung"\n  never ch.down during {opening}s..40s\n}}',
+        f'check "closing" {{\n  scenario "hung"\n  never ch.up during {opening + 1}s..40s\n}}',
+        'check "pair" {\n  faults at most 1 of d\n  never pair.down and s.up\n}',
+    ]
+    return "model operations\nhorizon 40s\n\n" + "\n\n".join(blocks + checks) + "\n"

@@ -99,7 +99,7 @@ def test_junit_is_valid_and_matches_golden(
     assert_golden(GOLDEN / "bank-and-atm.junit.xml", out)
     assert '<testsuites name="failspec" tests="3" failures="2" errors="0">' in out
     # A failure's text is the timeline, the same as the text output's.
-    assert "VIOLATED at 00:00:00: never atm.retain\n</failure>" in out
+    assert "VIOLATED at 00:00:00: never atm.retain\n  ← atm.retain on withdrawal\n</failure>" in out
 
 
 def test_junit_unknown_is_an_error_and_spec_errors_are_test_cases(
@@ -315,3 +315,23 @@ def test_progress_is_quiet_in_ci_with_quiet_and_off_a_terminal(
     assert run(["check", EXAMPLE])[2] == ""
     monkeypatch.setenv("CI", "true")
     assert run_on_terminal(["check", EXAMPLE])[2] == ""
+
+
+def test_sarif_from_json_reports_needs_no_model_file(
+    tmp_path: Path, sarif_schema: dict[str, Any]
+) -> None:
+    """The declaration lines SARIF points at travel in the report's traces: merging
+    reports whose model files are gone gives the same SARIF (nothing is re-parsed)."""
+    code, report, _ = run(["check", BEFORE, EXAMPLE, "--format", "json", "--jobs", "1"])
+    assert code == 1
+    _, expected, _ = run(["check", BEFORE, EXAMPLE, "--format", "sarif", "--jobs", "1"])
+    path = tmp_path / "report.json"
+    path.write_text(report, encoding="utf-8")
+    for model in (BEFORE, EXAMPLE, AFTER):
+        Path(model).unlink()
+    code, merged, err = run(["merge", str(path), "--format", "sarif"])
+    assert (code, err) == (1, "")
+    assert merged == expected
+    flap = validate_sarif(merged, sarif_schema)["runs"][0]["results"][-1]
+    (related,) = flap["relatedLocations"]
+    assert related["physicalLocation"]["region"] == {"startLine": 4}  # device nw_card_a

@@ -262,20 +262,7 @@ def test_merge_refuses_a_malformed_report_in_our_words(tmp_path: Path, name: str
         assert "Error(" not in err and "not supported between" not in err, err
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(
-                strict=True, reason="the trace reader is being rewritten (trace version 2)"
-            ),
-        )
-        if name == "an instant that is text"
-        else name
-        for name in sorted(TRACES)
-    ],
-)
+@pytest.mark.parametrize("name", sorted(TRACES))
 def test_view_refuses_a_malformed_trace_in_our_words(tmp_path: Path, name: str) -> None:
     path = tmp_path / "trace.json"
     path.write_text(json.dumps(TRACES[name]), encoding="utf-8")

@@ -412,7 +412,7 @@ def test_cli_cutsets_text_and_json() -> None:
     assert document["mode"] == "timed"
     first = document["cut_sets"][0]
     assert [f["number"] for f in first["faults"]] == [6, 7]
-    assert first["witness"]["counterexample"]["format"] == "failspec-trace/1"
+    assert first["witness"]["counterexample"]["format"] == "failspec-trace/2"
     assert document["summary"][2] == {"order": 2, "count": 2}
 
 
@@ -474,19 +474,25 @@ def _devices(count: int, order: int) -> tuple[ir.Model, ir.Check]:
     return model, model.checks[0]
 
 
-def test_auto_asks_the_explicit_engine_up_to_300_candidate_sets() -> None:
-    # 1 + 23 + 253 = 277 sets up to order 2; 1 + 24 + 276 = 301
-    for count, order, sets, engine in (
-        (23, 2, 277, "explicit"),
-        (24, 2, 301, "smt"),
-        (8, 2, 37, "explicit"),  # MINORI's FX check: 37 sets
-        (5, 9, 32, "explicit"),  # the order never exceeds the candidates
-    ):
+def test_candidate_sets_count_the_sets_up_to_the_order() -> None:
+    for count, order, sets in ((23, 2, 277), (24, 2, 301), (8, 2, 37), (5, 9, 32)):
         model, check = _devices(count, order)
         assert candidate_sets(model, check, order) == sets
-        result = timed_cut_sets(model, check)
-        assert result.cut_sets == ((1, 2),)
-        assert set(result.engines) == {engine}, (count, order)
+
+
+def test_auto_settles_small_searches_with_the_explicit_engine_and_races_the_rest() -> None:
+    # Few candidate sets: the explicit engine's first runs settle it, in process.
+    model, check = _devices(5, 2)
+    small = timed_cut_sets(model, check)
+    assert small.cut_sets == ((1, 2),) and set(small.engines) == {"explicit"}
+    # More than the first runs allow: the engines race; either may win, the answer is
+    # the same as each engine's alone.
+    model, check = _devices(30, 2)
+    raced = timed_cut_sets(model, check, engine="auto")
+    assert set(raced.engines) <= {"explicit", "smt"} and len(set(raced.engines)) == 1
+    for engine in ("explicit", "smt"):
+        alone = timed_cut_sets(model, check, engine=engine)
+        assert (alone.cut_sets, alone.witnesses) == (raced.cut_sets, raced.witnesses)
 
 
 def test_a_search_stopped_before_any_cut_set_does_not_claim_there_is_none() -> None:

@@ -30,7 +30,7 @@ def test_minori_the_flapping_card_is_the_single_fault_that_retains_cards() -> No
     assert [v.check for v in flap.violated] == [NETWORK_CHECK]
     assert flap.effect is not None
     assert flap.effect.at == 0  # onsets are free: the earliest, 00:00
-    assert ("atm", "retain", False) in {
+    assert ("atm", "retain on withdrawal", False) in {
         (e.component, e.change, e.missing) for e in flap.effect.events
     }
     assert flap.first_violation_after == 0
@@ -39,7 +39,9 @@ def test_minori_the_flapping_card_is_the_single_fault_that_retains_cards() -> No
         row.label
         for row in table.rows
         if row.effect is not None
-        and any(e.component == "atm" and e.change == "retain" for e in row.effect.events)
+        and any(
+            e.component == "atm" and e.change.startswith("retain on ") for e in row.effect.events
+        )
     ]
     assert retaining == ["nw_card_a.flap"]
     # A clean crash switches over within the ATM's 30 s timeout: no visible effect.
@@ -77,12 +79,13 @@ def test_missing_effect_and_delay() -> None:
     assert row.effect is not None
     assert row.effect.at == 1800  # the job is down from the crash on
     assert [(e.component, e.change, e.missing) for e in row.effect.events] == [
-        ("batch", "down", False)
+        ("batch", "down", False),
+        ("batch", "stalled", False),
     ]
 
 
 def test_a_scenario_check_is_no_faults_row() -> None:
-    # decision 37: a scenario check ranges over no fault, so no fault violates it alone
+    # decision 47: a scenario check ranges over no fault, so no fault violates it alone
     model = loads(
         "horizon 1h\n"
         "device disk {\n  fault crash\n}\n"

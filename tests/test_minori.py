@@ -1,7 +1,8 @@
 """models/minori: the verdict of every check of before.fspec and after.fspec, and
 their counterexamples compared byte for byte with the goldens under
-`counterexamples/golden/minori/` (`<model>--<check slug>.json`, the trace that
-`failspec check --save` writes, and `.txt`, its text timeline).
+`counterexamples/golden/minori/`: `<model>--<check slug>.json`, the
+`failspec-trace/2` trace that `failspec check --save` writes; `.v1.json`, the same
+trace in version 1 (`trace_v1.py`); and `.txt`, its text timeline.
 
 Rewrite the goldens with `pytest --update-goldens` where tests/conftest.py
 defines that option, or with FAILSPEC_UPDATE_GOLDENS=1, and review the diff.
@@ -13,6 +14,7 @@ the project's README shows are compared with what the tool prints.
 from __future__ import annotations
 
 import io
+import json
 import os
 from pathlib import Path
 
@@ -22,8 +24,11 @@ import failspec
 from failspec import CheckResult
 from failspec.cli import main
 from failspec.commands_check import slugify
+from failspec.counterexamples.causal_chain import causal_chain
 from failspec.counterexamples.report import dump_trace
 from failspec.counterexamples.text import render_trace_text
+from failspec.counterexamples.trace import EventKind, Fault, ViolationKind
+from failspec.counterexamples.trace_v1 import trace_from_json_v1, trace_to_json_v1
 
 REPO = Path(__file__).resolve().parent.parent
 MODELS = REPO / "models" / "minori"
@@ -145,11 +150,75 @@ def test_counterexample_matches_goldens(
     assert trace is not None
     stem = golden_stem(file, check)
     assert_golden(request, f"{stem}.json", dump_trace(trace))
+    v1 = json.dumps(trace_to_json_v1(trace), indent=2, ensure_ascii=False) + "\n"
+    assert_golden(request, f"{stem}.v1.json", v1)
     assert_golden(request, f"{stem}.txt", render_trace_text(trace))
+    # Version 1 reads back into the same events, of the kinds it has (it records a
+    # channel's action when the channel starts taking it, not per transaction).
+    lacking = (EventKind.STALLED, EventKind.RESUMED, EventKind.NO_SWITCHOVER, EventKind.ACTION)
+    again = trace_from_json_v1(json.loads(v1))
+    assert [(e.at, e.component, e.kind) for e in again.events if e.kind not in lacking] == [
+        (e.at, e.component, e.kind) for e in trace.events if e.kind not in lacking
+    ]
+
+
+@pytest.mark.parametrize("file", ["before.fspec", "after.fspec"])
+def test_the_fx_deadline_names_every_cause_and_how_late(file: str) -> None:
+    trace = results_of(file)[FX_TWO].counterexample
+    assert trace is not None
+    violation = trace.violation
+    assert violation.kind == ViolationKind.DONE_BY and violation.deadline is not None
+    assert violation.deadline.done_at == violation.at + 1
+    text = render_trace_text(trace)
+    assert (
+        "VIOLATED at day 2 13:00:00: fx_remittance done by day 2 13:00 — "
+        "done at day 2 13:00:01, 1 second late\n" in text
+    )
+    (stall,) = violation.deadline.stalls
+    assert (trace.event(stall).component, trace.event(stall).kind) == (
+        "data_collection",
+        EventKind.STALLED,
+    )
+    chain = [trace.event(n) for n in causal_chain(trace)]
+    kinds = {(e.component, e.kind) for e in chain}
+    # From both faults, through the outage and the stuck switchover, to the stall.
+    assert {(e.component, e.fact.mode) for e in chain if isinstance(e.fact, Fault)} == {
+        ("file_transfer_disk", "stuck"),
+        ("disk_ctrl_a", "crash"),
+    }
+    for step in [
+        ("disk_ctrl_a", EventKind.DOWN),
+        ("file_transfer_disk", EventKind.SWITCHOVER_STARTED),
+        ("file_transfer_disk", EventKind.SWITCHOVER_STUCK),
+        ("file_transfer", EventKind.DOWN),
+        ("data_collection", EventKind.STALLED),
+        ("fx_remittance", EventKind.STARTED),
+    ]:
+        assert step in kinds, step
+
+
+def test_every_primary_outage_says_what_became_of_the_switchover() -> None:
+    for file in EXPECTED:
+        for result in results_of(file).values():
+            trace = result.counterexample
+            if trace is None:
+                continue
+            pairs = {c.name for c in trace.components if c.kind == "failover"}
+            for event in trace.events:
+                if event.component in pairs and event.kind == EventKind.DOWN:
+                    said = {trace.event(c).kind for c in event.cause}
+                    assert said & {
+                        EventKind.SWITCHOVER_STARTED,
+                        EventKind.NO_SWITCHOVER,
+                        EventKind.SWITCHOVER_STUCK,
+                        EventKind.SWITCHED,
+                    }, (result.check, event)
 
 
 def test_no_stale_goldens() -> None:
-    expected = {f"{golden_stem(f, c)}{ext}" for f, c in VIOLATED for ext in (".json", ".txt")}
+    expected = {
+        f"{golden_stem(f, c)}{ext}" for f, c in VIOLATED for ext in (".json", ".v1.json", ".txt")
+    }
     assert {p.name for p in GOLDEN_DIR.iterdir()} == expected
 
 

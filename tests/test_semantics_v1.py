@@ -797,7 +797,7 @@ def test_a_scenario_check_at_the_end_of_the_horizon() -> None:
 
 @pytest.mark.parametrize("engine", ["explicit", "smt"])
 def test_the_cut_sets_of_a_scenario_check_are_its_scenario(engine: str) -> None:
-    # decision 37: the one fault set a scenario check allows is its scenario's
+    # decision 47: the one fault set a scenario check allows is its scenario's
     import failspec
     from failspec.checker.cut_sets import timed_cut_sets
 

@@ -75,7 +75,7 @@ def test_until_extends_the_timeline_past_the_horizon() -> None:
     argv = ["simulate", EXAMPLE, "--fault", "disk_a.crash@14:59"]
     _, out, _ = run(argv)
     assert "timeline up to 15:00:00" in out
-    assert "15:04:30" not in out
+    assert "15:04:30  auth" not in out
     _, out, _ = run([*argv, "--until", "day 2 10:00"])
     assert "timeline up to day 2 10:00:00" in out
     assert "15:04:30  auth         up" in out
@@ -95,6 +95,21 @@ def test_json_document() -> None:
             {"number": 2, "component": "nw_card_a", "mode": "flap", "at": 71880, "repair": None}
         ],
     }
+    # the events as a trace's (failspec-trace/2): ids from 1, kinds, fields, causes
+    events = document["events"]
+    assert [e["id"] for e in events] == list(range(1, len(events) + 1))
+    flap = next(e for e in events if e["kind"] == "fault")
+    assert flap == {
+        "id": flap["id"],
+        "at": 71880,
+        "component": "nw_card_a",
+        "kind": "fault",
+        "mode": "flap",
+        "repair": None,
+        "latent": False,
+        "cause": [],
+    }
+    assert all(c < e["id"] for e in events for c in e["cause"])
     first = document["checks"][0]
     assert first == {
         "check": "no single device failure retains customer cards",

@@ -177,7 +177,7 @@ def test_check_with_warnings_error_checks_nothing() -> None:
 
 
 def test_the_json_report_lists_warnings_only_when_there_are_some() -> None:
-    # decision 30: a report of warning-free models keeps the v0 keys
+    # decision 40: a report of warning-free models keeps the v0 keys
     _, out, _ = run(["check", "models/examples/atm-network.fspec", "--format", "json"])
     assert list(json.loads(out)) == ["format", "results", "summary", "errors"]
     _, out, _ = run(
