@@ -41,9 +41,10 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
-from failspec.checker.fault_tree import FaultTree
+if TYPE_CHECKING:
+    from failspec.checker.fault_tree import FaultTree
 
 FALSE = 0
 """The BDD leaf 0; also the ZBDD of the empty family."""
@@ -115,10 +116,34 @@ class Bdd(_Diagram):
         super().__init__(max_nodes)
         self._and: dict[tuple[int, int], int] = {}
         self._or: dict[tuple[int, int], int] = {}
+        self._not: dict[int, int] = {FALSE: TRUE, TRUE: FALSE}
+        self._closure: dict[int, int] = {FALSE: FALSE, TRUE: TRUE}
 
     def node(self, level: int, low: int, high: int) -> int:
         """The node testing `level` with these children (reduced: low == high is low)."""
         return low if low == high else self._make(level, low, high)
+
+    def negate(self, a: int) -> int:
+        """NOT a."""
+        found = self._not.get(a)
+        if found is None:
+            found = self._make(self.level[a], self.negate(self.low[a]), self.negate(self.high[a]))
+            self._not[a] = found
+            self._not[found] = a
+        return found
+
+    def upward_closure(self, a: int) -> int:
+        """The monotone function "some subset of the true variables satisfies a (the
+        others false)": up(x·f1 + ¬x·f0) = x·(up(f1) ∨ up(f0)) + ¬x·up(f0).  Its minimal
+        solutions are a's minimal solutions (with every other variable false)."""
+        found = self._closure.get(a)
+        if found is None:
+            low = self.upward_closure(self.low[a])
+            found = self.node(
+                self.level[a], low, self.disjoin(low, self.upward_closure(self.high[a]))
+            )
+            self._closure[a] = found
+        return found
 
     def variable(self, level: int) -> int:
         """The function `level is true`."""
@@ -135,41 +160,41 @@ class Bdd(_Diagram):
     def _apply(
         self, a: int, b: int, absorbing: int, unit: int, cache: dict[tuple[int, int], int]
     ) -> int:
-        """a OP b for the operator whose absorbing leaf and unit leaf are given."""
-        if a == absorbing or b == absorbing:
-            return absorbing
-        if a in (unit, b):
-            return b
-        if b == unit:
-            return a
-        if a > b:
-            a, b = b, a
-        key = (a, b)
-        found = cache.get(key)
-        if found is not None:
+        """a OP b for the operator whose absorbing leaf and unit leaf are given (the
+        recursion is one closure over local names: the hot loop of every BDD)."""
+        level, low, high = self.level, self.low, self.high
+        unique, make = self._unique, self._make
+
+        def go(a: int, b: int) -> int:
+            if a == absorbing or b == absorbing:
+                return absorbing
+            if a in (unit, b):
+                return b
+            if b == unit:
+                return a
+            if a > b:
+                a, b = b, a
+            key = (a, b)
+            found = cache.get(key)
+            if found is not None:
+                return found
+            la, lb = level[a], level[b]
+            if la == lb:
+                x, lo, hi = la, go(low[a], low[b]), go(high[a], high[b])
+            elif la < lb:
+                x, lo, hi = la, go(low[a], b), go(high[a], b)
+            else:
+                x, lo, hi = lb, go(a, low[b]), go(a, high[b])
+            if lo == hi:
+                found = lo
+            else:
+                found = unique.get((x, lo, hi))
+                if found is None:
+                    found = make(x, lo, hi)
+            cache[key] = found
             return found
-        level, low, high, apply = self.level, self.low, self.high, self._apply
-        la, lb = level[a], level[b]
-        if la == lb:
-            result = self.node(
-                la,
-                apply(low[a], low[b], absorbing, unit, cache),
-                apply(high[a], high[b], absorbing, unit, cache),
-            )
-        elif la < lb:
-            result = self.node(
-                la,
-                apply(low[a], b, absorbing, unit, cache),
-                apply(high[a], b, absorbing, unit, cache),
-            )
-        else:
-            result = self.node(
-                lb,
-                apply(a, low[b], absorbing, unit, cache),
-                apply(a, high[b], absorbing, unit, cache),
-            )
-        cache[key] = result
-        return result
+
+        return go(a, b)
 
     def at_least(self, k: int, inputs: Sequence[int]) -> int:
         """True while at least `k` of `inputs` are true."""
@@ -241,6 +266,10 @@ class Zbdd(_Diagram):
     the empty family, node 1 the family {∅}; node i > 1 is the family
     low[i] ∪ {s ∪ {level[i]} : s ∈ high[i]}."""
 
+    def __init__(self, max_nodes: int | None = None) -> None:
+        super().__init__(max_nodes)
+        self._without: dict[tuple[int, int], int] = {}
+
     def node(self, level: int, low: int, high: int) -> int:
         """The family `low ∪ level·high` (reduced: an empty `high` is `low`)."""
         return low if high == FALSE else self._make(level, low, high)
@@ -292,6 +321,74 @@ class Zbdd(_Diagram):
             return found
 
         return minsol(root, max_order)
+
+    def minimal_solutions_any(self, bdd: Bdd, root: int, max_order: int) -> int:
+        """The family of minimal solutions of at most `max_order` members of `root`, a
+        function that need not be monotone: the minimal sets S such that `root` is true
+        with the members of S true and every other variable false.  Rauzy's recurrence
+        minsol_K(f) = minsol_K(f0) ∪ x·(minsol_{K-1}(f1) without supersets of
+        minsol_{K-1}(f0)): a set S ∪ {x} is minimal exactly when S is a minimal
+        solution of f1 and no subset of S is a solution of f0 (only sets of at most
+        K − 1 members can be subsets of S)."""
+        height = _heights(bdd, root)
+        solutions: dict[tuple[int, int], int] = {}
+        level, low, high = bdd.level, bdd.low, bdd.high
+        without, node = self.without, self.node
+
+        def empty_solves(f: int) -> bool:
+            while f > TRUE:
+                f = low[f]
+            return f == TRUE
+
+        def minsol(f: int, order: int) -> int:
+            if f <= TRUE:
+                return f
+            order = min(order, height[f])
+            if order == 0:
+                return TRUE if empty_solves(f) else FALSE
+            key = (f, order)
+            found = solutions.get(key)
+            if found is None:
+                f0, f1 = low[f], high[f]
+                with_x = without(minsol(f1, order - 1), minsol(f0, order - 1))
+                found = node(level[f], minsol(f0, order), with_x)
+                solutions[key] = found
+            return found
+
+        return minsol(root, max_order)
+
+    def without(self, family: int, removed: int) -> int:
+        """The sets of `family` that contain no set of `removed`."""
+        memo = self._without
+        z_level, z_low, z_high = self.level, self.low, self.high
+
+        def contains_empty(g: int) -> bool:
+            while g > TRUE:
+                g = z_low[g]
+            return g == TRUE
+
+        def go(f: int, g: int) -> int:
+            if g == FALSE or f == FALSE:
+                return f
+            if g == TRUE:
+                return FALSE
+            if f == TRUE:
+                return FALSE if contains_empty(g) else TRUE
+            key = (f, g)
+            found = memo.get(key)
+            if found is None:
+                lf, lg = z_level[f], z_level[g]
+                if lf < lg:
+                    found = self.node(lf, go(z_low[f], g), go(z_high[f], g))
+                elif lf > lg:
+                    found = go(f, z_low[g])
+                else:
+                    g0 = z_low[g]
+                    found = self.node(lf, go(z_low[f], g0), go(go(z_high[f], z_high[g]), g0))
+                memo[key] = found
+            return found
+
+        return go(family, removed)
 
     def upward_closure(self, bdd: Bdd, family: int) -> int:
         """The BDD (same levels) of 'contains some set of `family`'."""
@@ -449,8 +546,7 @@ def probability_of_sets(
     return bdd.probability(root, [p[m] for m in members])
 
 
-@dataclass(frozen=True, slots=True)
-class TreeDiagram:
+class TreeDiagram(NamedTuple):
     """The BDD of a fault tree's top event: `root` in `bdd`, level i standing for
     the fault `faults[i]`."""
 

@@ -54,6 +54,15 @@ imported, so a command pays only for what it uses (`failspec --version` for
 nothing)."""
 
 
+def is_static_mef_cutsets(argv: Sequence[str]) -> bool:
+    """Whether `argv` asks `cutsets FILE.xml … --static` of Open-PSA MEF files: that
+    command runs in `mef_cutsets.py`, which loads only what the static analysis
+    needs, so its whole process costs about what Python's start-up does."""
+    if len(argv) < 2 or argv[0] != "cutsets" or "--static" not in argv:
+        return False
+    return argv[1].lower().endswith((".xml", ".opsa"))
+
+
 def _module(name: str) -> ModuleType:
     module: ModuleType = importlib.import_module(f"failspec.{name}")
     return module
@@ -150,6 +159,10 @@ def main(
     err = sys.stderr if stderr is None else stderr
     arguments = sys.argv[1:] if argv is None else list(argv)
     try:
+        if is_static_mef_cutsets(arguments):
+            from failspec import mef_cutsets
+
+            return mef_cutsets.main(arguments[1:], out, err)
         first = next((a for a in arguments if not a.startswith("-")), None)
         parser = build_parser(out, err, first if first in COMMANDS else None)
         try:

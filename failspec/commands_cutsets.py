@@ -37,6 +37,8 @@ from failspec.checker.probability import (
 )
 from failspec.counterexamples.text import format_duration, format_instant
 from failspec.counterexamples.trace import trace_to_json
+from failspec.mef_cutsets import is_mef, options_from
+from failspec.mef_cutsets import run as run_mef
 from failspec.options import add_cache_options, positive_seconds
 from failspec.spec.durations import LiteralError, parse_duration
 from failspec.spec.errors import SpecError, SpecErrors, render_errors
@@ -82,6 +84,12 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
         "there are some, 2 on bad input, 3 if the time limit was hit.",
     )
     _target_options(cutsets)
+    # Open-PSA MEF input (failspec/mef_cutsets.py): more files, indented JSON, importance.
+    cutsets.add_argument("more", nargs="*", metavar="MORE", help="with an MEF FILE: more MEF files")
+    cutsets.add_argument("--pretty", action="store_true", help="indented JSON")
+    cutsets.add_argument(
+        "--importance", action="store_true", help="with --static: importance factors (MEF files)"
+    )
     cutsets.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default: text)"
     )
@@ -165,6 +173,8 @@ def run_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> i
     """Run `failspec cutsets|fmea|export` with parsed `args`; return the exit code."""
     started = time.perf_counter()
     deadline = None if args.timeout is None else started + args.timeout
+    if args.command == "cutsets" and (is_mef(args.file) or args.more):
+        return _run_mef_cutsets(args, stdout, stderr)
     try:
         model = load(args.file)
     except (SpecErrors, SpecError) as failure:
@@ -186,6 +196,14 @@ def run_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> i
 
 
 # --- cutsets ---------------------------------------------------------------------
+
+
+def _run_mef_cutsets(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    """`cutsets` of Open-PSA MEF files: static only (failspec/mef_cutsets.py)."""
+    if not args.static or not all(is_mef(f) for f in (args.file, *args.more)):
+        stderr.write("failspec: Open-PSA MEF files take --static (and only MEF files)\n")
+        return 2
+    return run_mef(options_from(args, (args.file, *args.more)), stdout, stderr)
 
 
 def _target(model: ir.Model, args: argparse.Namespace) -> ir.Check | str:
@@ -346,7 +364,9 @@ def _run_cutsets(
         lines.append("INCOMPLETE: the time limit was hit; more minimal cut sets may exist")
     lines += _probability_lines(probability)
     if args.format == "json":
-        stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        # Compact by default (issue 15): the document on one line; --pretty indents it.
+        indent = 2 if args.pretty else None
+        stdout.write(json.dumps(document, indent=indent, ensure_ascii=False) + "\n")
     else:
         stdout.write("\n".join(lines) + "\n")
     if not complete:

@@ -10,6 +10,8 @@ import argparse
 from pathlib import Path
 from typing import IO, Any
 
+from failspec.mef_cutsets import mission_hours as _mission_hours
+from failspec.spec.openpsa_expressions import DEFAULT_MISSION_HOURS
 from failspec.spec.openpsa_import import ImportError_, import_files
 
 COMMANDS = ("import",)
@@ -42,6 +44,13 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
         help="each check's hypothesis: faults at most K (default: 2)",
     )
     parser.add_argument(
+        "--mission",
+        metavar="D",
+        type=_mission_hours,
+        default=DEFAULT_MISSION_HOURS,
+        help="the mission time at which probabilities are evaluated (default 8760h)",
+    )
+    parser.add_argument(
         "--drop-unsupported-probabilities",
         action="store_true",
         help="import a basic event whose probability is not a constant (or a constant-rate "
@@ -52,7 +61,9 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
 def run_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     """Run `failspec import` with parsed `args`; return the exit code."""
     try:
-        text = import_files(args.files, args.max_order, args.drop_unsupported_probabilities)
+        text = import_files(
+            args.files, args.max_order, args.drop_unsupported_probabilities, args.mission
+        )
     except ImportError_ as error:
         stderr.write(f"failspec: {error}\n")
         return 2

@@ -13,12 +13,20 @@ order (files in the order given).  The mapping is listed in a comment at the
 top of the output (`# NAME <- KIND ORIGINAL`); `original_names` reads it back,
 and `export` uses it to write the original names.
 
-What the language cannot express (`not`, `xor`, `nand`, `nor`, `iff`,
-`imply`, event trees, CCF groups, substitutions, non-constant parameters and
-probability expressions) raises `ImportError_` naming the element, its file
-and its line.  With `drop_unsupported_probabilities`, a basic event whose
-probability cannot be expressed keeps its structure and loses its probability
-(listed in the header), so the cut sets of such trees can still be computed.
+Probabilities (`spec/openpsa_expressions.py`): an `<exponential>` over
+`<system-mission-time/>` whose rate does not depend on the mission time becomes
+`rate R per hour`; any other expression (parameters, arithmetic, GLM, Weibull,
+periodic-test, deviates at their mean) is evaluated at the mission time and
+becomes `probability P`.  Either keeps the expression it came from as a comment
+on the fault's line (`# GLM(0, 1e-06, 0.1, t), at t = 8760h`).
+
+What the timed language cannot express (`not`, `xor`, `nand`, `nor`, `iff`,
+`imply`, `cardinality`, CCF groups, event trees, substitutions) raises
+`ImportError_` naming the element, its file and its line; the first two kinds
+are analysed as they are by `failspec cutsets FILE.xml --static`
+(`failspec/mef_cutsets.py`).  With `drop_unsupported_probabilities`, a basic
+event whose probability cannot be evaluated keeps its structure and loses its
+probability (listed in the header).
 """
 
 from __future__ import annotations
@@ -28,8 +36,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.parsers import expat
 from xml.sax.saxutils import escape
+
+from failspec.spec.openpsa_expressions import (
+    DEFAULT_MISSION_HOURS,
+    Parameter,
+    depends_on_mission,
+    describe,
+    evaluate,
+    read_expression,
+)
+from failspec.spec.openpsa_xml import IGNORED, Node, parse_file
+from failspec.spec.openpsa_xml import ImportError_ as ImportError_
 
 HEADER = "# failspec import of Open-PSA MEF:"
 MAPPING_LINE = re.compile(r"^#\s+([a-z_][a-z0-9_]*) <- (gate|basic-event|formula) (\S+)\s*$")
@@ -41,61 +59,13 @@ UNSUPPORTED_DEFINITIONS = {
     "define-sequence": "event trees",
     "define-branch": "event trees",
     "define-rule": "event trees",
-    "define-CCF-group": "CCF groups",
+    "define-CCF-group": "CCF groups (analyse them with `failspec cutsets FILE.xml --static`)",
     "define-substitution": "substitutions",
     "define-alignment": "alignments",
     "define-extern-function": "extern functions",
     "define-extern-library": "extern functions",
 }
-IGNORED = {"label", "attributes", "attribute"}
 REFS = {"gate", "basic-event", "house-event", "event"}
-
-
-class ImportError_(Exception):
-    """A file failspec cannot import: the message names the element and its line."""
-
-
-@dataclass
-class Node:
-    tag: str
-    attrib: dict[str, str]
-    file: str
-    line: int
-    children: list[Node] = field(default_factory=list)
-
-    def where(self) -> str:
-        name = self.attrib.get("name")
-        what = f"<{self.tag}>" if name is None else f'<{self.tag} name="{name}">'
-        return f"{self.file}:{self.line}: {what}"
-
-
-def parse_file(path: str) -> Node:
-    """The XML element tree of `path`, every element with its line number."""
-    parser = expat.ParserCreate()
-    stack: list[Node] = []
-    roots: list[Node] = []
-
-    def start(tag: str, attrib: dict[str, str]) -> None:
-        node = Node(tag, attrib, path, parser.CurrentLineNumber)
-        (stack[-1].children if stack else roots).append(node)
-        stack.append(node)
-
-    def end(_tag: str) -> None:
-        stack.pop()
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise ImportError_(f"{path}: cannot read: {error.strerror}") from None
-    try:
-        parser.Parse(data, True)
-    except expat.ExpatError as error:
-        raise ImportError_(f"{path}:{error.lineno}: not well-formed XML: {error}") from None
-    if not roots or roots[0].tag != "opsa-mef":
-        raise ImportError_(f"{path}:1: the root element is not <opsa-mef>")
-    return roots[0]
 
 
 def base_name(name: str) -> str:
@@ -186,8 +156,12 @@ def _collect(node: Node, model: _Model, scope: str) -> None:
 
 
 class _Importer:
-    def __init__(self, model: _Model, drop_unsupported_probabilities: bool) -> None:
+    def __init__(
+        self, model: _Model, drop_unsupported_probabilities: bool, mission_hours: float
+    ) -> None:
         self.model = model
+        self.mission = mission_hours
+        self._parameters: dict[str, Parameter] | None = None
         self.drop = drop_unsupported_probabilities
         self.names = Names()
         self.mapped: dict[tuple[str, str], str] = {}
@@ -268,8 +242,8 @@ class _Importer:
             return value
         if tag in UNSUPPORTED_FORMULAS:
             raise ImportError_(
-                f"{node.where()}: <{tag}> is not coherent and the language cannot express it "
-                "(failspec imports and, or, atleast, house events and constants)"
+                f"{node.where()}: <{tag}> is not coherent and the timed language cannot express "
+                "it; analyse the tree as it is with `failspec cutsets FILE.xml --static`"
             )
         if tag not in ("and", "or", "atleast"):
             raise ImportError_(f"{node.where()}: not a fault-tree formula failspec can import")
@@ -314,72 +288,55 @@ class _Importer:
 
     # --- probabilities -------------------------------------------------------
 
-    def number(self, node: Node) -> float:
-        """A constant numeric expression, or ImportError_."""
-        tag = node.tag
-        if tag in ("float", "int"):
-            try:
-                return float(node.attrib.get("value", ""))
-            except ValueError:
-                raise ImportError_(f"{node.where()}: not a number") from None
-        if tag == "parameter":
-            name = node.attrib.get("name", "")
-            if self.scope + name in self.model.parameters:
-                name = self.scope + name
-            if name not in self.model.parameters:
-                raise ImportError_(f"{node.where()}: refers to an undefined parameter")
-            definition = self.model.parameters[name]
-            values = [c for c in definition.children if c.tag not in IGNORED]
-            if len(values) != 1:
-                raise ImportError_(f"{definition.where()}: a parameter needs one expression")
-            try:
-                return self.number(values[0])
-            except _NotConstant as error:
-                raise _NotConstant(f"{error} (in {definition.where()})") from None
-        args = [self.number(c) for c in node.children if c.tag not in IGNORED]
-        if tag == "mul" and args:
-            return math.prod(args)
-        if tag == "add" and args:
-            return math.fsum(args)
-        if tag == "sub" and args:
-            return args[0] - math.fsum(args[1:])
-        if tag == "neg" and len(args) == 1:
-            return -args[0]
-        if tag == "div" and len(args) >= 2 and all(a != 0 for a in args[1:]):
-            return args[0] / math.prod(args[1:])
-        raise _NotConstant(f"{node.where()}: not a constant")
+    def parameters(self) -> dict[str, Parameter]:
+        """Every parameter, its expression read (once)."""
+        if self._parameters is None:
+            self._parameters = {}
+            for key, definition in self.model.parameters.items():
+                values = [c for c in definition.children if c.tag not in IGNORED]
+                if len(values) != 1:
+                    raise ImportError_(f"{definition.where()}: a parameter needs one expression")
+                unit = definition.attrib.get("unit")
+                self._parameters[key] = Parameter(key, read_expression(values[0]), unit)
+        return self._parameters
 
     def probability(self, event: Node) -> str:
-        """The fault's options: ` probability P`, ` rate R per hour`, or ``."""
+        """The fault's options: ` rate R per hour` for an exponential whose rate does not
+        depend on the mission time, else ` probability P` at the mission time, each
+        followed by the expression it came from as a comment; or `` for none."""
         values = [c for c in event.children if c.tag not in IGNORED]
         if not values:
             return ""
-        expression = values[0]
+        parameters = self.parameters()
         try:
-            if expression.tag == "exponential":
-                args = [c for c in expression.children if c.tag not in IGNORED]
-                if len(args) != 2 or args[1].tag != "system-mission-time":
-                    raise _NotConstant(
-                        f"{expression.where()}: an exponential over another time than "
-                        "<system-mission-time/>"
-                    )
-                rate = self.number(args[0])
+            expression = read_expression(values[0])
+            text = describe(expression, parameters)
+            args = expression.args
+            if (
+                expression.tag == "exponential"
+                and len(args) == 2
+                and args[1].tag == "system-mission-time"
+                and not depends_on_mission(args[0], parameters)
+            ):
+                rate = evaluate(args[0], parameters, self.mission)
                 if not (math.isfinite(rate) and rate >= 0):
-                    raise ImportError_(f"{expression.where()}: the rate is not a number ≥ 0")
-                return f" rate {rate!r} per hour"
-            p = self.number(expression)
-        except _NotConstant as error:
-            if self.drop:
-                self.dropped.append(f"{event.where()}: {error}")
-                return ""
-            raise ImportError_(
-                f"{event.where()}: its probability is not a constant or a constant-rate "
-                f"exponential ({error}); pass --drop-unsupported-probabilities to import "
-                "the event without a probability"
-            ) from None
+                    raise ImportError_(f"{values[0].where()}: the rate is not a number ≥ 0")
+                plain = args[0].value is not None
+                return f" rate {rate!r} per hour" + ("" if plain else f"  # {text}")
+            p = evaluate(expression, parameters, self.mission)
+        except ImportError_ as error:
+            if not self.drop:
+                raise ImportError_(
+                    f"{event.where()}: its probability cannot be evaluated ({error}); pass "
+                    "--drop-unsupported-probabilities to import the event without one"
+                ) from None
+            self.dropped.append(f"{event.where()}: {error}")
+            return ""
         if not (math.isfinite(p) and 0 <= p <= 1):
-            raise ImportError_(f"{expression.where()}: the probability {p} is not in [0, 1]")
-        return f" probability {p!r}"
+            raise ImportError_(f"{values[0].where()}: the probability {p} is not in [0, 1]")
+        if expression.value is not None:
+            return f" probability {p!r}"
+        return f" probability {p!r}  # {text}, at t = {_hours(self.mission)}"
 
     # --- output ------------------------------------------------------------------
 
@@ -449,20 +406,24 @@ class _Importer:
         return f"the formula {name} is always failed"
 
 
-class _NotConstant(Exception):
-    pass
+def _hours(hours: float) -> str:
+    return f"{int(hours)}h" if float(hours).is_integer() else f"{hours!r}h"
 
 
 def import_files(
-    files: Sequence[str], max_order: int = 2, drop_unsupported_probabilities: bool = False
+    files: Sequence[str],
+    max_order: int = 2,
+    drop_unsupported_probabilities: bool = False,
+    mission_hours: float = DEFAULT_MISSION_HOURS,
 ) -> str:
-    """The failspec source text of the Open-PSA MEF `files` (or ImportError_)."""
+    """The failspec source text of the Open-PSA MEF `files` (or ImportError_); each
+    probability evaluated at `mission_hours` (hours)."""
     model = _Model()
     for path in files:
         _collect(parse_file(path), model, "")
     if not model.gates:
         raise ImportError_(f"{', '.join(files)}: no gate to import")
-    return _Importer(model, drop_unsupported_probabilities).source(files, max_order)
+    return _Importer(model, drop_unsupported_probabilities, mission_hours).source(files, max_order)
 
 
 def original_names(source: str) -> dict[str, str]:
