@@ -391,9 +391,9 @@ class _Solver:
         later), at most `MAX_HINTS` of them, earliest first."""
         hints: set[int] = set()
         for assertion in self.check.assertions:
-            window = getattr(assertion, "window", None)
-            if not isinstance(window, ir.Windows):
-                continue
+            if isinstance(assertion, ir.DoneBy) or assertion.window is None:
+                continue  # `done by` takes no window
+            window = assertion.window
             shift = assertion.limit if isinstance(assertion, ir.LastsAtMost) else 0
             for start, _ in window.unrolled(self.latest):
                 if 0 < start + shift < below:
