@@ -7,8 +7,11 @@ DAG (networkx), `needs any of` device groups, partitions, ATM and online-banking
 channels with timeouts, a store and a few job chains with deadlines; horizon
 24h. Each model has one check per hypothesis bound K (`faults at most K of
 device, failover`) asserting `never atmI.retain or …` and `JOB done by T` for
-the end of every job chain. The design is redundant, so K = 1 should hold and
-K >= 2 is violated (a primary crash plus its pair's stuck switchover).
+the end of every job chain (`kK`). The design is redundant, so K = 1 should hold and
+K >= 2 is violated (a primary crash plus its pair's stuck switchover). A second
+check per K (`pK`) asserts that the first and the last ATM never retain at once:
+a proof across the reopening partitions their channels go through. The engines
+measured are `auto` (the default), `explicit` and `smt`.
 
 Every (size, K, engine) is timed as a whole CLI process (`failspec check
 --engine E --check kK --timeout T --format json`) in a subprocess; a run that
@@ -195,6 +198,16 @@ def generate(size: int, seed: int, ks: list[int], reopens: str = "1h") -> tuple[
         m.add("job", send, [f"after {post}", "takes 30m", f"needs {rng.choice(services)}"])
         m.deadlines.append((send, f"{start + 4:02d}:00"))
 
+    checks = check_blocks(m, ks)
+    head = (
+        f'model generated_{size} "bench_engines.py: about {size} components, seed {seed}"\n'
+        "horizon 24h\n"
+    )
+    return head + "\n" + "\n\n".join(m.blocks + checks) + "\n", m.components
+
+
+def check_blocks(m: Model, ks: list[int]) -> list[str]:
+    """A check per K over every ATM and job deadline (`kK`), and a pair check (`pK`)."""
     checks = []
     retain = " or ".join(f"{a}.retain" for a in m.atms)
     for k in ks:
@@ -202,12 +215,15 @@ def generate(size: int, seed: int, ks: list[int], reopens: str = "1h") -> tuple[
         lines += [f"{job} done by {t}" for job, t in m.deadlines]
         body = "".join(f"  {line}\n" for line in lines)
         checks.append(f'check "k{k}" {{\n{body}}}')
+    # The pair checks: two ATMs far apart never retain at once; proofs across the
+    # reopening partitions their channels go through (the hard case at K = 2).
+    first, last = m.atms[0], m.atms[-1]
+    for k in ks:
+        if first != last:
+            body = f"  faults at most {k} of device, failover\n  never {first}.retain and {last}.retain\n"
+            checks.append(f'check "p{k}" {{\n{body}}}')
 
-    head = (
-        f'model generated_{size} "bench_engines.py: about {size} components, seed {seed}"\n'
-        "horizon 24h\n"
-    )
-    return head + "\n" + "\n\n".join(m.blocks + checks) + "\n", m.components
+    return checks
 
 
 # --------------------------------------------------------------------------- timing
@@ -238,19 +254,20 @@ class Run:
     reason: str = ""
 
 
-def run_once(model: Path, k: int, engine: str, timeout: float) -> Run:
+def run_once(model: Path, check: str, engine: str, timeout: float) -> Run:
     command = [
         *failspec_command(),
         "check",
         "--engine",
         engine,
         "--check",
-        f"k{k}",
+        check,
         "--timeout",
         str(timeout),
         "--format",
         "json",
         "-q",
+        "--no-cache",
         str(model),
     ]
     started = time.perf_counter()
@@ -289,6 +306,7 @@ class Cell:
     size: int
     k: int
     engine: str
+    check: str = ""
     runs: list[Run] = field(default_factory=list)
     skipped: str = ""
 
@@ -312,11 +330,11 @@ class Cell:
         return f"{median:.2f} ({len(self.runs)} run{'s' if len(self.runs) > 1 else ''})"
 
 
-def main() -> int:  # noqa: C901
+def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
     parser.add_argument("--ks", type=int, nargs="+", default=[1, 2, 3])
-    parser.add_argument("--engines", nargs="+", default=["explicit", "smt"])
+    parser.add_argument("--engines", nargs="+", default=["auto", "explicit", "smt"])
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per check (120)")
     parser.add_argument("--runs", type=int, default=3, help="runs for quick cells (median; 3)")
     parser.add_argument(
@@ -363,61 +381,22 @@ def main() -> int:  # noqa: C901
         return 0
 
     cells: list[Cell] = []
-    timed_out: dict[str, list[tuple[int, int]]] = {e: [] for e in args.engines}
-    disagreements = []
+    timed_out: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    disagreements: list[tuple[Path, str, dict[str, str]]] = []
     for size in args.sizes:
-        for k in args.ks:
-            row = {}
-            for engine in args.engines:
-                cell = Cell(size, k, engine)
-                cells.append(cell)
-                row[engine] = cell
-                hit = next(((s, kk) for s, kk in timed_out[engine] if s <= size and kk <= k), None)
-                if hit is not None:
-                    cell.skipped = f"size {hit[0]}, K = {hit[1]} ran out of time"
-                    print(f"size {size:5d} K={k} {engine:8s} {cell.text(args.timeout)}", flush=True)
+        for kind in ("k", "p"):
+            for k in args.ks:
+                check = f"{kind}{k}"
+                if kind == "p" and f'check "{check}"' not in models[size].read_text():
                     continue
-                first = run_once(models[size], k, engine, args.timeout)
-                cell.runs.append(first)
-                if (
-                    first.seconds is not None
-                    and first.verdict != "error"
-                    and first.seconds < args.quick
-                ):
-                    for _ in range(args.runs - 1):
-                        cell.runs.append(run_once(models[size], k, engine, args.timeout))
-                if first.verdict == "unknown":
-                    timed_out[engine].append((size, k))
-                reported = {r.verdict for r in cell.runs}
-                extra = f"  [{first.reason}]" if first.reason else ""
-                inner = "/".join(
-                    f"{r.check_seconds:.2f}" for r in cell.runs if r.check_seconds is not None
-                )
-                print(
-                    f"size {size:5d} K={k} {engine:8s} {cell.text(args.timeout):>24s}  "
-                    f"verdict {','.join(sorted(reported))}  check s {inner}{extra}",
-                    flush=True,
-                )
-            finished = {
-                e: c.verdict
-                for e, c in row.items()
-                if c.runs and c.verdict in ("holds", "violated")
-            }
-            if len(set(finished.values())) > 1:
-                disagreements.append((models[size], f"k{k}", finished))
-
-    print()
-    print("| components | K | verdict | " + " | ".join(f"{e} (s)" for e in args.engines) + " |")
-    print("|---|---|---|" + "---|" * len(args.engines))
-    for size in args.sizes:
-        for k in args.ks:
-            group = [c for c in cells if c.size == size and c.k == k]
-            verdicts = sorted({c.verdict for c in group if c.verdict in ("holds", "violated")})
-            print(
-                f"| {size} | {k} | {'/'.join(verdicts) or '-'} | "
-                + " | ".join(c.text(args.timeout) for c in group)
-                + " |"
-            )
+                row = [Cell(size, k, engine, check) for engine in args.engines]
+                for cell in row:
+                    measure(cell, models[size], args, timed_out.setdefault((cell.engine, kind), []))
+                cells += row
+                finished = {c.engine: c.verdict for c in row if c.verdict in ("holds", "violated")}
+                if len(set(finished.values())) > 1:
+                    disagreements.append((models[size], check, finished))
+    print_table(cells, args.engines, args.timeout)
     if disagreements:
         print("\nVERDICT DISAGREEMENTS:")
         for path, check, found in disagreements:
@@ -425,6 +404,50 @@ def main() -> int:  # noqa: C901
         return 1
     print("\nno verdict disagreements where both engines finished")
     return 0
+
+
+def measure(
+    cell: Cell, model: Path, args: argparse.Namespace, timed_out: list[tuple[int, int]]
+) -> None:
+    """Run `cell` (repeated when quick) unless a smaller size or K of its kind timed out."""
+    hit = next(((s, k) for s, k in timed_out if s <= cell.size and k <= cell.k), None)
+    label = f"size {cell.size:5d} {cell.check:3s} {cell.engine:8s}"
+    if hit is not None:
+        cell.skipped = f"size {hit[0]}, K = {hit[1]} ran out of time"
+        print(f"{label} {cell.text(args.timeout)}", flush=True)
+        return
+    first = run_once(model, cell.check, cell.engine, args.timeout)
+    cell.runs.append(first)
+    if first.seconds is not None and first.verdict != "error" and first.seconds < args.quick:
+        for _ in range(args.runs - 1):
+            cell.runs.append(run_once(model, cell.check, cell.engine, args.timeout))
+    if first.verdict == "unknown":
+        timed_out.append((cell.size, cell.k))
+    reported = {r.verdict for r in cell.runs}
+    extra = f"  [{first.reason}]" if first.reason else ""
+    inner = "/".join(f"{r.check_seconds:.2f}" for r in cell.runs if r.check_seconds is not None)
+    decided_by = ",".join(sorted({r.engine for r in cell.runs if r.engine}))
+    print(
+        f"{label} {cell.text(args.timeout):>24s}  verdict {','.join(sorted(reported))}  "
+        f"check s {inner}  by {decided_by}{extra}",
+        flush=True,
+    )
+
+
+def print_table(cells: list[Cell], engines: list[str], timeout: float) -> None:
+    print()
+    print("| components | check | verdict | " + " | ".join(f"{e} (s)" for e in engines) + " |")
+    print("|---|---|---|" + "---|" * len(engines))
+    rows: dict[tuple[int, str], list[Cell]] = {}
+    for cell in cells:
+        rows.setdefault((cell.size, cell.check), []).append(cell)
+    for (size, check), group in rows.items():
+        verdicts = sorted({c.verdict for c in group if c.verdict in ("holds", "violated")})
+        print(
+            f"| {size} | {check} | {'/'.join(verdicts) or '-'} | "
+            + " | ".join(c.text(timeout) for c in group)
+            + " |"
+        )
 
 
 if __name__ == "__main__":

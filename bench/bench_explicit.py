@@ -70,7 +70,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7, help="timed runs (default 7)")
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="the model file")
     args = parser.parse_args()
-    command = [*failspec_command(), "check", "--engine", "explicit", str(args.model)]
+    command = [*failspec_command(), "check", "--engine", "explicit", "--no-cache", str(args.model)]
     for line in machine_info():
         print(line)
     print(f"command: {' '.join(command)}")

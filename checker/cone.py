@@ -78,6 +78,30 @@ def cone_of(model: ir.Model, check: ir.Check) -> set[int]:
     return cone
 
 
+def dependency_cone(model: ir.Model, check: ir.Check) -> tuple[int, ...]:
+    """The indices, ascending, of the components the answer about `check` depends on:
+    the cone of influence closed under everything its components read — a
+    partition's routed channels, a store's writers — so that simulating these
+    components alone gives every signal of the cone as the whole model would."""
+    reads: dict[int, set[int]] = {c.index: set() for c in model.components}
+    for reader, read in model.reads:
+        reads[reader].add(read)
+    for component in model.components:
+        spec = component.spec
+        if isinstance(spec, ir.PartitionSpec):
+            reads[component.index].update(channel for channel, _ in spec.routed)
+        elif isinstance(spec, ir.StoreSpec):
+            reads[component.index].update(job for job, _ in spec.writers)
+    pending = sorted(cone_of(model, check))
+    cone: set[int] = set()
+    while pending:
+        index = pending.pop()
+        if index not in cone:
+            cone.add(index)
+            pending.extend(reads[index])
+    return tuple(sorted(cone))
+
+
 def can_fill(spec: ir.KindSpec) -> TypeGuard[ir.StoreSpec]:
     """Is this a store that its writers can fill?  (One whose capacity is at least
     all the records written into it is never full, whatever its writers do.)"""

@@ -35,6 +35,13 @@ AUTO_FIRST_RUNS = 200
 engines race: a fraction of a second on the models of bench/ and MINORI."""
 
 
+YIELD_AFTER = 10.0
+"""Seconds: in a race, the explicit engine's process lowers its priority once it
+projects more than this for the fault sets of its current size (`ExplicitEngine`):
+where it is slow it would most often lose, and on a busy machine sharing the
+processor equally would slow the SMT engine as much."""
+
+
 def candidate_sets(model: ir.Model, check: ir.Check, max_order: int) -> int:
     """The number of fault sets of at most `max_order` faults the check's hypothesis
     allows (faults whose onset window is empty cannot occur and are left out)."""
@@ -68,7 +75,7 @@ class AutoEngine:
 
         return first_of(
             [
-                lambda: ExplicitEngine().decide(model, check, deadline),
+                lambda: ExplicitEngine(yield_after=YIELD_AFTER).decide(model, check, deadline),
                 lambda: SmtEngine().decide(model, check, deadline),
             ],
             _definite,

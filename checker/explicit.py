@@ -12,17 +12,30 @@ engine fixes an onset and goes on, down to single onset vectors if need be,
 so the exploration is exact everywhere.  `check_brute_force` simulates every
 onset vector and is what the tests compare the zones against.
 
+Only the check's cone matters (`cone.py`): the engine injects only faults on
+components of the cone of influence (a fault outside it changes nothing the
+check reads, so the canonical counterexample, fewest faults first, never has
+one) and simulates only the dependency cone.  `cone=False` simulates the whole
+model with every fault: the differential tests compare that against the SMT
+engine, so that the cone analysis the engines share is tested too.
+
 A scenario check (`scenario "NAME"`) is judged on its one scenario: a single
 concrete run.
 """
 
 from __future__ import annotations
 
+import contextlib
+import heapq
 import itertools
+import math
+import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from failspec.checker import ir
+from failspec.checker.cone import check_parts, cone_of, dependency_cone, selectable_faults
 from failspec.checker.engine import (
     CutSet,
     CutSetOrder,
@@ -59,13 +72,20 @@ class ExplicitEngine:
     verdict is unknown, or the order incomplete, with `Reason.BUDGET`."""
 
     max_runs: int | None = None
+    cone: bool = True
+    yield_after: float | None = None
+    """In a race (`engines.py`): when finishing the fault sets of the current size
+    would take longer than this many seconds at the pace measured so far, the
+    process lowers its priority, so that on a busy machine the other engine gets
+    the processor first (on idle cores nothing changes)."""
 
     @property
     def name(self) -> str:
         return "explicit"
 
     def decide(self, model: ir.Model, check: ir.Check, deadline: float | None) -> Outcome:
-        return check_explicit(model, check, deadline, self.max_runs).by(self.name)
+        pace = None if self.yield_after is None else Pace(self.yield_after)
+        return check_explicit(model, check, deadline, self.max_runs, self.cone, pace).by(self.name)
 
     def cut_sets(
         self, model: ir.Model, check: ir.Check, max_order: int, deadline: float | None
@@ -77,7 +97,8 @@ class ExplicitEngine:
             outcome = self.decide(model, check, deadline)
             yield from scenario_cut_sets(outcome, check, max_order, self.name)
             return
-        candidates = [n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest]
+        scope = Scope.of(model, check, self.cone)
+        candidates = scope.faults
         found: list[CutSet] = []
         limits = Limits(deadline, self.max_runs)
         for size in range(min(max_order, len(candidates)) + 1):
@@ -87,7 +108,7 @@ class ExplicitEngine:
                     if any(set(numbers).issuperset(c) for c in found):
                         continue
                     check_deadline(deadline)
-                    best = _best_for_set(model, check, numbers, limits)
+                    best = _best_for_set(model, check, numbers, limits, scope.only)
                     if best is not None:
                         level.append((numbers, Witness(best[0], best[2])))
             except (OutOfTime, OverBudget) as stop:
@@ -105,19 +126,24 @@ def check_explicit(
     check: ir.Check,
     deadline: float | None = None,
     max_runs: int | None = None,
+    cone: bool = True,
+    pace: Pace | None = None,
 ) -> Outcome:
     """Decide `check` on `model`.
 
     `deadline` is a `time.perf_counter()` value; `max_runs` bounds the number of
     simulator runs.  Past either the verdict is `unknown`, with the reason
-    `timeout` or `budget`.
+    `timeout` or `budget`.  `cone=False` injects every fault and simulates the
+    whole model (the same answer, slower).
     """
     try:
         limits = Limits(deadline, max_runs)
         if check.scenario is not None:
             limits.run()
             return _scenario_outcome(model, check, check.scenario, limits)
-        best = _search(model, check, limits, _best_for_set)
+        parts = check_parts(model, check) if cone else [check]
+        scopes = [(part, Scope.of(model, part, cone)) for part in parts]
+        best = _search(check, limits, _best_for_set, model, scopes, pace)
     except OutOfTime:
         return Outcome.unknown(Reason.TIMEOUT)
     except OverBudget:
@@ -130,7 +156,11 @@ def check_brute_force(model: ir.Model, check: ir.Check) -> Outcome:
     against which the engine's onset classes are tested (small models only)."""
     if check.scenario is not None:
         return _scenario_outcome(model, check, check.scenario)
-    return _outcome(_search(model, check, Limits(), _best_for_set_brute))
+    return _outcome(
+        _search(
+            check, Limits(), _best_for_set_brute, model, [(check, Scope.of(model, check, False))]
+        )
+    )
 
 
 def _scenario_outcome(
@@ -158,7 +188,7 @@ def canonical_for_fault_set(
         onsets = tuple(o for _, o in check.scenario)
         at = _concrete_violation(model, check, numbers, onsets, Limits(deadline))
         return None if at is None else (at, numbers, onsets)
-    return _best_for_set(model, check, numbers, Limits(deadline))
+    return _best_for_set(model, check, numbers, Limits(deadline), Scope.of(model, check, True).only)
 
 
 def _outcome(best: Candidate | None) -> Outcome:
@@ -168,23 +198,97 @@ def _outcome(best: Candidate | None) -> Outcome:
     return Outcome.violated(dict(zip(numbers, onsets, strict=True)), at)
 
 
-BestForSet = Callable[[ir.Model, ir.Check, tuple[int, ...], Limits], "Candidate | None"]
-"""The canonical violating scenario of exactly one fault set (or None), within limits."""
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a search injects and simulates: the candidate faults (allowed, with an
+    onset window), and the components to simulate (None: all)."""
+
+    faults: list[int]
+    only: frozenset[int] | None
+
+    @staticmethod
+    def of(model: ir.Model, check: ir.Check, cone: bool) -> Scope:
+        if not cone:
+            allowed = [n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest]
+            return Scope(sorted(allowed), None)
+        faults = selectable_faults(model, check, cone_of(model, check))
+        return Scope(sorted(faults), frozenset(dependency_cone(model, check)))
+
+
+BestForSet = Callable[
+    [ir.Model, ir.Check, tuple[int, ...], Limits, "frozenset[int] | None"], "Candidate | None"
+]
+"""The canonical violating scenario of exactly one fault set (or None), within limits,
+simulating only the given components (None: all)."""
 
 
 def _search(
-    model: ir.Model, check: ir.Check, limits: Limits, best_for_set: BestForSet
+    check: ir.Check,
+    limits: Limits,
+    best_for_set: BestForSet,
+    model: ir.Model,
+    scopes: list[tuple[ir.Check, Scope]],
+    pace: Pace | None = None,
 ) -> Candidate | None:
-    faults = [n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest]
-    for size in range(min(check.at_most, len(faults)) + 1):
+    """The canonical counterexample of `check`, or None, asking about each of its parts
+    (`cone.check_parts`) in its own scope.  The check is violated exactly when a part
+    is, at the earliest of the parts' instants; at the fewest faults that violate it,
+    the canonical scenario's faults all lie in the cone of the part that is violated
+    first (without the others it would violate that part with fewer), so the
+    canonical answer is the least of the parts' canonical answers at that size."""
+    most = max((len(scope.faults) for _, scope in scopes), default=0)
+    for size in range(min(check.at_most, most) + 1):
         best: Candidate | None = None
-        for numbers in itertools.combinations(faults, size):
-            candidate = best_for_set(model, check, numbers, limits)
+        if pace is not None:
+            pace.level(sum(math.comb(len(scope.faults), size) for _, scope in scopes))
+        # every part's fault sets in one ascending order of fault numbers: once a
+        # scenario is violated at the first instant there is, no later set can be
+        # more canonical
+        sets = heapq.merge(*(_sets_of(i, scope, size) for i, (_, scope) in enumerate(scopes)))
+        for numbers, i in sets:
+            if best is not None and best[0] == 0 and numbers > best[1]:
+                break
+            part, scope = scopes[i]
+            if pace is not None:
+                pace.step()
+            candidate = best_for_set(model, part, numbers, limits, scope.only)
             if candidate is not None and (best is None or candidate < best):
                 best = candidate
         if best is not None:
             return best
     return None
+
+
+class Pace:
+    """Measures the time per fault set of the current size and lowers the process's
+    priority once the projected time for the rest of that size exceeds `seconds`."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.perf_counter) -> None:
+        self.seconds = seconds
+        self.clock = clock
+        self.started = clock()
+        self.total = 0
+        self.done = 0
+        self.lowered = False
+
+    def level(self, total: int) -> None:
+        self.started, self.total, self.done = self.clock(), total, 0
+
+    def step(self) -> None:
+        self.done += 1
+        if self.lowered or self.done % 16:
+            return
+        spent = self.clock() - self.started
+        if spent / self.done * (self.total - self.done) > self.seconds:
+            self.lowered = True
+            with contextlib.suppress(OSError):
+                os.nice(10)
+
+
+def _sets_of(part: int, scope: Scope, size: int) -> Iterator[tuple[tuple[int, ...], int]]:
+    """The scope's fault sets of `size`, ascending, each with its part's index."""
+    for numbers in itertools.combinations(scope.faults, size):
+        yield numbers, part
 
 
 def _windows(model: ir.Model, numbers: tuple[int, ...]) -> list[range]:
@@ -197,31 +301,41 @@ def _concrete_violation(
     numbers: tuple[int, ...],
     onsets: tuple[int, ...],
     limits: Limits | None = None,
+    only: frozenset[int] | None = None,
 ) -> int | None:
     ctx = Ctx(limits=limits)
-    result = judge(simulate(model, dict(zip(numbers, onsets, strict=True)), ctx), ctx, check)
+    scenario: dict[int, Time] = dict(zip(numbers, onsets, strict=True))
+    result = judge(simulate(model, scenario, ctx, only=only), ctx, check)
     if result is None:
         return None
     return int(concrete(result[0]))
 
 
 def _best_for_set_brute(
-    model: ir.Model, check: ir.Check, numbers: tuple[int, ...], limits: Limits
+    model: ir.Model,
+    check: ir.Check,
+    numbers: tuple[int, ...],
+    limits: Limits,
+    only: frozenset[int] | None,
 ) -> Candidate | None:
     best: Candidate | None = None
     for onsets in itertools.product(*_windows(model, numbers)):
-        at = _concrete_violation(model, check, numbers, onsets)
+        at = _concrete_violation(model, check, numbers, onsets, None, only)
         if at is not None and (best is None or (at, numbers, onsets) < best):
             best = (at, numbers, onsets)
     return best
 
 
 def _best_for_set(
-    model: ir.Model, check: ir.Check, numbers: tuple[int, ...], limits: Limits
+    model: ir.Model,
+    check: ir.Check,
+    numbers: tuple[int, ...],
+    limits: Limits,
+    only: frozenset[int] | None,
 ) -> Candidate | None:
     if not numbers:
         limits.run()
-        at = _concrete_violation(model, check, (), (), limits)
+        at = _concrete_violation(model, check, (), (), limits, only)
         return None if at is None else (at, (), ())
     initial = new_zone([(model.fault(n).earliest, model.fault(n).latest) for n in numbers])
     if initial is None:
@@ -233,7 +347,7 @@ def _best_for_set(
         limits.run()
         ctx = Ctx(work.pop(), limits)
         try:
-            result = judge(simulate(model, scenario, ctx), ctx, check)
+            result = judge(simulate(model, scenario, ctx, only=only), ctx, check)
             found = None if result is None else _minimum(ctx.zone, result[0])
         except NeedsConcrete:
             work.extend(ctx.pending)

@@ -31,7 +31,7 @@ from fractions import Fraction
 from typing import Any
 
 from failspec.checker import ir
-from failspec.checker.cone import cone_of
+from failspec.checker.cone import dependency_cone
 from failspec.spec import ast
 
 FINGERPRINT_FORMAT = "failspec-fingerprint/2"
@@ -39,27 +39,6 @@ FINGERPRINT_FORMAT = "failspec-fingerprint/2"
 
 _LEFT_OUT = {"FaultDecl": ("probability", "rate")}
 """AST fields that never change an answer (quantitative analyses only)."""
-
-
-def dependency_cone(model: ir.Model, check: ir.Check) -> tuple[int, ...]:
-    """The indices, ascending, of the components the answer about `check` depends on."""
-    reads: dict[int, set[int]] = {c.index: set() for c in model.components}
-    for reader, read in model.reads:
-        reads[reader].add(read)
-    for component in model.components:
-        spec = component.spec
-        if isinstance(spec, ir.PartitionSpec):
-            reads[component.index].update(channel for channel, _ in spec.routed)
-        elif isinstance(spec, ir.StoreSpec):
-            reads[component.index].update(job for job, _ in spec.writers)
-    pending = sorted(cone_of(model, check))
-    cone: set[int] = set()
-    while pending:
-        index = pending.pop()
-        if index not in cone:
-            cone.add(index)
-            pending.extend(reads[index])
-    return tuple(sorted(cone))
 
 
 def _plain(node: object) -> Any:

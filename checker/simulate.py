@@ -107,35 +107,47 @@ class Run:
 
 
 def simulate(
-    model: ir.Model, scenario: Scenario, ctx: Ctx | None = None, until: int | None = None
+    model: ir.Model,
+    scenario: Scenario,
+    ctx: Ctx | None = None,
+    until: int | None = None,
+    only: frozenset[int] | None = None,
 ) -> Run:
     """Return every signal of `model` under `scenario` (fault number → onset).
 
     The run is exact up to `ir.time_bound(model)`, which covers every judgement; with
     `until` (an instant, for a timeline that reads further) up to that instant too.
-    """
+    With `only` (a set of components closed under what they read, such as
+    `cone.dependency_cone`), just those components are simulated: their signals
+    are the same as in the whole model's run, and the others have none."""
     ctx = ctx or Ctx()
     bound = ir.time_bound(model)
     if until is not None:
         bound = max(bound, until + 2)
     full_from: dict[int, Time] = {}
+    order = list(model.order) if only is None else [i for i in model.order if i in only]
     while True:
-        run = _simulate_once(model, scenario, ctx, full_from, bound)
-        filling = _next_fullness(model, run, ctx, full_from)
+        run = _simulate_once(model, scenario, ctx, full_from, bound, order)
+        filling = _next_fullness(model, run, ctx, full_from, order)
         if not filling:
             return run
         full_from.update(filling)
 
 
 def _simulate_once(
-    model: ir.Model, scenario: Scenario, ctx: Ctx, full_from: dict[int, Time], bound: int
+    model: ir.Model,
+    scenario: Scenario,
+    ctx: Ctx,
+    full_from: dict[int, Time],
+    bound: int,
+    order: list[int],
 ) -> Run:
     run = Run(model, scenario, bound=bound)
     for number, onset in scenario.items():
         fault = model.fault(number)
         end = INF if fault.repair is None else add(onset, fault.repair)
         run.fault_active[number] = interval(ctx, onset, end)
-    for index in model.order:
+    for index in order:
         component = model.components[index]
         latent = _latent_faults(component)
         run.own_down[index] = union(
@@ -418,11 +430,12 @@ def progress_reaches(ctx: Ctx, start: Time, down: Signal, amount: Time) -> Time 
 
 
 def _next_fullness(
-    model: ir.Model, run: Run, ctx: Ctx, full_from: dict[int, Time]
+    model: ir.Model, run: Run, ctx: Ctx, full_from: dict[int, Time], order: list[int]
 ) -> dict[int, Time]:
     """Stores that fill first among those not yet full, with their fullness instant."""
     candidates: list[tuple[int, Time]] = []
-    for component in model.components:
+    for index in sorted(order):
+        component = model.components[index]
         spec = component.spec
         if not isinstance(spec, ir.StoreSpec) or component.index in full_from:
             continue

@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from failspec.checker import ir
 from failspec.checker.causes import build_trace
@@ -310,3 +311,60 @@ def run_checks(
         return result
 
     return run_in_order(plan.tasks, run_one, jobs)
+
+
+# --- the FMEA table -------------------------------------------------------------------
+
+FMEA_FORMAT = "failspec-fmea/1"
+
+
+def fmea_document(model: ir.Model, timeout: float | None = None) -> dict[str, Any]:
+    """The `failspec-fmea/1` document of `model` (keys in a fixed order, no timings):
+    one row per declared fault (`checker/fmea.py`), within `timeout` seconds (past it,
+    `complete` is false and the rows after the last one are missing)."""
+    from failspec.checker.fmea import fmea
+
+    deadline = None if timeout is None else time.perf_counter() + timeout
+    table = fmea(model, deadline)
+    rows = []
+    for row in table.rows:
+        effect = None
+        if row.effect is not None:
+            effect = {
+                "at": row.effect.at,
+                "events": [
+                    {"component": e.component, "change": e.change, "missing": e.missing}
+                    for e in row.effect.events
+                ],
+            }
+        rows.append(
+            {
+                "number": row.fault,
+                "fault": row.label,
+                "component": row.component,
+                "kind": row.kind,
+                "onset": row.onset,
+                "violates": [
+                    {
+                        "check": v.check,
+                        "violation_at": v.violation_at,
+                        "onset": v.onset,
+                        "in_hypothesis": v.in_hypothesis,
+                    }
+                    for v in row.violated
+                ],
+                "first_effect": effect,
+                "first_violation_after": row.first_violation_after,
+                "first_violated_check": row.first_violated_check,
+            }
+        )
+    return {
+        "format": FMEA_FORMAT,
+        "file": table.file,
+        "model": table.model,
+        "faults": len(model.faults),
+        "checks": len(model.checks),
+        "violated_without_faults": list(table.violated_without_faults),
+        "complete": table.complete,
+        "rows": rows,
+    }

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("commands_check", "check every property of the given model files"),
     "cutsets": ("commands_cutsets", "list the minimal fault sets that violate a check"),
-    "fmea": ("commands_cutsets", "one row per fault: the checks it violates on its own"),
-    "export": ("commands_cutsets", "write a check's violation as an Open-PSA fault tree"),
+    "fmea": ("commands_fmea", "one row per fault: the checks it violates on its own"),
+    "export": ("commands_export", "write a check's violation as an Open-PSA fault tree"),
     "view": ("commands_view", "write the HTML viewer page of a saved counterexample"),
     "diff": ("commands_diff", "what a design change did to verdicts and cut sets"),
     "graph": ("commands_graph", "draw a model's dependency graph (dot, svg, html, json)"),

@@ -48,6 +48,7 @@ from failspec.design_diff import (
 from failspec.exit_codes import ExitCode
 from failspec.options import (
     add_cache_options,
+    add_format_option,
     add_jobs_option,
     positive_seconds,
     render_spec_errors,
@@ -80,12 +81,7 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
     )
     diff.add_argument("paths", nargs="*", metavar="PATH", help="OLD NEW, or with --base: paths")
     diff.add_argument("--base", metavar="REV", help="compare with this git revision")
-    diff.add_argument(
-        "--format",
-        choices=("text", "json", "markdown"),
-        default="text",
-        help="output format (default: text)",
-    )
+    add_format_option(diff, ("text", "json", "markdown"))
     diff.add_argument(
         "--engine",
         choices=ENGINE_NAMES,

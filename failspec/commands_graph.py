@@ -16,6 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 from failspec.api import load
 from failspec.checker import ir
 from failspec.counterexamples.trace import TraceComponent
+from failspec.options import add_format_option
 from failspec.spec.errors import SpecError, SpecErrors, render_errors
 from failspec.spec.spans import UNKNOWN_SPAN
 
@@ -39,9 +40,7 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
         "Exit 0 when written, 2 on bad input.",
     )
     graph.add_argument("file", metavar="FILE", help="a .fspec model file")
-    graph.add_argument(
-        "--format", choices=FORMATS, default="dot", help="output format (default: dot)"
-    )
+    add_format_option(graph, FORMATS)
     graph.add_argument(
         "-o", "--output", metavar="FILE", type=Path, help="write to FILE instead of printing"
     )

@@ -23,6 +23,7 @@ from typing import IO, Any
 from failspec.counterexamples.report import REPORT_FORMAT, count_verdicts
 from failspec.counterexamples.report_shape import ReportShapeError, check_report_shape
 from failspec.exit_codes import ExitCode
+from failspec.options import add_format_option
 from failspec.report_formats import REPORT_FORMATS, render_report
 
 COMMANDS = ("merge",)
@@ -44,12 +45,7 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
         "Exit like `failspec check` on the merged results.",
     )
     merge.add_argument("reports", nargs="+", metavar="REPORT", type=Path, help="a JSON report")
-    merge.add_argument(
-        "--format",
-        choices=REPORT_FORMATS,
-        default="json",
-        help="output format (default: json)",
-    )
+    add_format_option(merge, REPORT_FORMATS, "json")
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -7,8 +7,12 @@ import argparse
 import contextlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from failspec.spec.errors import SpecError, render_errors
+
+if TYPE_CHECKING:
+    from failspec.checker import ir
 
 
 def positive_seconds(text: str) -> float:
@@ -34,6 +38,19 @@ def read_sources(errors: Sequence[SpecError]) -> dict[str, str]:
 def render_spec_errors(errors: Sequence[SpecError]) -> str:
     """Every error as `file:line:col: message`, its source line, a caret and its hint."""
     return render_errors(list(errors), read_sources(errors))
+
+
+def add_format_option(
+    parser: argparse.ArgumentParser, choices: Sequence[str], default: str | None = None
+) -> None:
+    """`--format` with these choices; the default is the first unless given."""
+    chosen = default or choices[0]
+    parser.add_argument(
+        "--format",
+        choices=tuple(choices),
+        default=chosen,
+        help=f"output format (default: {chosen})",
+    )
 
 
 def add_cache_options(parser: argparse.ArgumentParser) -> None:
@@ -69,3 +86,51 @@ def add_jobs_option(parser: argparse.ArgumentParser) -> None:
         help="work in N parallel processes (default: the number of cores); "
         "the output is the same as with --jobs 1",
     )
+
+
+class BadInput(Exception):
+    """Bad input found while running a command: the message is printed, exit code 2."""
+
+
+def order_limit(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
+    return int(text)
+
+
+def target_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="a .fspec model file")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--check", metavar="NAME", help="the check (timed cut sets)")
+    target.add_argument(
+        "--static", action="store_true", help="the static fault tree of --top X instead"
+    )
+    parser.add_argument("--top", metavar="X", help="with --static: the component whose .down")
+    parser.add_argument(
+        "--max-order",
+        metavar="K",
+        type=order_limit,
+        help="largest cut set (default: the hypothesis' bound; with --static, 20)",
+    )
+
+
+def resolve_target(model: ir.Model, args: argparse.Namespace) -> ir.Check | str:
+    """The check (timed) or the top component's name (static) the arguments name."""
+    if args.static:
+        if args.check is not None:
+            raise BadInput("give either --check NAME or --static --top X, not both")
+        if args.top is None:
+            raise BadInput("--static needs --top X, the component whose X.down is the top event")
+        names = [c.name for c in model.components]
+        if args.top not in names:
+            raise BadInput(f"no component named '{args.top}' in {model.file}")
+        return str(args.top)
+    if args.top is not None:
+        raise BadInput("--top X goes with --static")
+    listing = ", ".join(f'"{c.name}"' for c in model.checks) or "none"
+    if args.check is None:
+        raise BadInput(f"give --check NAME (the checks are: {listing}) or --static --top X")
+    for item in model.checks:
+        if item.name == args.check:
+            return item
+    raise BadInput(f'no check named "{args.check}" in {model.file}; the checks are: {listing}')

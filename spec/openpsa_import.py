@@ -225,7 +225,7 @@ class _Importer:
         self.folded[name] = value
         return value
 
-    def formula(self, node: Node, owner: str, top: bool = False) -> Folded:  # noqa: C901
+    def formula(self, node: Node, owner: str, top: bool = False) -> Folded:
         """Fold `node`; a formula that stays a formula becomes the service `owner`
         (at the top of a gate) or a new service named after it."""
         tag = node.tag
@@ -236,10 +236,10 @@ class _Importer:
                 return owner if not isinstance(value, bool) else value
             return value
         if tag == "constant":
-            value = self.constant(node)
+            constant = self.constant(node)
             if top:
-                self.emit(owner, value)
-            return value
+                self.emit(owner, constant)
+            return constant
         if tag in UNSUPPORTED_FORMULAS:
             raise ImportError_(
                 f"{node.where()}: <{tag}> is not coherent and the timed language cannot express "
@@ -251,17 +251,26 @@ class _Importer:
         inputs: list[Folded] = [
             self.formula(c, f"{name}_part") for c in node.children if c.tag not in IGNORED
         ]
+        result = self.fold_gate(node, inputs)
+        self.emit(name, result)
+        if isinstance(result, bool):
+            return result
+        return name
+
+    def fold_gate(self, node: Node, inputs: list[Folded]) -> bool | tuple[int, list[str]]:
+        """An and/or/atleast gate over folded inputs: constant, or k of its distinct
+        references (an and gate's repeated argument counts once)."""
         trues = sum(1 for i in inputs if i is True)
+        falses = sum(1 for i in inputs if i is False)
         refs: list[str] = []
         for item in inputs:
             if isinstance(item, str) and item not in refs:
                 refs.append(item)
         n = len(refs)
-        falses = sum(1 for i in inputs if i is False)
-        if tag == "or":
+        if node.tag == "or":
             k_down = 1
-        elif tag == "and":
-            k_down = n + trues + falses  # a repeated argument counts once
+        elif node.tag == "and":
+            k_down = n + trues + falses
         else:
             text = node.attrib.get("min", "")
             if not text.isdigit() or int(text) < 1:
@@ -270,17 +279,11 @@ class _Importer:
             if n != sum(1 for i in inputs if isinstance(i, str)):
                 raise ImportError_(f"{node.where()}: an argument is repeated in an atleast gate")
         k_down -= trues
-        result: bool | tuple[int, list[str]]
         if k_down <= 0:
-            result = True
-        elif k_down > n:
-            result = False
-        else:
-            result = (k_down, refs)
-        self.emit(name, result)
-        if isinstance(result, bool):
-            return result
-        return name
+            return True
+        if k_down > n:
+            return False
+        return (k_down, refs)
 
     def emit(self, name: str, value: tuple[int, list[str]] | bool) -> None:
         self.services[name] = value

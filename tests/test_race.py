@@ -53,3 +53,29 @@ def test_without_fork_the_computations_run_in_order(monkeypatch: pytest.MonkeyPa
     assert race.first_of([lambda: record(-1), lambda: record(2)], lambda v: v > 0) == 2
     assert calls == [-1, 2]
     assert race.first_of([os.getpid], lambda pid: True) == os.getpid()
+
+
+def test_the_explicit_engine_lowers_its_priority_only_past_its_projection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`Pace`: 16 sets done in 1 s with 20 to go projects 1.25 s — under 10 s, the
+    process keeps its priority; with 1,000 to go (62.5 s) it yields, once."""
+    from failspec.checker.explicit import Pace
+
+    niced: list[int] = []
+    monkeypatch.setattr(os, "nice", niced.append)
+    now = [0.0]
+    pace = Pace(10.0, clock=lambda: now[0])
+    pace.level(36)
+    now[0] = 1.0
+    for _ in range(16):
+        pace.step()
+    assert niced == []
+    pace.level(1016)
+    now[0] = 2.0
+    for _ in range(16):
+        pace.step()
+    assert niced == [10]
+    for _ in range(32):
+        pace.step()
+    assert niced == [10]
