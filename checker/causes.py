@@ -23,6 +23,15 @@ How it is built:
    for `done by`, the job's start and every stall of it and of the jobs it
    runs after; for `lasts at most`, the states at the run's start and through
    the run.  Causes already reachable through the chain are not listed twice.
+
+The v1 forms: `no_switchover` gives `detect never` for a `detect MODE never`
+line; a component with `rides out` has `riding_out` when its needs go down
+(saying whether they are back in time), and its `down` names it; one with
+`recovers in` has `recovering` when its needs are back, and its `up` names it;
+a failing transaction whose hours end is `not_attempted` (not `recovers`), and
+one whose failure begins at an opening of its hours is `attempted` first; a
+violation judged on a window names it (`violation.window`).  The facts are the
+simulator's (`Run.needs_raw`, `Run.hours`, `Episode.no_switchover`).
 """
 
 from __future__ import annotations
@@ -33,10 +42,19 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from failspec.checker import ir
-from failspec.checker.signals import INF, Ctx, Signal, Sym, Time
-from failspec.checker.simulate import Episode, Run, atom_signal, expr_signal, judge, simulate
+from failspec.checker.signals import INF, Ctx, Signal, Sym, Time, intersect
+from failspec.checker.simulate import (
+    Episode,
+    Run,
+    atom_signal,
+    expr_signal,
+    judge,
+    simulate,
+    window_signal,
+)
 from failspec.counterexamples.trace import (
     Action,
+    Attempted,
     Closed,
     DeadlineMiss,
     Done,
@@ -50,10 +68,13 @@ from failspec.counterexamples.trace import (
     LongRun,
     NoSwitchover,
     NoSwitchoverReason,
+    NotAttempted,
+    Recovering,
     Recovers,
     Reopened,
     Repaired,
     Resumed,
+    RidingOut,
     Stalled,
     Started,
     Switched,
@@ -67,6 +88,7 @@ from failspec.counterexamples.trace import (
     Up,
     Violation,
     ViolationKind,
+    Window,
 )
 from failspec.spec.spans import UNKNOWN_SPAN
 
@@ -93,6 +115,10 @@ KIND_RANK: dict[EventKind, int] = {
     EventKind.STALLED: 7,
     EventKind.RESUMED: 7,
     EventKind.DONE: 8,
+    EventKind.RIDING_OUT: 5,
+    EventKind.RECOVERING: 2,
+    EventKind.ATTEMPTED: 3,
+    EventKind.NOT_ATTEMPTED: 4,
 }
 """The order of one component's events at one instant: every cause is listed before
 its effect (a fault before `down`, `switched` before `up`, `down` before `stalled`)."""
@@ -226,6 +252,20 @@ class _Facts:
         end = INF if done is None else done
         return tuple((a, min(b, end)) for a, b in self.down[job] if a < end)
 
+    def needs_outages(self, index: int) -> Intervals:
+        """The outages of the component's needs before `rides out`/`recovers in`."""
+        return _concrete(self.run.needs_raw.get(index, ()))
+
+    def hours(self, channel: int, txn: int) -> Intervals | None:
+        """The instants within the transaction's hours, or None without hours."""
+        hours = self.run.hours.get((channel, txn))
+        return None if hours is None else _concrete(hours)
+
+    def opens_at(self, channel: int, txn: int, t: int) -> bool:
+        """Does an interval of the transaction's hours begin at t (after 0)?"""
+        hours = self.hours(channel, txn)
+        return hours is not None and t > 0 and _holds(hours, t) and not _holds(hours, t - 1)
+
     def episode_at(self, failover: int, t: int) -> Episode | None:
         """The latest episode of the failover's primary that began at or before t."""
         found = None
@@ -307,6 +347,8 @@ def _down_reasons(facts: _Facts, index: int, t: int) -> list[_Ref]:
         if n not in latent and facts.fault_active(n, t)
     ]
     reasons += _need_reasons(facts, component, t)
+    if _reached_after_riding_out(facts, component, t):
+        reasons.append(_Ref(_Key(index, EventKind.RIDING_OUT), t))
     spec = component.spec
     if isinstance(spec, ir.FailoverSpec):
         reasons += _pair_reasons(facts, index, t)
@@ -353,6 +395,8 @@ def _up_reasons(facts: _Facts, index: int, t: int) -> list[_Ref]:
         if onset is not None and fault.repair is not None and _n(onset) + fault.repair == t:
             reasons.append(_Ref(_Key(index, EventKind.REPAIRED, mode=fault.mode), t))
     reasons += [_Ref(_Key(m, EventKind.UP), t) for m in _inputs(component) if facts.went_up(m, t)]
+    if _recovered(facts, component, t):
+        reasons.append(_Ref(_Key(index, EventKind.RECOVERING), t))
     spec = component.spec
     if isinstance(spec, ir.FailoverSpec):
         for kind in (EventKind.SWITCHED, EventKind.SWITCHOVER_CANCELLED):
@@ -361,7 +405,7 @@ def _up_reasons(facts: _Facts, index: int, t: int) -> list[_Ref]:
         reasons.append(_Ref(_Key(index, EventKind.REOPENED), t))
     elif isinstance(spec, ir.ChannelSpec):
         reasons += [
-            _Ref(_Key(index, EventKind.RECOVERS, transaction=x), t)
+            _Ref(_Key(index, _no_class_kind(facts, index, x, t), transaction=x), t)
             for x in range(len(spec.transactions))
             if facts.class_at(index, x, t) is None
         ]
@@ -442,11 +486,10 @@ def _propose_faults(p: _Proposals, component: ir.Component) -> None:
 
 
 def no_switchover_reason(spec: ir.FailoverSpec, mode: str | None) -> NoSwitchoverReason:
-    """Why an episode of `mode` (None: through the primary's needs) opens no window.
-
-    Language v1 adds `detect MODE never` (reason `detect never`) here.
-    """
-    del spec, mode
+    """Why an episode of `mode` (None: through the primary's needs) opens no window:
+    a `detect MODE never` line, or no detect line covers it."""
+    if spec.no_switchover_reason(mode) is ir.NoSwitchover.DETECT_NEVER:
+        return NoSwitchoverReason.DETECT_NEVER
     return NoSwitchoverReason.NO_DETECT_LINE
 
 
@@ -601,16 +644,90 @@ def _propose_channel(p: _Proposals, component: ir.Component, spec: ir.ChannelSpe
         for at, now in _class_changes(facts, index, x, p.until):
             if now is None:
                 assert previous is not None
-                cause = _recovery_reasons(facts, index, x, previous, at)
-                p.add(at, _Key(index, EventKind.RECOVERS, transaction=x), Recovers(txn.name), cause)
+                if _no_class_kind(facts, index, x, at) == EventKind.NOT_ATTEMPTED:
+                    key = _Key(index, EventKind.NOT_ATTEMPTED, transaction=x)
+                    p.add(at, key, NotAttempted(txn.name, _hours_text(txn)))
+                else:
+                    cause = _recovery_reasons(facts, index, x, previous, at)
+                    key = _Key(index, EventKind.RECOVERS, transaction=x)
+                    p.add(at, key, Recovers(txn.name), cause)
             else:
                 fails = _Key(index, EventKind.FAILS, transaction=x)
-                p.add(at, fails, Fails(txn.name, now), _class_reasons(facts, index, x, now, at))
+                cause = _class_reasons(facts, index, x, now, at)
+                if previous is None and facts.opens_at(index, x, at):
+                    attempted = _Key(index, EventKind.ATTEMPTED, transaction=x)
+                    p.add(at, attempted, Attempted(txn.name, _hours_text(txn)))
+                    cause.insert(0, _Ref(attempted, at))
+                p.add(at, fails, Fails(txn.name, now), cause)
                 action = txn.action_for(now.value)
                 if action is not None:
                     key = _Key(index, EventKind.ACTION, transaction=x)
                     p.add(at, key, Action(txn.name, action), [_Ref(fails, at)])
             previous = now
+
+
+def _propose_timing(p: _Proposals, component: ir.Component) -> None:
+    """`riding_out` where the needs of a component with `rides out` go down, and
+    `recovering` where they are back and `recovers in` keeps it down."""
+    ride, recover = component.rides_out, component.recovers_in
+    if ride == 0 and recover == 0:
+        return
+    facts = p.facts
+    index = component.index
+    for start, end in facts.needs_outages(index):
+        if ride > 0:
+            back = end if end - start <= ride else None
+            riding = _Key(index, EventKind.RIDING_OUT)
+            p.add(start, riding, RidingOut(ride, back), _needs_down(facts, component, start))
+        if recover > 0 and end - start > ride and end < INF:
+            recovering = _Key(index, EventKind.RECOVERING)
+            fact = Recovering(recover, end + recover)
+            p.add(end, recovering, fact, _needs_up(facts, component, end))
+
+
+def _needs_down(facts: _Facts, component: ir.Component, t: int) -> list[_Ref]:
+    """The needs (a job's written stores too) that are down at t."""
+    refs = list(_need_reasons(facts, component, t))
+    spec = component.spec
+    if isinstance(spec, ir.JobSpec):
+        refs += [_Ref(_Key(s, EventKind.DOWN), t) for s, _ in spec.writes if facts.is_down(s, t)]
+    return refs
+
+
+def _needs_up(facts: _Facts, component: ir.Component, t: int) -> list[_Ref]:
+    """The needs (a job's written stores too) that came back at t."""
+    inputs = [m for group in component.needs for m in group.members]
+    if isinstance(component.spec, ir.JobSpec):
+        inputs += [s for s, _ in component.spec.writes]
+    return [_Ref(_Key(m, EventKind.UP), t) for m in dict.fromkeys(inputs) if facts.went_up(m, t)]
+
+
+def _reached_after_riding_out(facts: _Facts, component: ir.Component, t: int) -> bool:
+    """Does an outage of the needs reach the component at t, once ridden out?"""
+    ride = component.rides_out
+    return ride > 0 and any(a + ride == t < b for a, b in facts.needs_outages(component.index))
+
+
+def _recovered(facts: _Facts, component: ir.Component, t: int) -> bool:
+    """Is t the end of the time the component recovers in after its needs came back?"""
+    recover = component.recovers_in
+    return recover > 0 and any(
+        b + recover == t and b - a > component.rides_out
+        for a, b in facts.needs_outages(component.index)
+    )
+
+
+def _no_class_kind(facts: _Facts, channel: int, txn: int, t: int) -> EventKind:
+    """A transaction that does not fail at t: `not_attempted` outside its hours, else
+    `recovers`."""
+    hours = facts.hours(channel, txn)
+    outside = hours is not None and not _holds(hours, t)
+    return EventKind.NOT_ATTEMPTED if outside else EventKind.RECOVERS
+
+
+def _hours_text(txn: ir.TransactionSpec) -> str:
+    assert txn.hours is not None
+    return txn.hours.text
 
 
 def _propose_edges(p: _Proposals, component: ir.Component) -> None:
@@ -628,6 +745,7 @@ def _propose(facts: _Facts, until: int) -> list[_Proposal]:
         proposals.position = position
         component = facts.model.components[index]
         _propose_faults(proposals, component)
+        _propose_timing(proposals, component)
         spec = component.spec
         if isinstance(spec, ir.FailoverSpec):
             _propose_failover(proposals, component, spec)
@@ -827,7 +945,8 @@ class _Explainer:
             if atom.what == "action" and holds and takes != atom.detail:
                 continue  # another transaction takes the action
             if failure_class is None:
-                self.primary.append(_Ref(_Key(c, EventKind.RECOVERS, transaction=x), t))
+                kind = _no_class_kind(self.facts, c, x, t)
+                self.primary.append(_Ref(_Key(c, kind, transaction=x), t))
             elif atom.what != "txn_fails" and takes == atom.detail:
                 self.primary.append(_Ref(_Key(c, EventKind.ACTION, transaction=x), t))
                 self.sustain(_Key(c, EventKind.FAILS, transaction=x), t)
@@ -895,8 +1014,13 @@ _KINDS: dict[type, ViolationKind] = {
 
 
 def _run_start(facts: _Facts, assertion: ir.LastsAtMost, at: int) -> int:
-    """The first instant of the run of the assertion's expression that holds at `at`."""
-    for a, b in _concrete(expr_signal(facts.run, Ctx(), assertion.expr)):
+    """The first instant of the run of the assertion's expression (within its window)
+    that holds at `at`."""
+    ctx = Ctx()
+    signal = expr_signal(facts.run, ctx, assertion.expr)
+    if assertion.window is not None:
+        signal = intersect(ctx, signal, window_signal(assertion.window, facts.model.horizon + 1))
+    for a, b in _concrete(signal):
         if a <= at < b:
             return a
     raise AssertionError("a lasts violation lies inside a run")
@@ -935,9 +1059,21 @@ def _violation(
         kind=kind,
         assertion=assertion.text,
         cause=_reduce(events, primary, extra),
+        window=_window(facts, assertion, at),
         deadline=deadline,
         run=run,
     )
+
+
+def _window(facts: _Facts, assertion: ir.Assertion, at: int) -> Window | None:
+    """The interval of the assertion's window list in which the violation lies."""
+    if isinstance(assertion, ir.DoneBy) or assertion.window is None:
+        return None  # `done by` takes no window
+    windows = assertion.window
+    for start, end in windows.unrolled(facts.model.horizon + 1):
+        if start <= at < end:
+            return Window(start, end)
+    raise AssertionError("a violation judged on a window lies inside it")
 
 
 # --- the trace --------------------------------------------------------------------------
@@ -992,3 +1128,15 @@ def build_trace(model: ir.Model, check: ir.Check, scenario: dict[int, int]) -> T
         components=tuple(_component(c) for c in model.components),
         edges=tuple(edges),
     )
+
+
+# --- v1: the timeline of one scenario (`failspec simulate`) ----------------------------
+
+
+def build_timeline(model: ir.Model, scenario: dict[int, int], until: int) -> tuple[TraceEvent, ...]:
+    """Every event of the concrete scenario's run at instants up to `until`, numbered
+    from 1, each with the ids of its causes: the timeline `failspec simulate` prints."""
+    run = simulate(model, dict(scenario), Ctx(), until=until)
+    facts = _Facts(run)
+    proposals = _propose(facts, until)
+    return _number(proposals, _Index(proposals))

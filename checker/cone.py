@@ -159,7 +159,14 @@ def reach_of(model: ir.Model, check: ir.Check, cone: set[int]) -> dict[int, int]
     closing at t reads its routed channels' comm before t; every other reading is
     of the same instant or earlier.  (Stores' readings of the jobs that write into
     them close cycles of zero delay, so the longest delays are found by relaxing
-    until nothing changes.)"""
+    until nothing changes.)
+
+    The v1 forms add no delay ahead.  `rides out R` and `recovers in Q` make a
+    component's state at t read its needs on [t − Q − R, t]: further back, never
+    ahead.  Windows, `at T` and `open` hours are fixed sets of instants that read
+    no component; within its hours a transaction's `comm` reads its `via` up to
+    t + timeout as in v0, and a partition counts only errors within the hours,
+    which never brings a closing before its gap (`closing_gap`)."""
 
     def delay(reader: int, read: int) -> int:
         spec = model.components[reader].spec

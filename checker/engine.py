@@ -187,6 +187,26 @@ class CutSetOrder:
     """Why an incomplete order is incomplete (the limit that was hit)."""
 
 
+def scenario_cut_sets(
+    outcome: Outcome, check: ir.Check, max_order: int, engine: str
+) -> Iterator[CutSetOrder]:
+    """The cut sets of a scenario check, from its decided `outcome`: its one scenario
+    is the only fault set it allows, so that set is its one minimal cut set when the
+    scenario violates (orders below its size have none).  An unknown outcome gives
+    an incomplete first order."""
+    size = len(check.scenario or ())
+    if outcome.verdict == Verdict.UNKNOWN:
+        yield CutSetOrder(0, (), False, engine)
+        return
+    for order in range(min(size, max_order) + 1):
+        found: tuple[tuple[CutSet, Witness], ...] = ()
+        if order == size and outcome.scenario is not None and outcome.violation_at is not None:
+            numbers = tuple(sorted(outcome.scenario))
+            witness = Witness(outcome.violation_at, tuple(outcome.scenario[n] for n in numbers))
+            found = ((numbers, witness),)
+        yield CutSetOrder(order, found, True, engine)
+
+
 class Engine(Protocol):
     """What every engine does.  Engines are pure: no state outlives a call."""
 

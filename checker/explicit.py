@@ -18,6 +18,9 @@ check reads, so the canonical counterexample, fewest faults first, never has
 one) and simulates only the dependency cone.  `cone=False` simulates the whole
 model with every fault: the differential tests compare that against the SMT
 engine, so that the cone analysis the engines share is tested too.
+
+A scenario check (`scenario "NAME"`) is judged on its one scenario: a single
+concrete run.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from failspec.checker.engine import (
     Reason,
     Witness,
     check_deadline,
+    scenario_cut_sets,
 )
 from failspec.checker.signals import (
     Ctx,
@@ -98,6 +102,10 @@ class ExplicitEngine:
         """Ask about each candidate set, smallest first, skipping those that contain a
         cut set found before: a set is minimal exactly when it violates and contains
         no smaller cut set (a violating proper subset would contain one)."""
+        if check.scenario is not None:
+            outcome = self.decide(model, check, deadline)
+            yield from scenario_cut_sets(outcome, check, max_order, self.name)
+            return
         scope = Scope.of(model, check, self.cone)
         candidates = scope.faults
         found: list[CutSet] = []
@@ -143,9 +151,13 @@ def check_explicit(
     whole model (the same answer, slower).
     """
     try:
+        limits = Limits(deadline, max_runs)
+        if check.scenario is not None:
+            limits.run()
+            return _scenario_outcome(model, check, check.scenario, limits)
         parts = check_parts(model, check) if cone else [check]
         scopes = [(part, Scope.of(model, part, cone)) for part in parts]
-        best = _search(check, Limits(deadline, max_runs), _best_for_set, model, scopes, pace)
+        best = _search(check, limits, _best_for_set, model, scopes, pace)
     except OutOfTime:
         return Outcome.unknown(Reason.TIMEOUT)
     except OverBudget:
@@ -156,6 +168,8 @@ def check_explicit(
 def check_brute_force(model: ir.Model, check: ir.Check) -> Outcome:
     """The same answer by simulating every onset of every fault set: the reference
     against which the engine's onset classes are tested (small models only)."""
+    if check.scenario is not None:
+        return _scenario_outcome(model, check, check.scenario)
     return _outcome(
         _search(
             check, Limits(), _best_for_set_brute, model, [(check, Scope.of(model, check, False))]
@@ -163,12 +177,31 @@ def check_brute_force(model: ir.Model, check: ir.Check) -> Outcome:
     )
 
 
+def _scenario_outcome(
+    model: ir.Model,
+    check: ir.Check,
+    scenario: tuple[tuple[int, int], ...],
+    limits: Limits | None = None,
+) -> Outcome:
+    """A scenario check: violated, with the scenario itself, exactly when its run is."""
+    numbers = tuple(n for n, _ in scenario)
+    at = _concrete_violation(model, check, numbers, tuple(o for _, o in scenario), limits)
+    return Outcome.holds() if at is None else Outcome.violated(dict(scenario), at)
+
+
 def canonical_for_fault_set(
     model: ir.Model, check: ir.Check, numbers: tuple[int, ...], deadline: float | None = None
 ) -> Candidate | None:
     """The canonical violating scenario that injects exactly the faults `numbers`
     (ascending), or None if no onsets in their windows violate the check.
-    Raise OutOfTime when `deadline` (a `time.perf_counter()` value) passes."""
+    Raise OutOfTime when `deadline` (a `time.perf_counter()` value) passes.  A scenario
+    check allows only its scenario: any other set of faults never violates it."""
+    if check.scenario is not None:
+        if numbers != tuple(n for n, _ in check.scenario):
+            return None
+        onsets = tuple(o for _, o in check.scenario)
+        at = _concrete_violation(model, check, numbers, onsets, Limits(deadline))
+        return None if at is None else (at, numbers, onsets)
     return _best_for_set(model, check, numbers, Limits(deadline), Scope.of(model, check, True).only)
 
 
@@ -302,7 +335,7 @@ def _concrete_violation(
 ) -> int | None:
     ctx = Ctx(limits=limits)
     scenario: dict[int, Time] = dict(zip(numbers, onsets, strict=True))
-    result = judge(simulate(model, scenario, ctx, only), ctx, check)
+    result = judge(simulate(model, scenario, ctx, only=only), ctx, check)
     if result is None:
         return None
     return int(concrete(result[0]))
@@ -344,7 +377,7 @@ def _best_for_set(
         limits.run()
         ctx = Ctx(work.pop(), limits)
         try:
-            result = judge(simulate(model, scenario, ctx, only), ctx, check)
+            result = judge(simulate(model, scenario, ctx, only=only), ctx, check)
             found = None if result is None else _minimum(ctx.zone, result[0])
         except NeedsConcrete:
             work.extend(ctx.pending)

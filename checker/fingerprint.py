@@ -16,7 +16,9 @@ components in declaration order — names, not indices, so that adding or
 removing an unrelated component changes nothing — with spans, probabilities
 and rates left out (they never change an answer), plus the horizon and the
 options given.  Two models with the same fingerprint for a check have the same
-answer for it, up to the numbering of faults outside the cone.
+answer for it, up to the numbering of faults outside the cone.  A scenario check
+(`scenario "NAME"`) also depends on its scenario block, which is hashed too
+(its faults by name and onset).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from failspec.checker import ir
 from failspec.checker.cone import dependency_cone
 from failspec.spec import ast
 
-FINGERPRINT_FORMAT = "failspec-fingerprint/1"
+FINGERPRINT_FORMAT = "failspec-fingerprint/2"
 """Changes whenever the fingerprint's recipe does: a new recipe never meets an old key."""
 
 _LEFT_OUT = {"FaultDecl": ("probability", "rate")}
@@ -78,5 +80,9 @@ def check_fingerprint(
         "check": _plain(check_source),
         "components": [_plain(source.components[index]) for index in cone],
     }
+    if check_source.scenario is not None:
+        name = check_source.scenario.name
+        (scenario,) = [s for s in source.scenarios if s.name == name]
+        document["scenario"] = _plain(scenario)
     text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(text.encode("ascii")).hexdigest()

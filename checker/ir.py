@@ -11,10 +11,57 @@ instant t depend only on progress before t, so that feedback is causal.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from fractions import Fraction
 
 from failspec.spec import ast
 from failspec.spec.spans import UNKNOWN_SPAN, Span
+
+
+@dataclass(frozen=True, slots=True)
+class Windows:
+    """A set of instants: the union of the half-open `intervals` [a, b) (sorted,
+    disjoint, not adjacent), repeated every `period` seconds when `period` is set
+    (a `daily` list: then 0 ≤ a < b ≤ period).  `text` is the list as written
+    canonically (`09:00..11:30, 12:30..15:00`, `22:00..06:00 daily`, `at 09:00`)."""
+
+    intervals: tuple[tuple[int, int], ...]
+    period: int | None = None
+    text: str = ""
+
+    def unrolled(self, until: int) -> tuple[tuple[int, int], ...]:
+        """The intervals of the set as absolute instants, covering at least [0, until]
+        (a periodic set is repeated that far, abutting repeats merged)."""
+        if self.period is None:
+            return self.intervals
+        result: list[tuple[int, int]] = []
+        for day in range(until // self.period + 1):
+            for start, end in self.intervals:
+                start, end = start + day * self.period, end + day * self.period
+                if result and result[-1][1] == start:
+                    result[-1] = (result[-1][0], end)
+                else:
+                    result.append((start, end))
+        return tuple(result)
+
+    def contains(self, t: int) -> bool:
+        """Does instant `t` (≥ 0) belong to the set?"""
+        if self.period is not None:
+            t %= self.period
+        return any(start <= t < end for start, end in self.intervals)
+
+    def first_instant(self) -> int | None:
+        """The earliest instant of the set, or None if it is empty."""
+        return self.intervals[0][0] if self.intervals else None
+
+
+class NoSwitchover(StrEnum):
+    """Why an outage of a failover's primary opens no switchover window."""
+
+    DETECT_NEVER = "detect never"
+    """A `detect MODE never` line for the episode's mode (configured off)."""
+    NO_DETECT_LINE = "no detect line"
+    """No line covers the episode's mode (and no `detect any`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,25 +104,35 @@ class NeedGroup:
 class FailoverSpec:
     """A redundant pair: switch from `primary` to `secondary` after a detect window.
 
-    `detect` maps a fault mode of the primary to its window length in seconds;
-    `detect_any` covers every other cause, including the primary's needs.
-    `stuck` is the fault number of the failover's own latent `stuck` fault.
+    `detect` maps a fault mode of the primary to its window length in seconds, or
+    to None for `detect MODE never`; `detect_any` covers every other cause,
+    including the primary's needs.  `stuck` is the fault number of the failover's
+    own latent `stuck` fault.
     """
 
     primary: int
     secondary: int
-    detect: tuple[tuple[str, int], ...]
+    detect: tuple[tuple[str, int | None], ...]
     detect_any: int | None
     stuck: int | None
     manual: int | None
 
     def window_for(self, mode: str | None) -> int | None:
-        """Return the switchover window for an episode of `mode` (None: through needs)."""
+        """Return the switchover window for an episode of `mode` (None: through needs),
+        or None when no switchover is attempted (`no_switchover_reason` says why)."""
         if mode is not None:
             for detect_mode, within in self.detect:
                 if detect_mode == mode:
                     return within
         return self.detect_any
+
+    def no_switchover_reason(self, mode: str | None) -> NoSwitchover | None:
+        """Why an episode of `mode` opens no window, or None when it opens one."""
+        if mode is not None and any(m == mode and w is None for m, w in self.detect):
+            return NoSwitchover.DETECT_NEVER
+        if self.window_for(mode) is None:
+            return NoSwitchover.NO_DETECT_LINE
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +149,8 @@ class TransactionSpec:
     rate_per_minute: Fraction
     actions: tuple[tuple[str, str], ...]
     """(error class, action) after the transaction's own lines replaced the channel's."""
+    hours: Windows | None = None
+    """`open` hours after the transaction's own replaced the channel's (None: always)."""
 
     def action_for(self, error_class: str) -> str | None:
         for klass, action in self.actions:
@@ -146,6 +205,10 @@ class Component:
     spec: KindSpec
     span: Span = field(default=UNKNOWN_SPAN, compare=False)
     """The component's declaration."""
+    rides_out: int = 0
+    """`rides out R` (seconds): its needs reach it only after R seconds down."""
+    recovers_in: int = 0
+    """`recovers in Q` (seconds): it stays down Q seconds after its needs are back."""
 
 
 # --- checks ---------------------------------------------------------------------------
@@ -188,6 +251,8 @@ class Never:
     expr: Expr
     text: str
     span: Span = field(default=UNKNOWN_SPAN, compare=False)
+    window: Windows | None = None
+    """Judged only at the instants of these windows (and of 0..horizon); None: all."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +260,8 @@ class Always:
     expr: Expr
     text: str
     span: Span = field(default=UNKNOWN_SPAN, compare=False)
+    window: Windows | None = None
+    """Judged only at the instants of these windows (and of 0..horizon); None: all."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +278,8 @@ class LastsAtMost:
     limit: int
     text: str
     span: Span = field(default=UNKNOWN_SPAN, compare=False)
+    window: Windows | None = None
+    """`(expr and in window) lasts at most limit`; None: no window."""
 
 
 Assertion = Never | Always | DoneBy | LastsAtMost
@@ -229,6 +298,21 @@ class Check:
     span: Span = field(default=UNKNOWN_SPAN, compare=False)
     """The whole check; `name_span` its quoted name."""
     name_span: Span = field(default=UNKNOWN_SPAN, compare=False)
+    scenario: tuple[tuple[int, int], ...] | None = None
+    """A scenario check (`scenario "NAME"`): the scenario's (fault number, onset) in
+    fault-number order, the one scenario the check is judged on; `faults` are its
+    fault numbers and `at_most` their count.  None: the check ranges over its
+    hypothesis."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """A top-level `scenario "NAME" { C.M at T … }`: (fault number, onset) in
+    fault-number order."""
+
+    name: str
+    faults: tuple[tuple[int, int], ...]
+    span: Span = field(default=UNKNOWN_SPAN, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +330,8 @@ class Model:
     reads: tuple[tuple[int, int], ...] = ()
     """(reader, read) for every component whose state a component reads, each pair
     once, in declaration order (the rule: `spec/dependencies.py`)."""
+    scenarios: tuple[Scenario, ...] = ()
+    """The model's `scenario` blocks, in declaration order."""
     source: ast.Model | None = field(default=None, compare=False, repr=False)
     """The AST the model was lowered from (None: built by hand): component i of the
     IR is component i of the source."""

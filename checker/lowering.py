@@ -1,9 +1,11 @@
 """Lower a validated AST to the engine-neutral IR (`ir.py`).
 
 Names become indices, times integer seconds, fault windows are clipped to
-`[0, horizon]`, a transaction's `on` lines replace the channel's for their
-class, and the components get an evaluation order in which each follows
-everything it reads.
+`[0, horizon]`, a transaction's `on` lines (and `open` hours) replace the
+channel's for their class, window lists become sorted disjoint intervals (a
+daily window past midnight two of them), scenarios become (fault number,
+onset) in fault-number order, and the components get an evaluation order in
+which each follows everything it reads.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from failspec.checker import ir
 from failspec.spec import ast
 from failspec.spec.dependencies import dependencies
 
-DEFAULT_HORIZON = 24 * 3600
+DEFAULT_HORIZON = ast.DEFAULT_HORIZON
 """The horizon (seconds) of a model without a `horizon` line."""
 
 
@@ -61,6 +63,8 @@ def lower_model(model: ast.Model, file: str) -> ir.Model:
                 needs=tuple(_lower_needs(n, index) for n in component.needs),
                 spec=_lower_kind(component, index, stuck, routed.get(i, []), writers.get(i, [])),
                 span=component.span,
+                rides_out=_seconds(component.rides_out),
+                recovers_in=_seconds(component.recovers_in),
             )
         )
 
@@ -68,7 +72,8 @@ def lower_model(model: ast.Model, file: str) -> ir.Model:
         dict.fromkeys((index[c.name.text], index[r.text]) for c, r in dependencies(model))
     )
     order = _evaluation_order(len(components), reads)
-    checks = tuple(_lower_check(c, model, index, faults) for c in model.checks)
+    scenarios = {s.name: _lower_scenario(s, index, fault_numbers, faults) for s in model.scenarios}
+    checks = tuple(_lower_check(c, model, index, faults, scenarios) for c in model.checks)
     return ir.Model(
         name=name,
         title=model.title,
@@ -79,19 +84,58 @@ def lower_model(model: ast.Model, file: str) -> ir.Model:
         faults=tuple(faults),
         checks=checks,
         reads=reads,
+        scenarios=tuple(scenarios.values()),
         source=model,
     )
+
+
+def _seconds(duration: ast.Duration | None) -> int:
+    return duration.seconds if duration is not None else 0
+
+
+def lower_windows(windows: ast.Windows) -> ir.Windows:
+    """The set of instants of a window list: sorted, disjoint, not adjacent intervals;
+    a daily window whose end is before its start runs past midnight (two intervals
+    of the day).  Validation has ruled out empty and reversed windows."""
+    period = ast.SECONDS_PER_DAY if windows.daily else None
+    pieces: list[tuple[int, int]] = []
+    for window in windows.windows:
+        start, end = window.start.seconds, window.end.seconds
+        if period is not None and end < start:
+            pieces += [(start, period), (0, end)]
+        else:
+            pieces.append((start, end))
+    return ir.Windows(_merge(pieces), period, ast.render_windows(windows))
+
+
+def _merge(pieces: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(p for p in pieces if p[0] < p[1]):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+def _lower_scenario(
+    scenario: ast.Scenario,
+    index: dict[str, int],
+    fault_numbers: list[tuple[int, ...]],
+    faults: list[ir.Fault],
+) -> ir.Scenario:
+    entries = []
+    for entry in scenario.faults:
+        numbers = fault_numbers[index[entry.component.text]]
+        number = next(n for n in numbers if faults[n - 1].mode == entry.mode.text)
+        entries.append((number, entry.at.seconds))
+    return ir.Scenario(scenario.name, tuple(sorted(entries)), scenario.span)
 
 
 def _lower_fault(
     decl: ast.FaultDecl, number: int, component: int, component_name: str, horizon: int
 ) -> ir.Fault:
-    if decl.at is not None:
-        earliest = latest = decl.at.seconds
-    else:
-        earliest = decl.from_.seconds if decl.from_ is not None else 0
-        latest = decl.until.seconds if decl.until is not None else horizon
-    earliest, latest = max(earliest, 0), min(latest, horizon)
+    earliest, latest = decl.onsets(horizon)
     rate_per_hour = None
     if decl.rate is not None:
         rate_per_hour = decl.rate.value * 3600 / decl.rate.unit_seconds
@@ -123,7 +167,10 @@ def _lower_kind(
 ) -> ir.KindSpec:
     if isinstance(component, ast.Failover):
         assert component.primary is not None and component.secondary is not None
-        detect = tuple((d.mode.text, d.within.seconds) for d in component.detects)
+        detect = tuple(
+            (d.mode.text, d.within.seconds if d.within is not None else None)
+            for d in component.detects
+        )
         return ir.FailoverSpec(
             primary=index[component.primary.text],
             secondary=index[component.secondary.text],
@@ -148,6 +195,7 @@ def _lower_kind(
         for t in component.transactions:
             actions = dict(channel_on)
             actions.update({line.error_class.text: line.action.text for line in t.on})
+            hours = t.hours if t.hours is not None else component.hours
             transactions.append(
                 ir.TransactionSpec(
                     name=t.name.text,
@@ -156,6 +204,7 @@ def _lower_kind(
                     actions=tuple(
                         (klass, actions[klass]) for klass in ast.ERROR_CLASSES if klass in actions
                     ),
+                    hours=lower_windows(hours) if hours is not None else None,
                 )
             )
         return ir.ChannelSpec(
@@ -200,10 +249,21 @@ def _evaluation_order(count: int, reads: tuple[tuple[int, int], ...]) -> tuple[i
 
 
 def _lower_check(
-    check: ast.Check, model: ast.Model, index: dict[str, int], faults: list[ir.Fault]
+    check: ast.Check,
+    model: ast.Model,
+    index: dict[str, int],
+    faults: list[ir.Fault],
+    scenarios: dict[str, ir.Scenario],
 ) -> ir.Check:
     selected: tuple[int, ...] = ()
-    if check.hypothesis is None:
+    scenario: tuple[tuple[int, int], ...] | None = None
+    hypothesis = ast.render_hypothesis(check.hypothesis)
+    if check.scenario is not None:
+        scenario = scenarios[check.scenario.name].faults
+        selected = tuple(n for n, _ in scenario)
+        at_most = len(scenario)
+        hypothesis = f'scenario "{check.scenario.name}"'
+    elif check.hypothesis is None:
         at_most = 0
     else:
         selected = _select_faults(check.hypothesis.selectors, model, faults)
@@ -216,9 +276,10 @@ def _lower_check(
         at_most=at_most,
         faults=selected,
         assertions=tuple(_lower_assertion(a, model, index) for a in check.assertions),
-        hypothesis=ast.render_hypothesis(check.hypothesis),
+        hypothesis=hypothesis,
         span=check.span,
         name_span=check.name_span,
+        scenario=scenario,
     )
 
 
@@ -246,14 +307,18 @@ def _lower_assertion(
     assertion: ast.Assertion, model: ast.Model, index: dict[str, int]
 ) -> ir.Assertion:
     text, span = ast.render_assertion(assertion), assertion.span
-    if isinstance(assertion, ast.Never):
-        return ir.Never(_lower_expr(assertion.expr, model, index), text, span)
-    if isinstance(assertion, ast.Always):
-        return ir.Always(_lower_expr(assertion.expr, model, index), text, span)
     if isinstance(assertion, ast.DoneBy):
         return ir.DoneBy(index[assertion.job.text], assertion.deadline.seconds, text, span)
     expr = _lower_expr(assertion.expr, model, index)
-    return ir.LastsAtMost(expr, assertion.limit.seconds, text, span)
+    window = lower_windows(assertion.window) if assertion.window is not None else None
+    if isinstance(assertion, ast.LastsAtMost):
+        return ir.LastsAtMost(expr, assertion.limit.seconds, text, span, window)
+    if assertion.at is not None:
+        at = assertion.at.seconds
+        window = ir.Windows(((at, at + 1),), None, f"at {ast.render_time_point(at)}")
+    if isinstance(assertion, ast.Never):
+        return ir.Never(expr, text, span, window)
+    return ir.Always(expr, text, span, window)
 
 
 def _lower_expr(expr: ast.Expr, model: ast.Model, index: dict[str, int]) -> ir.Expr:

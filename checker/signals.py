@@ -433,6 +433,21 @@ def erode(ctx: Ctx, a: Signal, width: int) -> Signal:
     return tuple(result)
 
 
+def lagged(ctx: Ctx, a: Signal, rides_out: int, recovers_in: int) -> Signal:
+    """`rides out R` and `recovers in Q` applied to `a`: the instants t for which some
+    s in [t − Q, t] has `a` at every instant of [s − R, s] (instants before 0 count
+    as `a` false).  A run [p, q) of `a` becomes [p + R, q + Q) when p + R < q, and
+    nothing otherwise: a run of at most R instants is ridden out."""
+    if rides_out == 0 and recovers_in == 0:
+        return a
+    pieces = []
+    for start, end in a:
+        reached = add(start, rides_out)
+        if ctx.lt(reached, end):
+            pieces.append((reached, add(end, recovers_in)))
+    return normalize(ctx, pieces)
+
+
 def holds_at(ctx: Ctx, a: Signal, t: Time) -> bool:
     for start, end in a:
         if ctx.lt(t, start):

@@ -9,6 +9,14 @@ change and its cause.
 The simulator runs over a `Ctx`: with a concrete scenario it is exact
 integer arithmetic; the explicit engine also runs it with one onset left free
 (see `signals.py`).
+
+The v1 forms: a component's needs reach it through `rides out`/`recovers in`
+(`signals.lagged` of its needs combined, a job's written stores included); a
+transaction is attempted only within its `open` hours, so its classes, its
+errors in a partition and `CH.down` read only those instants; an assertion
+with a window judges only the window's instants.  Windows, which repeat every
+day, are unrolled up to the run's bound (`ir.time_bound`): nothing after it
+can change a judgement.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ from failspec.checker.signals import (
     intersect,
     interval,
     is_inf,
+    lagged,
     minus,
     scale,
     sub,
@@ -60,6 +69,9 @@ class Episode:
     outcome: str
     """`no detect`, `returned`, `switched`, `stuck manual` or `stuck`."""
     switch_at: Time | None
+    no_switchover: ir.NoSwitchover | None = None
+    """Why the outage opened no window (`detect never` or `no detect line`); None
+    when it opened one."""
 
 
 @dataclass
@@ -72,6 +84,11 @@ class Run:
     own_down: dict[int, Signal] = field(default_factory=dict)
     """Per component: down through its own (non-latent) faults."""
     needs_down: dict[int, Signal] = field(default_factory=dict)
+    """Per component: down through its needs, after `rides out` and `recovers in`
+    (a job's written stores count as needs)."""
+    needs_raw: dict[int, Signal] = field(default_factory=dict)
+    """Per component: its needs combined before `rides out` and `recovers in` (the
+    v0 rule; equal to `needs_down` without them)."""
     down: dict[int, Signal] = field(default_factory=dict)
     episodes: dict[int, list[Episode]] = field(default_factory=dict)
     pair_down: dict[int, Signal] = field(default_factory=dict)
@@ -83,21 +100,30 @@ class Run:
     txn_class: dict[tuple[int, int], dict[str, Signal]] = field(default_factory=dict)
     txn_fails: dict[tuple[int, int], Signal] = field(default_factory=dict)
     all_fail: dict[int, Signal] = field(default_factory=dict)
+    hours: dict[tuple[int, int], Signal] = field(default_factory=dict)
+    """Per transaction with `open` hours: the instants within them (up to `bound`)."""
+    bound: int = 0
+    """The instant up to which the run is exact (`ir.time_bound`, or later)."""
 
 
 def simulate(
     model: ir.Model,
     scenario: Scenario,
     ctx: Ctx | None = None,
+    until: int | None = None,
     only: frozenset[int] | None = None,
 ) -> Run:
     """Return every signal of `model` under `scenario` (fault number → onset).
 
+    The run is exact up to `ir.time_bound(model)`, which covers every judgement; with
+    `until` (an instant, for a timeline that reads further) up to that instant too.
     With `only` (a set of components closed under what they read, such as
     `cone.dependency_cone`), just those components are simulated: their signals
     are the same as in the whole model's run, and the others have none."""
     ctx = ctx or Ctx()
     bound = ir.time_bound(model)
+    if until is not None:
+        bound = max(bound, until + 2)
     full_from: dict[int, Time] = {}
     order = list(model.order) if only is None else [i for i in model.order if i in only]
     while True:
@@ -116,7 +142,7 @@ def _simulate_once(
     bound: int,
     order: list[int],
 ) -> Run:
-    run = Run(model, scenario)
+    run = Run(model, scenario, bound=bound)
     for number, onset in scenario.items():
         fault = model.fault(number)
         end = INF if fault.repair is None else add(onset, fault.repair)
@@ -132,15 +158,18 @@ def _simulate_once(
                 if n in run.fault_active and n not in latent
             ],
         )
-        run.needs_down[index] = union(
+        spec = component.spec
+        raw = union(
             ctx,
             [
                 at_least(ctx, [run.down[m] for m in g.members], len(g.members) - g.k + 1)
                 for g in component.needs
-            ],
+            ]
+            + ([run.down[s] for s, _ in spec.writes] if isinstance(spec, ir.JobSpec) else []),
         )
+        run.needs_raw[index] = raw
+        run.needs_down[index] = lagged(ctx, raw, component.rides_out, component.recovers_in)
         base = union(ctx, [run.own_down[index], run.needs_down[index]])
-        spec = component.spec
         if isinstance(spec, ir.FailoverSpec):
             run.down[index] = union(ctx, [base, _failover(run, ctx, component, spec)])
         elif isinstance(spec, ir.StoreSpec):
@@ -183,7 +212,8 @@ def _failover(run: Run, ctx: Ctx, component: ir.Component, spec: ir.FailoverSpec
         window = spec.window_for(mode)
         if window is None:
             pieces.append(((start, end),))
-            episodes.append(Episode(start, end, mode, None, "no detect", None))
+            reason = spec.no_switchover_reason(mode)
+            episodes.append(Episode(start, end, mode, None, "no detect", None, reason))
             continue
         switch_at = add(start, window)
         if ctx.lt(end, switch_at):
@@ -211,11 +241,32 @@ def _failover(run: Run, ctx: Ctx, component: ir.Component, spec: ir.FailoverSpec
 
 
 def _service_eligible(run: Run, ctx: Ctx, channel: int, txn: int, path_comm: Signal) -> Signal:
-    """Instants at which the transaction's calls are down and its access path is not."""
+    """Instants within the transaction's hours at which its calls are down and its
+    access path is not."""
     spec = run.model.components[channel].spec
     assert isinstance(spec, ir.ChannelSpec)
     calls_down = union(ctx, [run.down[c] for c in spec.transactions[txn].calls])
-    return minus(ctx, calls_down, path_comm)
+    eligible = minus(ctx, calls_down, path_comm)
+    hours = _hours(run, channel, txn)
+    return eligible if hours is None else intersect(ctx, eligible, hours)
+
+
+def window_signal(windows: ir.Windows, bound: int) -> Signal:
+    """The instants of a window list, up to at least `bound` (a daily list unrolled)."""
+    return tuple(windows.unrolled(bound))
+
+
+def _hours(run: Run, channel: int, txn: int) -> Signal | None:
+    """The instants within the transaction's `open` hours, or None without hours."""
+    key = (channel, txn)
+    if key not in run.hours:
+        spec = run.model.components[channel].spec
+        assert isinstance(spec, ir.ChannelSpec)
+        hours = spec.transactions[txn].hours
+        if hours is None:
+            return None
+        run.hours[key] = window_signal(hours, run.bound)
+    return run.hours[key]
 
 
 def _path_comm(run: Run, ctx: Ctx, spec: ir.ChannelSpec) -> Signal:
@@ -304,17 +355,32 @@ def _channel(run: Run, ctx: Ctx, index: int, spec: ir.ChannelSpec) -> Signal:
     partition_down = run.down[spec.through] if spec.through is not None else EMPTY
     partition = minus(ctx, partition_down, comm)
     fails_all: list[Signal] = []
+    hours_all: list[Signal] = []
     for x in range(len(spec.transactions)):
         calls_down = union(ctx, [run.down[c] for c in spec.transactions[x].calls])
         service = minus(ctx, minus(ctx, calls_down, comm), partition_down)
-        run.txn_class[(index, x)] = {"comm": comm, "partition": partition, "service": service}
-        fails = union(ctx, [comm, partition, service])
+        classes = {"comm": comm, "partition": partition, "service": service}
+        hours = _hours(run, index, x)
+        if hours is not None:
+            # outside its hours a transaction is not attempted: no class at all
+            classes = {klass: intersect(ctx, s, hours) for klass, s in classes.items()}
+        run.txn_class[(index, x)] = classes
+        fails = union(ctx, list(classes.values()))
         run.txn_fails[(index, x)] = fails
         fails_all.append(fails)
+        hours_all.append(ALWAYS if hours is None else hours)
     if not fails_all:
         run.all_fail[index] = EMPTY
-    else:
+    elif all(h is ALWAYS for h in hours_all):
         run.all_fail[index] = combine(ctx, fails_all, all)
+    else:
+        # some transaction is within its hours, and every one within them fails
+        count = len(fails_all)
+
+        def all_attempted_fail(m: list[bool]) -> bool:
+            return any(m[:count]) and all(not m[i] or m[count + i] for i in range(count))
+
+        run.all_fail[index] = combine(ctx, [*hours_all, *fails_all], all_attempted_fail)
     return run.all_fail[index]
 
 
@@ -335,8 +401,8 @@ def _job(run: Run, ctx: Ctx, index: int, spec: ir.JobSpec, base: Signal) -> Sign
         run.job_done[index] = None
         run.job_working[index] = EMPTY
         return EMPTY
-    stores = [run.down[s] for s, _ in spec.writes]
-    down = from_on(ctx, union(ctx, [base, *stores]), start)
+    # `base` holds the written stores already: they are needs of the job
+    down = from_on(ctx, base, start)
     done = progress_reaches(ctx, start, down, spec.takes)
     run.job_done[index] = done
     end = INF if done is None else done
@@ -520,6 +586,9 @@ def assertion_violation(run: Run, ctx: Ctx, assertion: ir.Assertion, horizon: in
     signal = expr_signal(run, ctx, assertion.expr)
     if isinstance(assertion, ir.Always):
         signal = complement(ctx, signal)
+    if assertion.window is not None:
+        # judged only within the window: a gap between windows ends a run
+        signal = intersect(ctx, signal, window_signal(assertion.window, horizon + 1))
     if isinstance(assertion, (ir.Never, ir.Always)):
         if signal and ctx.le(signal[0][0], horizon):
             return signal[0][0]
@@ -568,4 +637,5 @@ __all__ = [
     "progress_reaches",
     "simulate",
     "violation_of",
+    "window_signal",
 ]

@@ -28,6 +28,10 @@ fewest faults, then the earliest violation instant, then the smallest fault
 numbers, then the smallest onsets.  This engine shares only the IR with the
 explicit engine and the simulator; its counterexamples are replayed by the
 simulator before they are shown (see `failspec.api`).
+
+A scenario check (`scenario "NAME"`) pins every selection and onset to its
+scenario; the question is only whether that scenario violates, and the least
+violation instant (`_solve_scenario`).
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ from failspec.checker.engine import (
     Verdict,
     Witness,
     remaining_seconds,
+    scenario_cut_sets,
 )
 from failspec.checker.smt_encoding import Encoding, Unsupported
 
@@ -67,6 +72,9 @@ class SolverGaveUp(Exception):
 SLOTS_FROM = 4
 """Encode the fault selection by slots when more than this many faults per allowed
 fault are selectable (see `Encoding._encode_slots`)."""
+
+MAX_HINTS = 4
+"""The most window instants probed first when the earliest violation instant is sought."""
 
 FIRST_DEPTH = 1
 """The closings of a reopening partition unrolled at first (see `Encoding`); when
@@ -96,6 +104,10 @@ class SmtEngine:
         set's canonical scenario: the check restricted to the set (`faults at most
         |S|` over S) has no violating proper subset (it would contain a cut set found
         before), so its canonical counterexample is that of exactly S."""
+        if check.scenario is not None:
+            outcome = self.decide(model, check, deadline)
+            yield from scenario_cut_sets(outcome, check, max_order, self.name)
+            return
         candidates = [n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest]
         orders = minimal_violating_sets(model, check, min(max_order, len(candidates)), deadline)
         for order, (sets, complete) in enumerate(orders):
@@ -135,7 +147,10 @@ def check_smt(
     """
     try:
         parts = check_parts(model, check)
-        return _solve_parts([_Solver(model, part, deadline, slots, first_depth) for part in parts])
+        solvers = [_Solver(model, part, deadline, slots, first_depth) for part in parts]
+        if check.scenario is not None:
+            return _solve_scenario(solvers, check.scenario)
+        return _solve_parts(solvers)
     except Unsupported as error:
         return Outcome.unknown(Reason.UNSUPPORTED, str(error))
     except SolverGaveUp as error:
@@ -276,6 +291,39 @@ def _solve_parts(solvers: list[_Solver]) -> Outcome:
     return Outcome.holds()
 
 
+def _solve_scenario(solvers: list[_Solver], scenario: tuple[tuple[int, int], ...]) -> Outcome:
+    """A scenario check: each part is asked about the scenario's faults in its cone, each
+    selected at its onset (the others cannot change the part); the check is violated
+    at the earliest instant any part is, with the whole scenario."""
+    onsets = dict(scenario)
+    best: int | None = None
+    for solver in solvers:
+        query = _Query(solver, len(solver.selectable))
+        for n in solver.selectable:
+            query.facts += [
+                z3.Bool(f"sel_{n}", solver.ctx),
+                z3.Int(f"onset_{n}", solver.ctx) == onsets[n],
+            ]
+        if best is None:
+            found = query.first()
+        else:
+            found = query.satisfiable([solver.violation_at < best], (best - 1,))
+        if found is not None:
+            best = query.earliest_violation()
+    return Outcome.holds() if best is None else Outcome.violated(onsets, best)
+
+
+def question_solver(ctx: z3.Context) -> z3.Solver:
+    """A fresh solver for one question: Z3's SMT core after simplification, value
+    propagation, solving equalities and eliminating if-then-else terms.  Measured
+    against `SolverFor("QF_LIA")` (bench/bench_v1.py, docs/performance.md): several
+    times faster on the encodings of `rides out`/`recovers in`, whose formulas
+    evaluate shifted instants through the if-then-else of a failover, and no slower
+    on the MINORI and generated v0 models.  Only time depends on it."""
+    tactic = z3.Then("simplify", "propagate-values", "solve-eqs", "elim-term-ite", "smt", ctx=ctx)
+    return tactic.solver()
+
+
 class _Solver:
     """The questions about one part of a check, over encodings built as they are needed:
     one per number of slots (a question about k faults needs only k), each either
@@ -337,6 +385,21 @@ class _Solver:
             )
         return self.encodings[key]
 
+    def window_hints(self, below: int) -> tuple[int, ...]:
+        """Instants before `below` at which a windowed assertion's earliest violation
+        often lies: the first instants of its windows (for `lasts at most D`, D
+        later), at most `MAX_HINTS` of them, earliest first."""
+        hints: set[int] = set()
+        for assertion in self.check.assertions:
+            if isinstance(assertion, ir.DoneBy) or assertion.window is None:
+                continue  # `done by` takes no window
+            window = assertion.window
+            shift = assertion.limit if isinstance(assertion, ir.LastsAtMost) else 0
+            for start, _ in window.unrolled(self.latest):
+                if 0 < start + shift < below:
+                    hints.add(start + shift)
+        return tuple(sorted(hints)[:MAX_HINTS])
+
     def limit_time(self, solver: z3.Solver) -> None:
         """Give a Z3 solver what is left of the deadline (or stop if nothing is)."""
         remaining = remaining_seconds(self.deadline)
@@ -384,7 +447,7 @@ class _Solver:
 
 class _Query:
     """Satisfiability questions about scenarios of exactly `size` faults, each asked of
-    a fresh, non-incremental QF_LIA solver.
+    a fresh, non-incremental solver (`question_solver`).
 
     Every constraint is linear integer arithmetic (division by numerals only).
     A fresh solver per question lets Z3 preprocess the whole problem: measured
@@ -479,7 +542,7 @@ class _Query:
             )
 
     def _ask(self, constraints: list[z3.BoolRef]) -> z3.ModelRef | None:
-        solver = z3.SolverFor("QF_LIA", ctx=self.solver.ctx)
+        solver = question_solver(self.solver.ctx)
         self.solver.limit_time(solver)
         solver.add(*constraints, *self.facts)
         result = solver.check()
@@ -490,16 +553,24 @@ class _Query:
             raise SolverGaveUp(f"the solver gave up: {reason}")
         return solver.model() if result == z3.sat else None
 
-    def minimise(self, term: z3.ArithRef, low: int, high: int) -> int:
+    def minimise(self, term: z3.ArithRef, low: int, high: int, hints: tuple[int, ...] = ()) -> int:
         """The least value of `term` in [low, high] for which the facts are satisfiable
         (they are with term = high, in `last`); `term == value` becomes a fact and
         `last` a model of the facts.  The first probe is `low` itself, the common
-        answer (canonical scenarios are the earliest), the second `high - 1` (the
-        model found is often the least already), then bisection."""
-        probes = [low, high - 1]
+        answer (canonical scenarios are the earliest), then the `hints` (ascending;
+        values the answer often is), then `high - 1` (the model found is often the
+        least already), then bisection.  Probes only narrow [low, high], so the
+        answer never depends on them."""
+        probes = [low, *sorted(hints)]
+        just_below = True  # then `high - 1` for the `high` found by then
         bounded = term.eq(self.solver.violation_at)
         while low < high:
-            probe = probes.pop(0) if probes else (low + high) // 2
+            if probes:
+                probe = probes.pop(0)
+            elif just_below:
+                probe, just_below = high - 1, False
+            else:
+                probe = (low + high) // 2
             if not low <= probe < high:
                 continue
             found = self.satisfiable([term <= probe], (probe,) if bounded else ())
@@ -543,7 +614,8 @@ class _Query:
     def earliest_violation(self) -> int:
         """Pin down the earliest violation instant (`last` is a model); return it."""
         violation_at = self.solver.violation_at
-        return self.minimise(violation_at, 0, self.value(violation_at))
+        high = self.value(violation_at)
+        return self.minimise(violation_at, 0, high, self.solver.window_hints(high))
 
     def earliest_onsets(self, chosen: list[int]) -> dict[int, int]:
         """Pin down the least onsets of the chosen faults, in order; return them.

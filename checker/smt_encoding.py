@@ -21,6 +21,16 @@ A partition that reopens may close many times before the time bound; its
 closings are unrolled up to a depth the search chooses (`depths`), and the
 encoding says from which instant the first left-out closing would count
 (`tails`), so that the search knows where it is exact.
+
+The v1 forms are formulas of the same kind.  A window list is a disjunction of
+its intervals (a daily list unrolled up to the time bound), with their ends as
+change points.  `open` hours conjoin a transaction's classes with its hours,
+and `CH.down` becomes "some transaction is within its hours and every one
+within them fails".  An assertion's window conjoins what it judges.  `rides out
+R` and `recovers in Q` (`_lagged`): with n the needs combined, m(s) = s ≥ R and
+n covers [s − R, s], x(t) = m holds at some instant of [t − Q, t], both exact
+by the change points (m changes only at p and p + R, x only at m's points and
+those + Q, for the change points p of n, and at R).
 """
 
 from __future__ import annotations
@@ -49,10 +59,34 @@ class Unsupported(Exception):
 
 @dataclass
 class Sig:
-    """A signal: a formula in an instant, and the instants at which it may change."""
+    """A signal: a formula in an instant, and the instants at which it may change.
+
+    `rises` and `falls`, when known, split the change points: the signal may start
+    to hold only at a rise and stop only at a fall (None: unknown, read as every
+    point).  They let `covers` look only at falls and `rides out`/`recovers in`
+    shift rises and falls apart without doubling the points."""
 
     at: Callable[[z3.ArithRef], z3.BoolRef]
     points: list[z3.ArithRef] = field(default_factory=list)
+    rises: list[z3.ArithRef] | None = None
+    falls: list[z3.ArithRef] | None = None
+
+    def rising(self) -> list[z3.ArithRef]:
+        """The instants at which the signal may start to hold."""
+        return self.points if self.rises is None else self.rises
+
+    def falling(self) -> list[z3.ArithRef]:
+        """The instants at which the signal may stop holding."""
+        return self.points if self.falls is None else self.falls
+
+
+def _unique(points: list[z3.ArithRef]) -> list[z3.ArithRef]:
+    """The points simplified, each once, in order."""
+    unique: dict[int, z3.ArithRef] = {}
+    for p in points:
+        p = z3.simplify(p)
+        unique.setdefault(p.get_id(), p)
+    return list(unique.values())
 
 
 class Encoding:
@@ -94,6 +128,8 @@ class Encoding:
         self.zero = self.const(0)
         self.inf = self.const(INF)
         self.fresh_count = 0
+        self.canonical_terms: dict[int, z3.ArithRef] = {}
+        self.canonical_keep: list[z3.ArithRef] = []
         self.segment_cache: dict[
             int, tuple[Sig, list[tuple[z3.ArithRef, z3.ArithRef, z3.BoolRef]]]
         ] = {}
@@ -154,6 +190,8 @@ class Encoding:
         cache: dict[int, z3.BoolRef] = {}
 
         def at(t: z3.ArithRef) -> z3.BoolRef:
+            # instants are simplified first, so that (p + 20) - 20 meets p in the cache
+            t = self.canonical(t)
             key = t.get_id()
             if key not in cache:
                 cache[key] = fn(t)
@@ -161,38 +199,106 @@ class Encoding:
 
         return at
 
+    def canonical(self, t: z3.ArithRef) -> z3.ArithRef:
+        """The instant term `t`, simplified (each term once)."""
+        key = t.get_id()
+        found = self.canonical_terms.get(key)
+        if found is None:
+            found = z3.simplify(t)
+            self.canonical_terms[key] = found
+            # keep `t` alive with its entry, so that its id is not reused
+            self.canonical_keep.append(t)
+        return found
+
     def tick(self) -> None:
         """Stop building the encoding once the deadline has passed."""
         check_deadline(self.deadline)
 
     def signal(self, fn: Callable[[z3.ArithRef], z3.BoolRef], points: list[z3.ArithRef]) -> Sig:
         self.tick()
-        unique: dict[int, z3.ArithRef] = {}
-        for p in points:
-            p = z3.simplify(p)
-            unique.setdefault(p.get_id(), p)
-        return Sig(self.memo(fn), list(unique.values()))
+        return Sig(self.memo(fn), _unique(points))
+
+    def polar(
+        self,
+        fn: Callable[[z3.ArithRef], z3.BoolRef],
+        rises: list[z3.ArithRef],
+        falls: list[z3.ArithRef],
+    ) -> Sig:
+        """A signal that may start to hold only at `rises` and stop only at `falls`."""
+        self.tick()
+        rises, falls = _unique(rises), _unique(falls)
+        return Sig(self.memo(fn), _unique([*rises, *falls]), rises, falls)
 
     def union(self, sigs: list[Sig]) -> Sig:
         if not sigs:
             return Sig(lambda t: self.false, [])
         if len(sigs) == 1:
             return sigs[0]
-        return self.signal(
-            lambda t: self.any_of([s.at(t) for s in sigs]), [p for s in sigs for p in s.points]
+        # a union starts to hold only where a member does, and stops only where one does
+        return self.polar(
+            lambda t: self.any_of([s.at(t) for s in sigs]),
+            [p for s in sigs for p in s.rising()],
+            [p for s in sigs for p in s.falling()],
         )
 
     def negation(self, sig: Sig) -> Sig:
-        return self.signal(lambda t: z3.Not(sig.at(t)), sig.points)
+        return self.polar(lambda t: z3.Not(sig.at(t)), sig.falling(), sig.rising())
+
+    def within(self, sig: Sig, window: Sig) -> Sig:
+        """The instants at which both `sig` and `window` hold."""
+        return self.signal(lambda t: z3.And(sig.at(t), window.at(t)), [*sig.points, *window.points])
+
+    def windows(self, windows: ir.Windows, until: int) -> Sig:
+        """The instants of a window list, up to at least `until` (a daily list unrolled)."""
+        intervals = windows.unrolled(until)
+        if not intervals:
+            return Sig(lambda t: self.false, [])
+        bounds = [(self.const(a), self.const(b)) for a, b in intervals]
+        return self.signal(
+            lambda t: self.any_of([z3.And(a <= t, t < b) for a, b in bounds]),
+            [p for pair in bounds for p in pair],
+        )
+
+    def _lagged(self, needs: Sig, rides_out: int, recovers_in: int) -> Sig:
+        """`rides out R`, `recovers in Q` on the needs combined `n` (see the module).
+
+        m(s) = s ≥ R and n covers [s − R, s]; x(t) = m somewhere in [t − Q, t].  m
+        rises only at R or at p + R for a change point p of n and falls only at such
+        a p, so x(t) is m(t − Q) or m at one of its rising points in (t − Q, t], and
+        x changes only at R, p + R and p + Q."""
+        if rides_out == 0 and recovers_in == 0:
+            return needs
+        lag = self.const(rides_out)
+        rises = [lag, *[p + rides_out for p in needs.rising()]]
+        falls = needs.falling()
+
+        def ridden(s: z3.ArithRef) -> z3.BoolRef:
+            if rides_out == 0:
+                return needs.at(s)
+            return z3.And(s >= lag, self.covers(needs, s - lag, s))
+
+        m = self.memo(ridden)
+        if recovers_in == 0:
+            return self.polar(m, rises, falls)
+
+        def recovering(t: z3.ArithRef) -> z3.BoolRef:
+            # m at t - Q, or m rises somewhere in (t - Q, t] and holds there
+            back = t - recovers_in
+            items = [z3.And(back >= 0, m(back))]
+            items += [z3.And(back < r, r <= t, m(r)) for r in rises]
+            return self.any_of(items)
+
+        return self.polar(recovering, rises, [p + recovers_in for p in falls])
 
     def _eligible(self, calls: Sig, comm: Sig, blocked: Sig) -> Callable[[z3.ArithRef], z3.BoolRef]:
         """At an instant: the calls are down, and neither comm nor `blocked` holds."""
         return lambda t: z3.And(calls.at(t), z3.Not(comm.at(t)), z3.Not(blocked.at(t)))
 
     def covers(self, sig: Sig, start: z3.ArithRef, end: z3.ArithRef) -> z3.BoolRef:
-        """Does the signal hold at every instant of [start, end] (end inclusive)?"""
+        """Does the signal hold at every instant of [start, end] (end inclusive)?  It
+        does at start, and at every instant of (start, end] where it may stop."""
         items = [sig.at(start)]
-        for p in sig.points:
+        for p in sig.falling():
             items.append(z3.Implies(z3.And(start < p, p <= end), sig.at(p)))
         return self.all_of(items)
 
@@ -316,20 +422,22 @@ class Encoding:
         if self.slot_count is None:
             sel, onset = self.sel[n], self.onset[n]
             if repair is None:
-                return self.signal(lambda t: z3.And(sel, onset <= t), [onset])
+                return self.polar(lambda t: z3.And(sel, onset <= t), [onset], [])
             end = onset + repair
-            return self.signal(lambda t: z3.And(sel, onset <= t, t < end), [onset, end])
+            return self.polar(lambda t: z3.And(sel, onset <= t, t < end), [onset], [end])
         cases = [(number == n, start) for number, start in self.slots]
         if repair is None:
-            return self.signal(
+            return self.polar(
                 lambda t: self.any_of([z3.And(here, start <= t) for here, start in cases]),
                 [start for _, start in cases],
+                [],
             )
-        return self.signal(
+        return self.polar(
             lambda t: self.any_of(
                 [z3.And(here, start <= t, t < start + repair) for here, start in cases]
             ),
-            [p for _, start in cases for p in (start, start + repair)],
+            [start for _, start in cases],
+            [start + repair for _, start in cases],
         )
 
     def _latent(self, component: ir.Component) -> set[int]:
@@ -357,21 +465,32 @@ class Encoding:
                 count = z3.Sum([z3.If(m.at(t), self.const(1), self.zero) for m in members])
                 return count >= needed
 
-            groups.append(self.signal(at, [p for m in members for p in m.points]))
+            # a k-of-n group is monotone in its members: it starts to hold only where a
+            # member does, and stops only where one does
+            groups.append(
+                self.polar(
+                    at,
+                    [p for m in members for p in m.rising()],
+                    [p for m in members for p in m.falling()],
+                )
+            )
         return self.union(groups)
 
     def _encode_component(self, component: ir.Component) -> None:
         index = component.index
-        base = self.union(
-            [self.active[n] for n in self._own_faults(component)] + [self._needs(component)]
-        )
         spec = component.spec
+        needs = self._needs(component)
+        if isinstance(spec, ir.JobSpec) and spec.writes:
+            # the stores a job writes into are needs of the job
+            needs = self.union([needs, *[self.down[s] for s, _ in spec.writes]])
+        needs = self._lagged(needs, component.rides_out, component.recovers_in)
+        base = self.union([self.active[n] for n in self._own_faults(component)] + [needs])
         if isinstance(spec, ir.FailoverSpec):
             self.down[index] = self.union([base, self._failover(component, spec)])
         elif can_fill(spec):
             full_from = self.fresh_int(f"full_{component.name}")
             self.full_from[index] = full_from
-            full = self.signal(lambda t: t >= full_from, [full_from])
+            full = self.polar(lambda t: t >= full_from, [full_from], [])
             self.down[index] = self.union([base, full])
         elif isinstance(spec, ir.StoreSpec):
             self.full_from[index] = self.inf  # never full
@@ -427,7 +546,14 @@ class Encoding:
             after = z3.If(switched_stuck, z3.Or(t < switch + manual, b.at(t)), b.at(t))
             return z3.If(t < switch, a.at(t), after)
 
-        return self.signal(at, [*a.points, *b.points, switch, switch + manual])
+        # before the switch the pair follows A, which is down on [o, switch); from the
+        # switch on (or the end of the manual recovery) it follows B: so it starts to
+        # be down only where A or B does, and the switch can only bring it up
+        return self.polar(
+            at,
+            [*a.rising(), *b.rising()],
+            [*a.falling(), *b.falling(), switch, switch + manual],
+        )
 
     def _comm(self, spec: ir.ChannelSpec) -> Sig:
         if not spec.via:
@@ -450,10 +576,14 @@ class Encoding:
             if rate == 0:
                 continue
             comm = self._comm(channel_spec)
-            calls = self.union([self.down[c] for c in channel_spec.transactions[txn].calls])
+            transaction = channel_spec.transactions[txn]
+            calls = self.union([self.down[c] for c in transaction.calls])
             eligible = self.signal(
                 self._eligible(calls, comm, own), [*calls.points, *comm.points, *own.points]
             )
+            if transaction.hours is not None:
+                # a transaction outside its hours is not attempted and counts no error
+                eligible = self.within(eligible, self.windows(transaction.hours, self.bound))
             errors.append((rate, eligible))
         if not errors:
             return Sig(lambda t: self.false, [])
@@ -519,6 +649,7 @@ class Encoding:
             [*partition.points, *comm.points],
         )
         fails_all = []
+        hours_all: list[Sig | None] = []
         for x, txn in enumerate(spec.transactions):
             calls = self.union([self.down[c] for c in txn.calls])
             service = self.signal(
@@ -526,16 +657,29 @@ class Encoding:
                 [*calls.points, *comm.points, *partition.points],
             )
             classes = {"comm": comm, "partition": partition_class, "service": service}
+            hours = None if txn.hours is None else self.windows(txn.hours, self.bound)
+            if hours is not None:
+                # outside its hours a transaction is not attempted: no class at all
+                classes = {klass: self.within(sig, hours) for klass, sig in classes.items()}
             self.txn_class[(index, x)] = classes
             fails = self.union(list(classes.values()))
             self.txn_fails[(index, x)] = fails
             fails_all.append(fails)
+            hours_all.append(hours)
         if not fails_all:
             return Sig(lambda t: self.false, [])
-        return self.signal(
-            lambda t: self.all_of([f.at(t) for f in fails_all]),
-            [p for f in fails_all for p in f.points],
-        )
+        points = [p for f in fails_all for p in f.points]
+        if all(h is None for h in hours_all):
+            return self.signal(lambda t: self.all_of([f.at(t) for f in fails_all]), points)
+        points += [p for h in hours_all if h is not None for p in h.points]
+
+        def all_attempted_fail(t: z3.ArithRef) -> z3.BoolRef:
+            # some transaction is within its hours, and every one within them fails
+            within = [self.true if h is None else h.at(t) for h in hours_all]
+            failing = [z3.Implies(w, f.at(t)) for w, f in zip(within, fails_all, strict=True)]
+            return z3.And(self.any_of(within), self.all_of(failing))
+
+        return self.signal(all_attempted_fail, points)
 
     def _job(self, component: ir.Component, spec: ir.JobSpec, base: Sig) -> Sig:
         index = component.index
@@ -551,13 +695,13 @@ class Encoding:
         start_var = self.fresh_int(f"start_{component.name}")
         self.constraints.append(start_var == start)
         self.job_start[index] = start_var
-        stores = [self.down[s] for s, _ in spec.writes]
-        inner = self.union([base, *stores])
-        down = self.signal(
+        inner = base  # the written stores are among its needs already
+        down = self.polar(
             lambda t: z3.And(t >= start_var, start_var < INF, inner.at(t)),
-            [*inner.points, start_var],
+            [*inner.rising(), start_var],
+            inner.falling(),
         )
-        work = self.signal(lambda t: z3.Not(down.at(t)), down.points)
+        work = self.negation(down)
         self.job_work[index] = work
         done = self.fresh_int(f"done_{component.name}")
         bound = self.const(self.bound)
@@ -677,6 +821,9 @@ class Encoding:
             sig = self.expr(assertion.expr)
             if isinstance(assertion, ir.Always):
                 sig = self.negation(sig)
+            if assertion.window is not None:
+                # judged only within the window: a gap between windows ends a run
+                sig = self.within(sig, self.windows(assertion.window, horizon + 1))
             candidates = [self.zero, *sig.points]
             if isinstance(assertion, (ir.Never, ir.Always)):
                 for p in candidates:

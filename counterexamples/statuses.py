@@ -25,6 +25,7 @@ from enum import StrEnum
 
 from failspec.counterexamples.trace import (
     Action,
+    Attempted,
     Closed,
     Done,
     Down,
@@ -32,6 +33,7 @@ from failspec.counterexamples.trace import (
     FailureClass,
     Fault,
     Full,
+    NotAttempted,
     Recovers,
     Reopened,
     Repaired,
@@ -167,7 +169,7 @@ class _Tracker:
                 self.failing.pop(transaction, None)
                 self.failing[transaction] = failure_class
                 self.actions.pop(transaction, None)
-            case Recovers(transaction=transaction):
+            case Recovers(transaction=transaction) | NotAttempted(transaction=transaction):
                 self.failing.pop(transaction, None)
                 self.actions.pop(transaction, None)
             case Action(transaction=transaction, action=action):
@@ -222,7 +224,7 @@ def component_kinds(trace: Trace) -> dict[str, str]:
 
 def _kind_of(event: TraceEvent) -> str:
     match event.fact:
-        case Fails() | Recovers() | Action():
+        case Fails() | Recovers() | Action() | Attempted() | NotAttempted():
             return "channel"
         case SwitchoverStarted() | Switched() | SwitchoverStuck() | SwitchoverCancelled():
             return "failover"

@@ -22,6 +22,8 @@ channel actions magenta, causes dim); without, it is plain.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from failspec.counterexamples.trace import EventKind, Trace, TraceEvent, TraceFault
 from failspec.counterexamples.vocabulary import (
     SECONDS_PER_DAY,
@@ -39,6 +41,7 @@ __all__ = [
     "format_duration",
     "format_instant",
     "render_trace_text",
+    "timeline_lines",
 ]
 
 MAX_COMPONENT_WIDTH = 24
@@ -74,6 +77,10 @@ KIND_COLORS: dict[EventKind, str] = {
     EventKind.RESUMED: GREEN,
     EventKind.STARTED: CYAN,
     EventKind.ACTION: MAGENTA,
+    EventKind.RIDING_OUT: YELLOW,
+    EventKind.RECOVERING: YELLOW,
+    EventKind.ATTEMPTED: CYAN,
+    EventKind.NOT_ATTEMPTED: GREEN,
 }
 
 
@@ -90,20 +97,25 @@ def _fault_line(fault: TraceFault, label_width: int, color: bool) -> str:
     return "fault " + fault_words(fault).replace(fault.label, label, 1)
 
 
-def _event_lines(trace: Trace, color: bool) -> list[str]:
-    times = [format_instant(e.at) for e in trace.events]
+def timeline_lines(events: Sequence[TraceEvent], *, color: bool = False) -> list[str]:
+    """One line per event (time, component, change, cause and detail), columns
+    aligned; `events` are numbered from 1 in order, as in a trace or in a timeline
+    of `failspec simulate`.  No line ends in a space; no events, no lines."""
+    if not events:
+        return []
+    times = [format_instant(e.at) for e in events]
     time_width = max(len(t) for t in times)
-    changes = [change_words(e.fact) for e in trace.events]
-    component_width = min(max(len(e.component) for e in trace.events), MAX_COMPONENT_WIDTH)
+    changes = [change_words(e.fact) for e in events]
+    component_width = min(max(len(e.component) for e in events), MAX_COMPONENT_WIDTH)
     change_width = min(max(len(c) for c in changes), MAX_CHANGE_WIDTH)
     lines = []
-    for time, change, event in zip(times, changes, trace.events, strict=True):
+    for time, change, event in zip(times, changes, events, strict=True):
         cells = [
             # Right-justified so that HH:MM:SS lines up under `day 2 HH:MM:SS`.
             time.rjust(time_width),
             event.component.ljust(component_width),
             change.ljust(change_width),
-            explain_event(trace, event),
+            explain_event(events, event),
         ]
         if color:
             # Coloured after padding, padding outside the colour: the same text.
@@ -146,13 +158,13 @@ def render_trace_text(trace: Trace, *, header: bool = False, color: bool = False
 
     if trace.events:
         lines.append("")
-        lines.extend(_event_lines(trace, color))
+        lines.extend(timeline_lines(trace.events, color=color))
 
     lines.append("")
     words = violation_words(trace.violation)
     verdict = _paint("VIOLATED", BOLD_RED, color)
     lines.append(verdict + words.removeprefix("VIOLATED"))
-    causes = cause_words(trace, trace.violation.cause)
+    causes = cause_words(trace.events, trace.violation.cause)
     if causes:
         lines.append("  " + _paint(causes, DIM, color))
     return "\n".join(line.rstrip() for line in lines) + "\n"

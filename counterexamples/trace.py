@@ -55,6 +55,11 @@ class EventKind(StrEnum):
     FAILS = "fails"
     RECOVERS = "recovers"
     ACTION = "action"
+    # language v1
+    RIDING_OUT = "riding_out"
+    RECOVERING = "recovering"
+    ATTEMPTED = "attempted"
+    NOT_ATTEMPTED = "not_attempted"
 
 
 class FailureClass(StrEnum):
@@ -66,14 +71,12 @@ class FailureClass(StrEnum):
 
 
 class NoSwitchoverReason(StrEnum):
-    """Why an outage of a failover's primary opens no switchover window.
-
-    `detect MODE never` (reason `detect never`) comes with language v1; it will be
-    one more value here.
-    """
+    """Why an outage of a failover's primary opens no switchover window."""
 
     NO_DETECT_LINE = "no detect line"
-    """No `detect` line covers the episode's mode (and there is no `detect any`)."""
+    """No detect line covers the episode's mode (and no `detect any`)."""
+    DETECT_NEVER = "detect never"
+    """`detect MODE never`: the switchover is configured off for the mode (language v1)."""
 
 
 class ViolationKind(StrEnum):
@@ -253,6 +256,49 @@ class Action:
     action: str
 
 
+@dataclass(frozen=True, slots=True)
+class RidingOut:
+    """The component's needs went down and it rides the outage out for `rides_out`
+    seconds (`rides out`, language v1): `back` is the instant its needs were back
+    within them (the outage ridden out), None when they were not (the component is
+    then down `rides_out` seconds after the outage began)."""
+
+    kind: ClassVar[EventKind] = EventKind.RIDING_OUT
+    rides_out: int
+    back: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Recovering:
+    """The component's needs are back and it stays down for `recovers_in` more
+    seconds, `until` that instant (`recovers in`, language v1)."""
+
+    kind: ClassVar[EventKind] = EventKind.RECOVERING
+    recovers_in: int
+    until: int
+
+
+@dataclass(frozen=True, slots=True)
+class Attempted:
+    """A channel's `transaction` is attempted again: its `hours` (the `open` list, as
+    written) begin, and it fails from then on (language v1).  Only an opening that
+    starts a failure is an event."""
+
+    kind: ClassVar[EventKind] = EventKind.ATTEMPTED
+    transaction: str
+    hours: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotAttempted:
+    """A channel's `transaction`, which failed, is not attempted any more: its
+    `hours` end (language v1).  Outside its hours it neither fails nor acts."""
+
+    kind: ClassVar[EventKind] = EventKind.NOT_ATTEMPTED
+    transaction: str
+    hours: str
+
+
 Fact = (
     Fault
     | Repaired
@@ -273,6 +319,10 @@ Fact = (
     | Fails
     | Recovers
     | Action
+    | RidingOut
+    | Recovering
+    | Attempted
+    | NotAttempted
 )
 
 FACT_TYPES: dict[EventKind, type[Fact]] = {
@@ -297,6 +347,10 @@ FACT_TYPES: dict[EventKind, type[Fact]] = {
         Fails,
         Recovers,
         Action,
+        RidingOut,
+        Recovering,
+        Attempted,
+        NotAttempted,
     )
 }
 
@@ -432,7 +486,19 @@ def fact_to_json(fact: Fact) -> dict[str, Any]:
     return result
 
 
-def _event_to_json(event: TraceEvent) -> dict[str, Any]:
+def fault_to_json(fault: TraceFault) -> dict[str, Any]:
+    """An injected fault: its number, component, mode, onset and repair."""
+    return {
+        "number": fault.number,
+        "component": fault.component,
+        "mode": fault.mode,
+        "at": fault.at,
+        "repair": fault.repair,
+    }
+
+
+def event_to_json(event: TraceEvent) -> dict[str, Any]:
+    """An event: its id, instant, component, kind, the fact's fields and its causes."""
     return {
         "id": event.id,
         "at": event.at,
@@ -480,18 +546,9 @@ def trace_to_json(trace: Trace) -> dict[str, Any]:
         "verdict": trace.verdict,
         "horizon": trace.horizon,
         "hypothesis": trace.hypothesis,
-        "faults": [
-            {
-                "number": f.number,
-                "component": f.component,
-                "mode": f.mode,
-                "at": f.at,
-                "repair": f.repair,
-            }
-            for f in trace.faults
-        ],
+        "faults": [fault_to_json(f) for f in trace.faults],
         "violation": _violation_to_json(trace.violation),
-        "events": [_event_to_json(e) for e in trace.events],
+        "events": [event_to_json(e) for e in trace.events],
         "components": [_component_to_json(c) for c in trace.components],
         "edges": [[reader, read] for reader, read in trace.edges],
     }
@@ -601,6 +658,11 @@ _FIELD_READERS: dict[str, _FieldReader] = {
     "transaction": lambda r, k: r.required_text(k),
     "class": lambda r, k: r.word(k, FailureClass),
     "action": lambda r, k: r.required_text(k),
+    "rides_out": lambda r, k: r.required_instant(k),
+    "back": lambda r, k: r.instant(k, optional=True),
+    "recovers_in": lambda r, k: r.required_instant(k),
+    "until": lambda r, k: r.required_instant(k),
+    "hours": lambda r, k: r.required_text(k),
 }
 _OPTIONAL_TEXT_FIELDS = {(NoSwitchover, "mode"), (SwitchoverStarted, "mode")}
 

@@ -40,6 +40,7 @@ from typing import Any
 
 from failspec.counterexamples.trace import (
     Action,
+    Attempted,
     Closed,
     Done,
     Down,
@@ -51,10 +52,13 @@ from failspec.counterexamples.trace import (
     JsonReader,
     LongRun,
     NoSwitchover,
+    NotAttempted,
+    Recovering,
     Recovers,
     Reopened,
     Repaired,
     Resumed,
+    RidingOut,
     Stalled,
     Started,
     Switched,
@@ -68,6 +72,7 @@ from failspec.counterexamples.trace import (
     Up,
     Violation,
     ViolationKind,
+    fault_to_json,
     read_components,
     read_edges,
     read_fault,
@@ -376,10 +381,12 @@ def _v1_change(fact: Fact) -> str | None:
             return "switchover failed"
         case Fails(transaction=transaction, failure_class=failure_class):
             return f"{transaction} fails ({failure_class.value})"
-        case Recovers(transaction=transaction):
+        case Recovers(transaction=transaction) | NotAttempted(transaction=transaction):
             return f"{transaction} recovers"
         case NoSwitchover() | Stalled() | Resumed() | Action():
             return None
+        case RidingOut() | Recovering() | Attempted():
+            return None  # language v1: version 1 has no such change
     return fact.kind.value
 
 
@@ -490,16 +497,7 @@ def trace_to_json_v1(trace: Trace) -> dict[str, Any]:
         "check": trace.check,
         "verdict": trace.verdict,
         "horizon": trace.horizon,
-        "faults": [
-            {
-                "number": f.number,
-                "component": f.component,
-                "mode": f.mode,
-                "at": f.at,
-                "repair": f.repair,
-            }
-            for f in trace.faults
-        ],
+        "faults": [fault_to_json(f) for f in trace.faults],
         "violation": {"at": trace.violation.at, "assertion": trace.violation.assertion},
         "events": writer.events,
         "hypothesis": trace.hypothesis,

@@ -153,7 +153,7 @@ def _render_header(trace: Trace) -> str:
 
 
 def _event_button(trace: Trace, event: TraceEvent) -> str:
-    explanation = explain_event(trace, event)
+    explanation = explain_event(trace.events, event)
     return (
         f'<button type="button" class="goto" data-id="{event.id}">'
         f'<span class="event-id">#{event.id}</span> '
@@ -220,7 +220,7 @@ def _story_notes(trace: Trace, chain: tuple[int, ...]) -> list[str]:
 
 def _render_story(trace: Trace, chain: tuple[int, ...]) -> str:
     items = "".join(f"<li>{_event_button(trace, trace.event(n))}</li>\n" for n in chain)
-    causes = cause_words(trace, trace.violation.cause)
+    causes = cause_words(trace.events, trace.violation.cause)
     violated = (
         '<li class="violated"><span class="verdict">VIOLATED</span> at '
         f"<time>{_text(format_instant(trace.violation.at))}</time>: {_violation_html(trace)}"
@@ -403,9 +403,9 @@ def _render_timeline(trace: Trace, chain: tuple[int, ...]) -> str:
             f'<td class="time"><time>{_text(format_instant(event.at))}</time></td>'
             f'<td class="component">{_text(event.component)}</td>'
             f'<td class="change">{_text(change_words(event.fact))}</td>'
-            f'<td class="cause">{_text(explain_event(trace, event))}</td></tr>'
+            f'<td class="cause">{_text(explain_event(trace.events, event))}</td></tr>'
         )
-    causes = cause_words(trace, trace.violation.cause)
+    causes = cause_words(trace.events, trace.violation.cause)
     rows.append(
         '<tr class="violation-row" id="violation-row"><td class="id"></td><td class="time"><time>'
         f"{_text(format_instant(trace.violation.at))}</time></td>"
@@ -491,7 +491,7 @@ def _script_data(
                 "time": format_instant(e.at),
                 "component": e.component,
                 "change": change_words(e.fact),
-                "explanation": explain_event(trace, e),
+                "explanation": explain_event(trace.events, e),
             }
             for e in trace.events
         ],
@@ -501,7 +501,7 @@ def _script_data(
             "at": trace.violation.at,
             "time": format_instant(trace.violation.at),
             "words": violation_summary(trace.violation),
-            "explanation": cause_words(trace, trace.violation.cause),
+            "explanation": cause_words(trace.events, trace.violation.cause),
             "cause": list(trace.violation.cause),
         },
         "firstFault": first_fault,

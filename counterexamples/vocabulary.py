@@ -11,12 +11,13 @@ Nothing reads these words back: rewording one changes no computed fact.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from failspec.counterexamples.statuses import ComponentState, Status
 from failspec.counterexamples.trace import (
     Action,
+    Attempted,
     Closed,
     DeadlineMiss,
     Fact,
@@ -27,16 +28,18 @@ from failspec.counterexamples.trace import (
     LongRun,
     NoSwitchover,
     NoSwitchoverReason,
+    NotAttempted,
+    Recovering,
     Recovers,
     Repaired,
     Resumed,
+    RidingOut,
     Stalled,
     Started,
     Switched,
     SwitchoverCancelled,
     SwitchoverStarted,
     SwitchoverStuck,
-    Trace,
     TraceEvent,
     TraceFault,
     Violation,
@@ -98,6 +101,7 @@ FAILURE_CLASS_MEANINGS: dict[FailureClass, str] = {
 
 NO_SWITCHOVER_REASONS: dict[NoSwitchoverReason, str] = {
     NoSwitchoverReason.NO_DETECT_LINE: "no detect line for {mode}",
+    NoSwitchoverReason.DETECT_NEVER: "detect {mode} never",
 }
 """The words of each reason; `{mode}` is the episode's mode (`an outage through its
 needs` when the primary is down through its needs)."""
@@ -132,7 +136,14 @@ def change_words(fact: Fact) -> str:
             return f"{transaction} recovers"
         case Action(transaction=transaction, action=action):
             return f"{action} on {transaction}"
-    return fact.kind.value  # down, up, closed, reopened, full, started, stalled, resumed, done
+        case RidingOut():
+            return "riding out"
+        case Attempted(transaction=transaction):
+            return f"{transaction} attempted"
+        case NotAttempted(transaction=transaction):
+            return f"{transaction} not attempted"
+    # down, up, closed, reopened, full, started, stalled, resumed, done, recovering
+    return fact.kind.value
 
 
 def _progress(progress: int | None, takes: int | None) -> str | None:
@@ -185,7 +196,26 @@ def _stall_detail(fact: Stalled | Resumed) -> str | None:
     return _progress(fact.progress, fact.takes)
 
 
+def _riding_out_detail(fact: RidingOut) -> str:
+    ride = f"rides out {format_duration(fact.rides_out)}"
+    return ride if fact.back is None else f"{ride}: needs back at {format_instant(fact.back)}"
+
+
+def _recovering_detail(fact: Recovering) -> str:
+    more = format_duration(fact.recovers_in)
+    return f"down {more} more: recovers in {more}, until {format_instant(fact.until)}"
+
+
+def _hours_detail(fact: Attempted | NotAttempted) -> str:
+    where = "within" if isinstance(fact, Attempted) else "outside"
+    return f"{where} its hours: open {fact.hours}"
+
+
 _DETAILS: dict[type, Callable[[Any], str | None]] = {
+    RidingOut: _riding_out_detail,
+    Recovering: _recovering_detail,
+    Attempted: _hours_detail,
+    NotAttempted: _hours_detail,
     Fault: _fault_detail,
     SwitchoverStarted: _switchover_detail,
     SwitchoverCancelled: _cancelled_detail,
@@ -216,17 +246,21 @@ def is_fault_onset(event: TraceEvent) -> bool:
     return isinstance(event.fact, Fault)
 
 
-def cause_words(trace: Trace, cause: tuple[int, ...]) -> str:
-    """`← a.down, b.down` for the events numbered `cause`, or '' for none."""
+def cause_words(events: Sequence[TraceEvent], cause: tuple[int, ...]) -> str:
+    """`← a.down, b.down` for the events numbered `cause` (1-based positions in
+    `events`, a trace's or a simulated timeline's), or '' for none.  Two causes
+    with the same label (a transaction's failures at two instants) are named once:
+    their ids are in the JSON."""
     if not cause:
         return ""
-    return "← " + ", ".join(event_label(trace.event(c)) for c in cause)
+    labels = dict.fromkeys(event_label(events[c - 1]) for c in cause)
+    return "← " + ", ".join(labels)
 
 
-def explain_event(trace: Trace, event: TraceEvent) -> str:
+def explain_event(events: Sequence[TraceEvent], event: TraceEvent) -> str:
     """The timeline's last column: the cause (`← a.down, b.down`, or `fault injected`
     for a fault's onset), then the detail in parentheses."""
-    cause = cause_words(trace, event.cause)
+    cause = cause_words(events, event.cause)
     if not cause and is_fault_onset(event):
         cause = "fault injected"
     detail = detail_words(event.fact)

@@ -38,6 +38,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "graph": ("commands_graph", "draw a model's dependency graph (dot, svg, html, json)"),
     "merge": ("commands_merge", "join the JSON reports of `check --shard` runs into one"),
     "import": ("commands_import", "write an Open-PSA MEF fault tree as a failspec model"),
+    # v1
+    "lint": (
+        "commands_lint",
+        "print the spec errors and warnings of model files, checking nothing",
+    ),
+    "simulate": (
+        "commands_simulate",
+        "run one scenario: its timeline, and which checks it violates",
+    ),
 }
 """Every subcommand: the module (in `failspec/`) that parses and runs it, and its line
 in `failspec --help`, in that order.  Only the module of the command given is

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from failspec import __version__
+from failspec import __version__, commands_lint
 from failspec.baseline import BaselineError, dump_baseline, key_of, read_baseline, split_accepted
 from failspec.checker import ir
 from failspec.checker.engine import ENGINE_NAMES, Verdict
@@ -40,7 +40,7 @@ from failspec.options import (
 from failspec.parallel import default_jobs, parse_shard
 from failspec.report_formats import REPORT_FORMATS, render_report
 from failspec.result_cache import ResultCache, cache_folder
-from failspec.spec.errors import SpecError, SpecErrors
+from failspec.spec.errors import SpecError, SpecErrors, SpecWarning
 
 if TYPE_CHECKING:
     from failspec.api import CheckPlan, CheckResult
@@ -91,6 +91,7 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
     )
     add_cache_options(parser)
     _add_ci_options(parser)
+    commands_lint.add_check_options(parser)  # v1: --warnings show|ignore|error
 
 
 def result_cache(args: argparse.Namespace, model_file: str) -> ResultCache | None:
@@ -213,6 +214,8 @@ class _Run:
     results: list[CheckResult] = field(default_factory=list)
     accepted: list[CheckResult] = field(default_factory=list)
     saved_names: set[str] = field(default_factory=set)
+    warnings: list[SpecWarning] = field(default_factory=list)
+    """v1: the warnings of the models (listed in the JSON report when there are some)."""
 
     def save(self, result: CheckResult) -> tuple[str | None, str | None]:
         """Write the counterexample (and its viewer page) under `--save`; return both paths."""
@@ -308,6 +311,8 @@ def _finish(run: _Run, plan: CheckPlan) -> None:
         run.stdout.write(summary_line([r.verdict for r in run.results], len(run.accepted)) + "\n")
         return
     document = report_to_json(run.results)
+    if run.warnings:  # v1 (decision 40)
+        document["warnings"] = [commands_lint.warning_to_json(w) for w in run.warnings]
     if args.shard is not None:
         index, count = args.shard
         document["shard"] = {
@@ -334,9 +339,13 @@ def run_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> i
         if args.format != "text":
             stdout.write(render_report(report_to_json([], errors), args.format))
         return ExitCode.BAD_INPUT
+    # v1: warnings, printed like spec errors; under --warnings error they stop the run
+    warnings, stop = commands_lint.check_warnings(args, models, stdout, stderr)
+    if stop is not None:
+        return stop
     try:
         models = _select(models, args)
-        run = _Run(args, stdout, stderr, _prepare(args))
+        run = _Run(args, stdout, stderr, _prepare(args), warnings=warnings)
         from failspec.api import plan_checks
 
         plan = plan_checks(models, args.check, args.shard)

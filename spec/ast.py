@@ -4,6 +4,13 @@ Every node has a `span` that does not take part in equality, so two nodes that
 mean the same thing compare equal.  Times are integer seconds: `Duration` is a
 length, `TimePoint` an instant (seconds since 00:00 of day 1).  Names are kept
 as `Name` nodes so that validation can point at each use.
+
+The v1 forms (DESIGN.md, "The language, v1") add `Windows` (`T..U, … [daily]`),
+a channel's and a transaction's `open` hours, assertions judged `during`
+windows or `at` an instant, `detect MODE never` (`Detect.within` None),
+`rides out` and `recovers in` on any component, and `Scenario` blocks with the
+check item `scenario "NAME"`.  Their fields are keyword-only with defaults that
+mean v0, so a v0 node reads as before.
 """
 
 from __future__ import annotations
@@ -18,6 +25,12 @@ KINDS = ("device", "program", "service", "store", "failover", "partition", "chan
 
 ATOM_WORDS = ("down", "up", "closed", "full", "done", "running", "fails")
 """The atoms' own words: no fault mode, action or transaction may take them."""
+
+DEFAULT_HORIZON = 24 * 3600
+"""The horizon (seconds) of a model without a `horizon` line."""
+
+SECONDS_PER_DAY = 86400
+"""The period of a `daily` window list; `24:00` is this instant."""
 
 ERROR_CLASSES = ("comm", "partition", "service")
 """The classes with which a channel's transaction fails, in the order they are decided."""
@@ -44,6 +57,26 @@ class TimePoint:
     """An instant in integer seconds since 00:00 of day 1 (`13:00`, `day 2 13:00`, or a duration)."""
 
     seconds: int
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """`T..U`: the instants T ≤ t < U.  In a daily list `start` and `end` are times of
+    day (`end` may be 24:00 = 86400) and an end before its start runs past midnight."""
+
+    start: TimePoint
+    end: TimePoint
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Windows:
+    """`W, W, … [daily]`: one set of instants, the union of its windows; `daily`:
+    they repeat every day (an instant t belongs when t mod 86400 lies in one)."""
+
+    windows: tuple[Window, ...]
+    daily: bool
     span: Span = field(compare=False)
 
 
@@ -78,6 +111,16 @@ class FaultDecl:
     rate: Rate | None
     span: Span = field(compare=False)
 
+    def onsets(self, horizon: int) -> tuple[int, int]:
+        """The earliest and latest onset the fault allows (integer seconds), clipped to
+        `[0, horizon]`; the window is empty when the earliest is after the latest."""
+        if self.at is not None:
+            earliest = latest = self.at.seconds
+        else:
+            earliest = self.from_.seconds if self.from_ is not None else 0
+            latest = self.until.seconds if self.until is not None else horizon
+        return max(earliest, 0), min(latest, horizon)
+
 
 @dataclass(frozen=True, slots=True)
 class NeedsDecl:
@@ -94,10 +137,11 @@ class NeedsDecl:
 
 @dataclass(frozen=True, slots=True)
 class Detect:
-    """`detect MODE within D`; `mode.text == "any"` for `detect any within D`."""
+    """`detect MODE within D`; `mode.text == "any"` for `detect any within D`;
+    `within` None for `detect MODE never` (the switchover is configured off)."""
 
     mode: Name
-    within: Duration
+    within: Duration | None
     span: Span = field(compare=False)
 
 
@@ -119,6 +163,8 @@ class Transaction:
     rate: Rate | None
     on: tuple[OnLine, ...]
     span: Span = field(compare=False)
+    hours: Windows | None = field(default=None, kw_only=True)
+    """`open WINDOWS`: replaces the channel's hours for this transaction (None: none given)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +188,10 @@ class Component:
     faults: tuple[FaultDecl, ...]
     needs: tuple[NeedsDecl, ...]
     span: Span = field(compare=False)
+    rides_out: Duration | None = field(default=None, kw_only=True)
+    """`rides out D`: an outage of the needs lasting at most D is ridden out (None: 0s)."""
+    recovers_in: Duration | None = field(default=None, kw_only=True)
+    """`recovers in D`: down D more after the needs are back (None: 0s)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +233,8 @@ class Channel(Component):
     timeout: Duration | None
     transactions: tuple[Transaction, ...]
     on: tuple[OnLine, ...]
+    hours: Windows | None = field(default=None, kw_only=True)
+    """`open WINDOWS`: the hours of all its transactions (None: every instant)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,14 +303,23 @@ Expr = Atom | Not | And | Or
 
 @dataclass(frozen=True, slots=True)
 class Never:
+    """`never A [during WINDOWS | at T]`."""
+
     expr: Expr
     span: Span = field(compare=False)
+    window: Windows | None = field(default=None, kw_only=True)
+    at: TimePoint | None = field(default=None, kw_only=True)
+    """`at T`: judged at the one instant T (the window `T..T+1s`)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Always:
+    """`always A [during WINDOWS | at T]`."""
+
     expr: Expr
     span: Span = field(compare=False)
+    window: Windows | None = field(default=None, kw_only=True)
+    at: TimePoint | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,23 +333,55 @@ class DoneBy:
 
 @dataclass(frozen=True, slots=True)
 class LastsAtMost:
-    """`A lasts at most D`: no run of more than D consecutive instants where A holds."""
+    """`A lasts at most D [during WINDOWS]`: no run of more than D consecutive instants
+    where A holds (within the windows: `(A and in W) lasts at most D`)."""
 
     expr: Expr
     limit: Duration
     span: Span = field(compare=False)
+    window: Windows | None = field(default=None, kw_only=True)
 
 
 Assertion = Never | Always | DoneBy | LastsAtMost
 
 
 @dataclass(frozen=True, slots=True)
+class ScenarioRef:
+    """The check item `scenario "NAME"`: judge the check on that scenario alone."""
+
+    name: str
+    span: Span = field(compare=False)
+    name_span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Check:
-    """`check "NAME" { faults …; assertions … }`."""
+    """`check "NAME" { faults … | scenario "S"; assertions … }`."""
 
     name: str
     hypothesis: Hypothesis | None
     assertions: tuple[Assertion, ...]
+    span: Span = field(compare=False)
+    name_span: Span = field(compare=False)
+    scenario: ScenarioRef | None = field(default=None, kw_only=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioFault:
+    """`COMPONENT.MODE at T` in a scenario: that declared fault, with onset T."""
+
+    component: Name
+    mode: Name
+    at: TimePoint
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """`scenario "NAME" { COMPONENT.MODE at T … }`: declared faults and their onsets."""
+
+    name: str
+    faults: tuple[ScenarioFault, ...]
     span: Span = field(compare=False)
     name_span: Span = field(compare=False)
 
@@ -303,6 +396,8 @@ class Model:
     components: tuple[Component, ...]
     checks: tuple[Check, ...]
     span: Span = field(compare=False)
+    scenarios: tuple[Scenario, ...] = ()
+    """The top-level `scenario` blocks, in declaration order."""
 
 
 def render_expr(expr: Expr) -> str:
@@ -326,14 +421,34 @@ def _render_expr(expr: Expr, context: int) -> str:
 
 
 def render_assertion(assertion: Assertion) -> str:
-    """Return the assertion as canonical source text, e.g. `never atm.retain`."""
-    if isinstance(assertion, Never):
-        return "never " + render_expr(assertion.expr)
-    if isinstance(assertion, Always):
-        return "always " + render_expr(assertion.expr)
+    """Return the assertion as canonical source text, e.g. `never atm.retain`,
+    `never brokers.reject at 09:00`, `x.down lasts at most 5m during 09:00..11:30`."""
     if isinstance(assertion, DoneBy):
         return f"{assertion.job.text} done by {render_time_point(assertion.deadline.seconds)}"
-    return f"{render_expr(assertion.expr)} lasts at most {render_duration(assertion.limit.seconds)}"
+    if isinstance(assertion, LastsAtMost):
+        text = f"{render_expr(assertion.expr)} lasts at most {render_duration(assertion.limit.seconds)}"
+    else:
+        word = "never" if isinstance(assertion, Never) else "always"
+        text = f"{word} {render_expr(assertion.expr)}"
+        if assertion.at is not None:
+            return f"{text} at {render_time_point(assertion.at.seconds)}"
+    if assertion.window is not None:
+        text += " during " + render_windows(assertion.window)
+    return text
+
+
+def render_windows(windows: Windows) -> str:
+    """Return a window list as canonical source text: `09:00..11:30, 12:30..15:00`,
+    `22:00..06:00 daily` (an end at 86400 is written `24:00`)."""
+    text = ", ".join(
+        f"{render_time_point(w.start.seconds)}..{_render_window_end(w.end.seconds)}"
+        for w in windows.windows
+    )
+    return text + " daily" if windows.daily else text
+
+
+def _render_window_end(seconds: int) -> str:
+    return "24:00" if seconds == 86400 else render_time_point(seconds)
 
 
 def render_hypothesis(hypothesis: Hypothesis | None) -> str | None:

@@ -51,7 +51,7 @@ from failspec.spec.spans import Span
 
 GRAMMAR_PATH = Path(__file__).with_name("grammar.lark")
 
-_COMMON_ITEMS = ("fault", "needs")
+_COMMON_ITEMS = ("fault", "needs", "rides out", "recovers in")
 _KIND_ITEMS = {
     "device": _COMMON_ITEMS,
     "program": _COMMON_ITEMS,
@@ -59,14 +59,22 @@ _KIND_ITEMS = {
     "store": (*_COMMON_ITEMS, "capacity"),
     "failover": (*_COMMON_ITEMS, "primary", "secondary", "detect", "manual"),
     "partition": (*_COMMON_ITEMS, "closes", "reopens"),
-    "channel": (*_COMMON_ITEMS, "via", "through", "timeout", "transaction", "on"),
+    "channel": (*_COMMON_ITEMS, "via", "through", "timeout", "transaction", "on", "open"),
     "job": (*_COMMON_ITEMS, "at", "after", "takes", "writes"),
 }
-_TRANSACTION_ITEMS = ("calls", "rate", "on")
+_TRANSACTION_ITEMS = ("calls", "rate", "on", "open")
 _SINGLE_ITEMS = frozenset(
     {"primary", "secondary", "manual", "capacity", "closes", "reopens", "through", "timeout"}
-    | {"at", "takes", "rate"}
+    | {"at", "takes", "rate", "rides out", "recovers in", "open"}
 )
+_CLOCK_24 = ("24:00", "24:00:00")
+"""Written like this, midnight at the end of day 1 may end a window (and nothing else)."""
+_UNIT_WORDS = frozenset(
+    {"s", "sec", "secs", "second", "seconds", "m", "min", "mins", "minute", "minutes"}
+    | {"h", "hr", "hrs", "hour", "hours", "d", "day", "days"}
+)
+"""Words that, written apart from a number (`20 s`), were meant as its unit."""
+_SPACED_NUMBER = re.compile(r"([0-9](_?[0-9])*[dhms]?)([ \t]+)$")
 _TERMINAL_DESCRIPTIONS = {
     "NAME": "a name",
     "NUMBER": "a number",
@@ -249,6 +257,9 @@ def _token_error(error: UnexpectedToken, text: str, file: str) -> SpecError:
         return SpecError(Span.point(file, line, column), f"unexpected {what}", hint)
     span = Span(file, line, column, line, column + len(str(token)))
     word = str(token)
+    spaced = _spaced_duration(token, text, file)
+    if spaced is not None:
+        return spaced
     if token.type == "NAME" and word != word.lower():
         return _uppercase_error(word, span)
     if token.type == "NAME":
@@ -257,6 +268,28 @@ def _token_error(error: UnexpectedToken, text: str, file: str) -> SpecError:
         if close:
             hint = f"did you mean '{close[0]}'?"
     return SpecError(span, f"unexpected '{word}'", hint)
+
+
+def _spaced_duration(token: Token, text: str, file: str) -> SpecError | None:
+    """`within 20 s`, `takes 1h 30m`: a duration written with a space inside, read as a
+    number (or duration) and then an unexpected unit; say how to write it."""
+    word = str(token)
+    unit = word.lower() in _UNIT_WORDS
+    compound = token.type == "DURATION"
+    if not (unit or compound) or token.start_pos is None or token.line is None:
+        return None
+    line_start = text.rfind("\n", 0, token.start_pos) + 1
+    before = _SPACED_NUMBER.search(text[line_start : token.start_pos])
+    if before is None or (compound and not before.group(1)[-1].isalpha()):
+        return None
+    number = before.group(1)
+    if unit and number[-1].isalpha():
+        return None  # `10s s`: not a spaced unit
+    written = number + before.group(3) + word
+    glued = number + (word[0].lower() if unit else word)
+    column = (token.column or 1) - len(number) - len(before.group(3))
+    span = Span(file, token.line, column, token.line, column + len(written))
+    return SpecError(span, f"a space inside the duration '{written}'", f"write {glued}")
 
 
 def _uppercase_error(word: str, span: Span) -> SpecError:
@@ -333,6 +366,25 @@ class _HorizonLine:
     span: Span
 
 
+@dataclass(frozen=True)
+class _AtInstant:
+    """`at T` after an assertion, before it is put into its node."""
+
+    time: ast.TimePoint
+    span: Span
+
+
+@dataclass(frozen=True)
+class _During:
+    """`during WINDOWS` after an assertion, before it is put into its node."""
+
+    windows: ast.Windows
+    span: Span
+
+
+_Judged = _AtInstant | _During
+
+
 _ITEM_PLACES = {
     "capacity": "a store",
     "primary": "a failover",
@@ -354,6 +406,9 @@ _ITEM_PLACES = {
     "writes": "a job",
     "fault": "a component",
     "needs": "a component",
+    "rides out": "a component",
+    "recovers in": "a component",
+    "open": "a channel or one of its transactions",
 }
 
 
@@ -365,6 +420,10 @@ class _AstBuilder(Transformer[Token, Any]):
         super().__init__()
         self.file = file
         self.errors: list[SpecError] = []
+        self.clock_spans: set[Span] = set()
+        """Spans of the time points written as clock times (`HH:MM[:SS]`)."""
+        self.midnights: dict[Span, SpecError] = {}
+        """`24:00` time points not (yet) known to end a window, with their error."""
 
     # --- helpers ---
 
@@ -409,6 +468,8 @@ class _AstBuilder(Transformer[Token, Any]):
         horizon: _HorizonLine | None = None
         components: list[ast.Component] = []
         checks: list[ast.Check] = []
+        scenarios: list[ast.Scenario] = []
+        self.errors.extend(self.midnights.values())
         for child in children:
             if isinstance(child, _ModelLine):
                 if model_line is not None:
@@ -422,6 +483,8 @@ class _AstBuilder(Transformer[Token, Any]):
                     horizon = child
             elif isinstance(child, ast.Check):
                 checks.append(child)
+            elif isinstance(child, ast.Scenario):
+                scenarios.append(child)
             else:
                 components.append(child)
         return ast.Model(
@@ -431,6 +494,7 @@ class _AstBuilder(Transformer[Token, Any]):
             components=tuple(components),
             checks=tuple(checks),
             span=self._span(meta),
+            scenarios=tuple(scenarios),
         )
 
     def _duplicate_line(self, word: str, span: Span, first: Span, where: str) -> None:
@@ -466,6 +530,10 @@ class _AstBuilder(Transformer[Token, Any]):
         kept = self._sort_items(items, allowed, f"{kind} '{name.text}'", f"a {kind}")
         faults = tuple(item.value for item in kept.get("fault", []))
         needs = tuple(item.value for item in kept.get("needs", []))
+        timing = {
+            "rides_out": _single(kept, "rides out"),
+            "recovers_in": _single(kept, "recovers in"),
+        }
         if kind == "failover":
             return ast.Failover(
                 kind=kind,
@@ -477,9 +545,12 @@ class _AstBuilder(Transformer[Token, Any]):
                 secondary=_single(kept, "secondary"),
                 detects=tuple(item.value for item in kept.get("detect", [])),
                 manual=_single(kept, "manual"),
+                **timing,
             )
         if kind == "store":
-            return ast.Store(kind, name, faults, needs, span, capacity=_single(kept, "capacity"))
+            return ast.Store(
+                kind, name, faults, needs, span, capacity=_single(kept, "capacity"), **timing
+            )
         if kind == "partition":
             return ast.Partition(
                 kind,
@@ -489,6 +560,7 @@ class _AstBuilder(Transformer[Token, Any]):
                 span,
                 closes_after=_single(kept, "closes"),
                 reopens_after=_single(kept, "reopens"),
+                **timing,
             )
         if kind == "channel":
             return ast.Channel(
@@ -502,6 +574,8 @@ class _AstBuilder(Transformer[Token, Any]):
                 timeout=_single(kept, "timeout"),
                 transactions=tuple(item.value for item in kept.get("transaction", [])),
                 on=tuple(item.value for item in kept.get("on", [])),
+                hours=_single(kept, "open"),
+                **timing,
             )
         if kind == "job":
             return ast.Job(
@@ -514,8 +588,9 @@ class _AstBuilder(Transformer[Token, Any]):
                 after=_joined(kept, "after"),
                 takes=_single(kept, "takes"),
                 writes=tuple(item.value for item in kept.get("writes", [])),
+                **timing,
             )
-        return ast.PlainComponent(kind, name, faults, needs, span)
+        return ast.PlainComponent(kind, name, faults, needs, span, **timing)
 
     def _sort_items(
         self, items: list[_Item], allowed: tuple[str, ...], owner: str, place: str
@@ -651,6 +726,19 @@ class _AstBuilder(Transformer[Token, Any]):
         span = self._span(meta)
         return _Item("detect", ast.Detect(self._name(children[0]), children[1], span), span)
 
+    def detect_never(self, meta: Any, children: list[Token]) -> _Item:
+        span = self._span(meta)
+        return _Item("detect", ast.Detect(self._name(children[0]), None, span), span)
+
+    def rides(self, meta: Any, children: list[Any]) -> _Item:
+        return _Item("rides out", children[0], self._span(meta))
+
+    def recovers(self, meta: Any, children: list[Any]) -> _Item:
+        return _Item("recovers in", children[0], self._span(meta))
+
+    def open(self, meta: Any, children: list[Any]) -> _Item:
+        return _Item("open", children[0], self._span(meta))
+
     def manual(self, meta: Any, children: list[Any]) -> _Item:
         return _Item("manual", children[0], self._span(meta))
 
@@ -699,6 +787,7 @@ class _AstBuilder(Transformer[Token, Any]):
             rate=_single(kept, "rate"),
             on=tuple(item.value for item in kept.get("on", [])),
             span=span,
+            hours=_single(kept, "open"),
         )
         return _Item("transaction", node, span)
 
@@ -742,7 +831,17 @@ class _AstBuilder(Transformer[Token, Any]):
         return ast.TimePoint(self._literal(children[0], parse_duration, 0), self._span(meta))
 
     def time_clock(self, meta: Any, children: list[Token]) -> ast.TimePoint:
-        return ast.TimePoint(self._literal(children[0], parse_clock, 0), self._span(meta))
+        span = self._span(meta)
+        self.clock_spans.add(span)
+        token = children[0]
+        if str(token) in _CLOCK_24:
+            # midnight at the end of day 1: an error unless it ends a window (`window`)
+            try:
+                parse_clock(str(token))
+            except LiteralError as error:
+                self.midnights[span] = SpecError(self._token_span(token), error.message, error.hint)
+            return ast.TimePoint(ast.SECONDS_PER_DAY, span)
+        return ast.TimePoint(self._literal(token, parse_clock, 0), span)
 
     def time_day(self, meta: Any, children: list[Token]) -> ast.TimePoint:
         day_token, clock_token = children
@@ -777,16 +876,76 @@ class _AstBuilder(Transformer[Token, Any]):
         )
         return ast.Duration(0, self._span(meta))
 
+    # --- windows ---
+
+    def window(self, meta: Any, children: list[ast.TimePoint]) -> ast.Window:
+        start, end = children
+        self.midnights.pop(end.span, None)
+        if self.midnights.pop(start.span, None) is not None:
+            self._error(
+                start.span,
+                "'24:00' may end a window, never start one",
+                "a window that starts at midnight starts at 00:00 (or 'day 2 00:00')",
+            )
+        return ast.Window(start, end, self._span(meta))
+
+    def windows(self, meta: Any, children: list[Any]) -> ast.Windows:
+        daily = bool(children) and children[-1] == "daily"
+        windows = tuple(child for child in children if isinstance(child, ast.Window))
+        if daily:
+            for window in windows:
+                for point in (window.start, window.end):
+                    if point.span not in self.clock_spans:
+                        self._error(
+                            point.span,
+                            "a daily window is written in clock times",
+                            "write times of day such as '22:00..06:00 daily'; for a window on "
+                            "a later day drop 'daily' ('day 2 09:00..day 2 15:00')",
+                        )
+        return ast.Windows(windows, daily, self._span(meta))
+
+    def daily(self, meta: Any, children: list[Token]) -> str:
+        return "daily"
+
+    # --- scenarios ---
+
+    def scenario(self, meta: Any, children: list[Any]) -> ast.Scenario:
+        name_token: Token = children[0]
+        faults: list[ast.ScenarioFault] = children[1]
+        return ast.Scenario(
+            name=str(name_token)[1:-1],
+            faults=tuple(faults),
+            span=self._span(meta),
+            name_span=self._token_span(name_token),
+        )
+
+    def scenario_block(self, meta: Any, children: list[Any]) -> list[Any]:
+        return children
+
+    def scenario_fault(self, meta: Any, children: list[Any]) -> ast.ScenarioFault:
+        component, mode, at = children
+        return ast.ScenarioFault(self._name(component), self._name(mode), at, self._span(meta))
+
+    def scenario_ref(self, meta: Any, children: list[Token]) -> ast.ScenarioRef:
+        token = children[0]
+        return ast.ScenarioRef(str(token)[1:-1], self._span(meta), self._token_span(token))
+
     # --- checks ---
 
     def check(self, meta: Any, children: list[Any]) -> ast.Check:
         name_token: Token = children[0]
         items: list[Any] = children[1]
         hypothesis: ast.Hypothesis | None = None
+        scenario: ast.ScenarioRef | None = None
         assertions: list[ast.Assertion] = []
         name = str(name_token)[1:-1]
         for item in items:
-            if isinstance(item, ast.Hypothesis):
+            if isinstance(item, ast.ScenarioRef):
+                scenario = self._check_scenario(name, item, scenario, hypothesis)
+            elif isinstance(item, ast.Hypothesis):
+                if scenario is not None:
+                    self._beside_scenario(name, item.span, "faults", scenario.span)
+                    continue
                 if hypothesis is not None:
                     self._error(
                         _word_span(item.span, "faults"),
@@ -804,6 +963,35 @@ class _AstBuilder(Transformer[Token, Any]):
             assertions=tuple(assertions),
             span=self._span(meta),
             name_span=self._token_span(name_token),
+            scenario=scenario,
+        )
+
+    def _check_scenario(
+        self,
+        check: str,
+        item: ast.ScenarioRef,
+        scenario: ast.ScenarioRef | None,
+        hypothesis: ast.Hypothesis | None,
+    ) -> ast.ScenarioRef | None:
+        """The check's scenario after `item`, reporting a second one or one beside `faults`."""
+        if scenario is not None:
+            self._error(
+                _word_span(item.span, "scenario"),
+                f"second 'scenario' line in check \"{check}\"",
+                f"a check is judged on one scenario (the first is at line {scenario.span.line})",
+            )
+            return scenario
+        if hypothesis is not None:
+            self._beside_scenario(check, item.span, "scenario", hypothesis.span)
+            return None
+        return item
+
+    def _beside_scenario(self, check: str, span: Span, word: str, first: Span) -> None:
+        self._error(
+            _word_span(span, word),
+            f"check \"{check}\" has both a 'faults' line and a 'scenario' line",
+            "a check ranges over a fault hypothesis or is judged on one scenario, not both "
+            f"(the first is at line {first.line})",
         )
 
     def check_block(self, meta: Any, children: list[Any]) -> list[Any]:
@@ -818,16 +1006,40 @@ class _AstBuilder(Transformer[Token, Any]):
         return ast.Selector(self._name(children[0]), mode, self._span(meta))
 
     def never(self, meta: Any, children: list[Any]) -> ast.Never:
-        return ast.Never(children[0], self._span(meta))
+        window, at = _judged(children[1:])
+        return ast.Never(children[0], self._span(meta), window=window, at=at)
 
     def always(self, meta: Any, children: list[Any]) -> ast.Always:
-        return ast.Always(children[0], self._span(meta))
+        window, at = _judged(children[1:])
+        return ast.Always(children[0], self._span(meta), window=window, at=at)
 
     def done_by(self, meta: Any, children: list[Any]) -> ast.DoneBy:
+        for judged in children[2:]:
+            word = "at" if isinstance(judged, _AtInstant) else "during"
+            self._error(
+                _word_span(judged.span, word),
+                f"'{word}' does not apply to 'done by'",
+                "'J done by T' is judged at its deadline T alone; it takes no window",
+            )
         return ast.DoneBy(self._name(children[0]), children[1], self._span(meta))
 
     def lasts(self, meta: Any, children: list[Any]) -> ast.LastsAtMost:
-        return ast.LastsAtMost(children[0], children[1], self._span(meta))
+        window, at = _judged(children[2:])
+        for judged in children[2:]:
+            if isinstance(judged, _AtInstant):
+                self._error(
+                    _word_span(judged.span, "at"),
+                    "'at T' does not apply to 'lasts at most'",
+                    "a run is judged over windows: write 'during T..U'; 'at T' is for "
+                    "'never' and 'always'",
+                )
+        return ast.LastsAtMost(children[0], children[1], self._span(meta), window=window)
+
+    def during(self, meta: Any, children: list[Any]) -> _During:
+        return _During(children[0], self._span(meta))
+
+    def at_instant(self, meta: Any, children: list[Any]) -> _AtInstant:
+        return _AtInstant(children[0], self._span(meta))
 
     def or_(self, meta: Any, children: list[Any]) -> ast.Or:
         return ast.Or(tuple(children), self._span(meta))
@@ -840,6 +1052,15 @@ class _AstBuilder(Transformer[Token, Any]):
 
     def atom(self, meta: Any, children: list[Token]) -> ast.Atom:
         return ast.Atom(tuple(self._name(token) for token in children), self._span(meta))
+
+
+def _judged(children: list[_Judged]) -> tuple[ast.Windows | None, ast.TimePoint | None]:
+    """(window, instant) of an assertion's optional `during WINDOWS` or `at T`."""
+    for child in children:
+        if isinstance(child, _AtInstant):
+            return None, child.time
+        return child.windows, None
+    return None, None
 
 
 def _single(kept: dict[str, list[_Item]], word: str) -> Any:

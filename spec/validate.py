@@ -77,6 +77,7 @@ class _Validator:
         for component in self.model.components:
             self.check_component(component)
         self.check_cycles()
+        self.check_scenarios()
         self.check_checks()
 
     # --- names ---------------------------------------------------------------
@@ -264,8 +265,17 @@ class _Validator:
         modes = _modes(primary) if primary else []
         detected: dict[str, ast.Detect] = {}
         for detect in failover.detects:
-            self.require_positive(detect.within, "within")
             mode = detect.mode.text
+            if detect.within is not None:
+                self.require_positive(detect.within, "within")
+            elif mode == "any":
+                self.error(
+                    detect.span,
+                    f"'detect any never' in {owner}",
+                    "without a detect line an outage never switches over; to configure the "
+                    "switchover off for every cause give no detect line, or 'detect MODE never' "
+                    "for one mode",
+                )
             if mode in detected:
                 self.error(
                     detect.mode.span,
@@ -318,11 +328,15 @@ class _Validator:
             self.require_positive(partition.reopens_after, "reopens after")
 
     def check_channel(self, channel: ast.Channel) -> None:
+        if channel.hours is not None:
+            self.check_windows(channel.hours)
         self.check_members(channel.via, "'via'")
         if channel.through is not None:
             self.resolve(channel.through, "'through'", "partition")
         self.check_on_lines(channel.on, f"channel '{channel.name.text}'")
         for transaction in channel.transactions:
+            if transaction.hours is not None:
+                self.check_windows(transaction.hours)
             self.check_members(transaction.calls, "'calls'")
             self.check_on_lines(
                 transaction.on,
@@ -368,6 +382,37 @@ class _Validator:
         for writes in job.writes:
             self.resolve(writes.store, "'writes … into'", "store")
 
+    def check_windows(self, windows: ast.Windows) -> None:
+        """Each window ends after it starts; in a daily list, an end before the start runs
+        past midnight and only `T..T` is empty."""
+        for window in windows.windows:
+            start, end = window.start.seconds, window.end.seconds
+            text = ast.render_windows(ast.Windows((window,), False, window.span))
+            if windows.daily and start == end:
+                self.error(
+                    window.span,
+                    f"the daily window {text} is empty",
+                    "a window T..U holds the instants T ≤ t < U; for the whole day write "
+                    "'00:00..24:00 daily'",
+                )
+            elif not windows.daily and start == end:
+                self.error(
+                    window.span,
+                    f"the window {text} is empty",
+                    "a window T..U holds the instants T ≤ t < U; for the one instant T write "
+                    "'at T' (on never and always), or end the window a second later",
+                )
+            elif not windows.daily and end < start:
+                hint = "swap its ends"
+                if start < ast.SECONDS_PER_DAY:
+                    hint = (
+                        "a window that runs past midnight needs 'daily' "
+                        f"('{text} daily'), or an end on the next day "
+                        f"('{ast.render_time_point(start)}..day 2 "
+                        f"{ast.render_time_point(end % ast.SECONDS_PER_DAY)}')"
+                    )
+                self.error(window.span, f"the window {text} ends before it starts", hint)
+
     # --- the dependency graph --------------------------------------------------
 
     def dependency_edges(self) -> Iterator[tuple[str, str, ast.Name]]:
@@ -409,10 +454,27 @@ class _Validator:
             first: ast.Name = graph.edges[cycle[0], cycle[1]]["reference"]
             self.error(first.span, "dependency cycle: " + " -> ".join(cycle), _CYCLE_HINT)
 
+    # --- scenarios -------------------------------------------------------------
+
+    def check_scenarios(self) -> None:
+        seen: dict[str, ast.Scenario] = {}
+        for scenario in self.model.scenarios:
+            first = seen.get(scenario.name)
+            if first is not None:
+                self.error(
+                    scenario.name_span,
+                    f'duplicate scenario "{scenario.name}"',
+                    f"scenario names are unique; the first is at line {first.span.line}",
+                )
+            else:
+                seen[scenario.name] = scenario
+            self.errors.extend(validate_scenario(self.model, scenario))
+
     # --- checks ----------------------------------------------------------------
 
     def check_checks(self) -> None:
         seen: dict[str, ast.Check] = {}
+        scenarios = list(dict.fromkeys(s.name for s in self.model.scenarios))
         for check in self.model.checks:
             if check.name in seen:
                 self.error(
@@ -425,6 +487,18 @@ class _Validator:
             if check.hypothesis is not None:
                 for selector in check.hypothesis.selectors:
                     self.check_selector(selector)
+            if check.scenario is not None and check.scenario.name not in scenarios:
+                name = check.scenario.name
+                close = difflib.get_close_matches(name, scenarios, n=1)
+                self.error(
+                    check.scenario.name_span,
+                    f'unknown scenario "{name}"',
+                    f'did you mean "{close[0]}"?'
+                    if close
+                    else "declare it at the top level: scenario "
+                    f'"{name}" {{ COMPONENT.MODE at T }}'
+                    + (f"; the scenarios are: {_listing(scenarios)}" if scenarios else ""),
+                )
             if not check.assertions:
                 self.error(
                     check.name_span,
@@ -434,9 +508,11 @@ class _Validator:
             for assertion in check.assertions:
                 if isinstance(assertion, ast.DoneBy):
                     self.resolve(assertion.job, "'done by'", "job")
-                else:
-                    for atom in _atoms(assertion.expr):
-                        self.check_atom(atom)
+                    continue
+                for atom in _atoms(assertion.expr):
+                    self.check_atom(atom)
+                if assertion.window is not None:
+                    self.check_windows(assertion.window)
 
     def check_selector(self, selector: ast.Selector) -> None:
         name = selector.name
@@ -538,6 +614,80 @@ class _Validator:
         if word.text == "fails":
             return
         # Any action may be named: one the transaction never takes never happens.
+
+
+def validate_scenario(model: ast.Model, scenario: ast.Scenario) -> list[SpecError]:
+    """The errors of one scenario: each entry names a declared fault, at most once, at
+    an onset the fault allows (within `0..horizon` and its `at`/`from`/`until`)."""
+    errors: list[SpecError] = []
+    components = {c.name.text: c for c in model.components}
+    horizon = model.horizon.seconds if model.horizon is not None else ast.DEFAULT_HORIZON
+    seen: dict[tuple[str, str], ast.ScenarioFault] = {}
+    for entry in scenario.faults:
+        name, mode = entry.component.text, entry.mode.text
+        component = components.get(name)
+        if component is None:
+            errors.append(
+                SpecError(
+                    entry.component.span,
+                    f"unknown component '{name}'",
+                    _did_you_mean(name, components) or "a scenario names declared faults",
+                )
+            )
+            continue
+        decl = next((f for f in component.faults if f.mode.text == mode), None)
+        if decl is None:
+            modes = _modes(component)
+            errors.append(
+                SpecError(
+                    entry.mode.span,
+                    f"'{name}' has no fault mode '{mode}'",
+                    _did_you_mean(mode, modes)
+                    or (
+                        f"its fault modes: {_listing(modes)}" if modes else f"'{name}' has no fault"
+                    ),
+                )
+            )
+            continue
+        first = seen.get((name, mode))
+        if first is not None:
+            errors.append(
+                SpecError(
+                    entry.span,
+                    f"fault '{name}.{mode}' is given twice in scenario \"{scenario.name}\"",
+                    f"each fault occurs at most once (the first is at line {first.span.line})",
+                )
+            )
+            continue
+        seen[(name, mode)] = entry
+        error = onset_error(decl, f"{name}.{mode}", entry.at, horizon)
+        if error is not None:
+            errors.append(error)
+    return errors
+
+
+def onset_error(
+    fault: ast.FaultDecl, label: str, onset: ast.TimePoint, horizon: int
+) -> SpecError | None:
+    """None if `onset` is one the fault allows, else an error that says which it allows."""
+    earliest, latest = fault.onsets(horizon)
+    if earliest <= onset.seconds <= latest:
+        return None
+    when = ast.render_time_point(onset.seconds)
+    if earliest > latest:
+        allowed = f"'{label}' allows no onset: its window lies past the horizon " + (
+            f"({ast.render_time_point(horizon)})"
+        )
+    elif earliest == latest:
+        allowed = f"'{label}' allows only the onset {ast.render_time_point(earliest)}"
+    else:
+        allowed = (
+            f"'{label}' allows onsets from {ast.render_time_point(earliest)} "
+            f"until {ast.render_time_point(latest)}"
+        )
+        if fault.until is None or fault.until.seconds > horizon:
+            allowed += " (the horizon)"
+    return SpecError(onset.span, f"'{label}' cannot start at {when}", allowed)
 
 
 def _modes(component: ast.Component) -> list[str]:

@@ -5,6 +5,11 @@ component (the reference graph is a DAG by construction, drawn with
 networkx-free layering): devices, then programs and services, failover
 pairs, stores and jobs, partitions, channels.  Checks draw random assertions
 over the components' atoms and random fault hypotheses.
+
+The v1 forms come in too, each now and then: `rides out` and `recovers in` on
+any component with needs, `detect MODE never`, `open` hours on channels and
+transactions, assertions `during` windows (lists, `daily`, past midnight) or
+`at` an instant, and scenario blocks with checks judged on one of them.
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ ACTIONS = ("retain", "give_back", "queue")
 class _Draft:
     horizon: int
     lines: list[str] = field(default_factory=list)
+    faults: list[tuple[str, str, int, int]] = field(default_factory=list)
+    """(component, mode, earliest onset, latest onset) of every declared fault."""
+    scenarios: list[str] = field(default_factory=list)
     components: list[tuple[str, str, list[str]]] = field(default_factory=list)
     """(name, kind, fault modes)"""
     channels: list[tuple[str, list[str], list[tuple[str, list[str]]]]] = field(default_factory=list)
@@ -34,24 +42,68 @@ class _Draft:
         return [n for n, k, _ in self.components if kinds is None or k in kinds]
 
 
-def _fault_line(draw: st.DrawFn, mode: str, horizon: int) -> str:
+def _fault_with_onsets(draw: st.DrawFn, mode: str, horizon: int) -> tuple[str, int, int]:
+    """A fault line and the earliest and latest onset it allows (clipped to the horizon)."""
     line = f"fault {mode}"
+    earliest, latest = 0, horizon
     window = draw(st.sampled_from(["any", "any", "any", "at", "from", "from_until"]))
     if window == "at":
-        line += f" at {draw(st.integers(0, horizon + 2))}s"
+        earliest = latest = draw(st.integers(0, horizon + 2))
+        line += f" at {earliest}s"
     elif window == "from":
-        line += f" from {draw(st.integers(0, horizon))}s"
+        earliest = draw(st.integers(0, horizon))
+        line += f" from {earliest}s"
     elif window == "from_until":
-        start = draw(st.integers(0, horizon))
-        line += f" from {start}s until {draw(st.integers(start, horizon + 2))}s"
+        earliest = draw(st.integers(0, horizon))
+        latest = draw(st.integers(earliest, horizon + 2))
+        line += f" from {earliest}s until {latest}s"
     if draw(st.booleans()):
         line += f" repair {draw(st.integers(1, max(2, horizon // 2)))}s"
-    return line
+    return line, earliest, min(latest, horizon)
 
 
-def _faults(draw: st.DrawFn, horizon: int, at_least: int = 0) -> list[tuple[str, str]]:
+def _faults(draw: st.DrawFn, d: _Draft, owner: str, at_least: int = 0) -> list[tuple[str, str]]:
     modes = draw(st.lists(st.sampled_from(MODES), min_size=at_least, max_size=2, unique=True))
-    return [(m, _fault_line(draw, m, horizon)) for m in modes]
+    return [_declared(draw, d, owner, m) for m in modes]
+
+
+def _declared(draw: st.DrawFn, d: _Draft, owner: str, mode: str) -> tuple[str, str]:
+    line, earliest, latest = _fault_with_onsets(draw, mode, d.horizon)
+    d.faults.append((owner, mode, earliest, latest))
+    return mode, line
+
+
+def _timing(draw: st.DrawFn, items: list[str]) -> list[str]:
+    """`rides out` / `recovers in` now and then, on a component with needs."""
+    if not any(item.startswith("needs") for item in items) or draw(st.integers(0, 2)) > 0:
+        return []
+    timing = []
+    if draw(st.booleans()):
+        timing.append(f"rides out {draw(st.integers(0, 6))}s")
+    if draw(st.booleans()):
+        timing.append(f"recovers in {draw(st.integers(0, 6))}s")
+    return timing
+
+
+def _instant(seconds: int, clock: bool) -> str:
+    return f"00:00:{seconds:02d}" if clock else f"{seconds}s"
+
+
+def _windows(draw: st.DrawFn, horizon: int) -> str:
+    """A window list: one or two windows in seconds, or a daily list (clock times),
+    which may run past midnight."""
+    daily = draw(st.integers(0, 3)) == 0
+    top = min(horizon + 4, 59)
+    windows = []
+    for _ in range(draw(st.integers(1, 2))):
+        start = draw(st.integers(0, top - 1))
+        if daily:
+            end = draw(st.integers(0, top - 1))
+            end = end + 1 if end >= start else end  # any end but the start
+        else:
+            end = draw(st.integers(start + 1, top))
+        windows.append(f"{_instant(start, daily)}..{_instant(end, daily)}")
+    return ", ".join(windows) + (" daily" if daily else "")
 
 
 def _needs(draw: st.DrawFn, earlier: list[str]) -> list[str]:
@@ -78,13 +130,14 @@ def models(draw: st.DrawFn, max_horizon: int = 30) -> str:  # noqa: C901
     d = _Draft(horizon)
     for i in range(draw(st.integers(1, 3))):
         name = f"dev{i}"
-        faults = _faults(draw, horizon, at_least=1)
+        faults = _faults(draw, d, name, at_least=1)
         d.components.append((name, "device", [m for m, _ in faults]))
         d.lines.append(_block("device", name, [line for _, line in faults]))
     for i in range(draw(st.integers(0, 2))):
         name = f"svc{i}"
-        faults = _faults(draw, horizon) if draw(st.booleans()) else []
+        faults = _faults(draw, d, name) if draw(st.booleans()) else []
         items: list[str] = [line for _, line in faults] + _needs(draw, d.names())
+        items += _timing(draw, items)
         d.components.append(
             (name, draw(st.sampled_from(["service", "program"])), [m for m, _ in faults])
         )
@@ -98,21 +151,26 @@ def models(draw: st.DrawFn, max_horizon: int = 30) -> str:  # noqa: C901
         )
         primary_modes = next(m for n, _, m in d.components if n == primary)
         items = [f"primary {primary}", f"secondary {secondary}"]
+        name = f"pair{i}"
         for mode in primary_modes:
-            if draw(st.booleans()):
+            if draw(st.integers(0, 4)) == 0:
+                items.append(f"detect {mode} never")
+            elif draw(st.booleans()):
                 items.append(f"detect {mode} within {draw(st.integers(1, 8))}s")
         if draw(st.booleans()):
             items.append(f"detect any within {draw(st.integers(1, 8))}s")
         modes = []
         if draw(st.booleans()):
             modes.append("stuck")
-            items.append(_fault_line(draw, "stuck", horizon))
+            items.append(_declared(draw, d, name, "stuck")[1])
             if draw(st.booleans()):
                 items.append(f"manual {draw(st.integers(1, 10))}s")
         if draw(st.integers(0, 3)) == 0:
             modes.append("crash")
-            items.append(_fault_line(draw, "crash", horizon))
-        name = f"pair{i}"
+            items.append(_declared(draw, d, name, "crash")[1])
+        if draw(st.integers(0, 4)) == 0:
+            items += _needs(draw, d.names(("device", "service", "program")))
+            items += _timing(draw, items)
         d.components.append((name, "failover", modes))
         d.failovers.append(name)
         d.lines.append(_block("failover", name, items))
@@ -132,7 +190,11 @@ def models(draw: st.DrawFn, max_horizon: int = 30) -> str:  # noqa: C901
             job_items += _needs(draw, d.names(("device", "service", "program", "failover")))
             if draw(st.booleans()):
                 job_items.append(f"writes {draw(st.integers(1, 80))} into {store}")
-            faults = _faults(draw, horizon) if draw(st.integers(0, 3)) == 0 else []
+            if any(item.startswith("writes") for item in job_items):
+                job_items += _timing(draw, ["needs", *job_items])
+            else:
+                job_items += _timing(draw, job_items)
+            faults = _faults(draw, d, name) if draw(st.integers(0, 3)) == 0 else []
             job_items += [line for _, line in faults]
             d.components.append((name, "job", [m for m, _ in faults]))
             d.jobs.append(name)
@@ -142,6 +204,9 @@ def models(draw: st.DrawFn, max_horizon: int = 30) -> str:  # noqa: C901
         items = [f"closes after {draw(st.integers(1, 20))} errors"]
         if draw(st.booleans()):
             items.append(f"reopens after {draw(st.integers(1, 10))}s")
+        if draw(st.integers(0, 3)) == 0:
+            items += _needs(draw, d.names(("device", "service", "program")))
+            items += _timing(draw, items)
         d.components.append(("part0", "partition", []))
         d.partitions.append("part0")
         d.lines.append(_block("partition", "part0", items))
@@ -162,6 +227,11 @@ def models(draw: st.DrawFn, max_horizon: int = 30) -> str:  # noqa: C901
             items.append("through part0")
         if draw(st.booleans()):
             items.append(f"timeout {draw(st.integers(0, 6))}s")
+        if draw(st.integers(0, 3)) == 0:
+            items.append(f"open {_windows(draw, horizon)}")
+        if draw(st.integers(0, 4)) == 0:
+            items += _needs(draw, backends)
+            items += _timing(draw, items)
         channel_actions: dict[str, str] = {}
         for klass in ("comm", "partition", "service"):
             if draw(st.integers(0, 2)) > 0:
@@ -175,6 +245,8 @@ def models(draw: st.DrawFn, max_horizon: int = 30) -> str:  # noqa: C901
             txn_items.append(
                 f"rate {draw(st.sampled_from(['60', '30', '120', '45', '7']))} per minute"
             )
+            if draw(st.integers(0, 4)) == 0:
+                txn_items.append(f"open {_windows(draw, horizon)}")
             own = dict(channel_actions)
             if draw(st.integers(0, 2)) == 0:
                 klass = draw(st.sampled_from(["comm", "partition", "service"]))
@@ -187,8 +259,30 @@ def models(draw: st.DrawFn, max_horizon: int = 30) -> str:  # noqa: C901
         d.components.append((name, "channel", []))
         d.channels.append((name, all_actions, transactions))
         d.lines.append(_block("channel", name, items))
+    if draw(st.integers(0, 3)) == 0:
+        d.lines.append(_scenario(draw, d, "s0"))
     checks = [_check(draw, d, i) for i in range(draw(st.integers(1, 2)))]
     return f"model generated\nhorizon {horizon}s\n\n" + "\n\n".join(d.lines + checks) + "\n"
+
+
+def _scenario(draw: st.DrawFn, d: _Draft, name: str) -> str:
+    """A scenario of up to two declared faults, each at an onset it allows."""
+    possible = [f for f in d.faults if f[2] <= f[3]]
+    chosen = draw(st.lists(st.sampled_from(possible), max_size=2, unique=True)) if possible else []
+    entries = [f"{c}.{m} at {draw(st.integers(lo, hi))}s" for c, m, lo, hi in chosen]
+    d.scenarios.append(name)
+    body = "".join(f"  {entry}\n" for entry in entries)
+    return f'scenario "{name}" {{\n{body}}}'
+
+
+def _judged(draw: st.DrawFn, horizon: int, instant: bool) -> str:
+    """Now and then a window (` during …`) or, when `instant`, ` at T`."""
+    choice = draw(st.integers(0, 5))
+    if choice == 0:
+        return f" during {_windows(draw, horizon)}"
+    if choice == 1 and instant:
+        return f" at {draw(st.integers(0, horizon + 2))}s"
+    return ""
 
 
 def _atoms(d: _Draft) -> list[str]:
@@ -226,7 +320,9 @@ def _check(draw: st.DrawFn, d: _Draft, i: int) -> str:
     faulty = [(n, k, m) for n, k, m in d.components if m]
     k = draw(st.sampled_from([0, 1, 1, 2, 2] if d.horizon <= 16 else [0, 1, 1]))
     form = draw(st.sampled_from(["all", "kind", "component", "mode"]))
-    if form == "all":
+    if d.scenarios and draw(st.integers(0, 2)) == 0:
+        items.append(f'scenario "{draw(st.sampled_from(d.scenarios))}"')
+    elif form == "all":
         items.append(f"faults at most {k}")
     elif form == "kind":
         kinds = sorted({kind for _, kind, _ in faulty})
@@ -250,11 +346,14 @@ def _check(draw: st.DrawFn, d: _Draft, i: int) -> str:
                 f"{draw(st.sampled_from(d.jobs))} done by {draw(st.integers(0, d.horizon + 5))}s"
             )
         elif kind == "lasts":
-            items.append(f"{_expr(draw, atoms)} lasts at most {draw(st.integers(0, 8))}s")
+            items.append(
+                f"{_expr(draw, atoms)} lasts at most {draw(st.integers(0, 8))}s"
+                + _judged(draw, d.horizon, instant=False)
+            )
         elif kind == "always":
-            items.append(f"always {_expr(draw, atoms)}")
+            items.append(f"always {_expr(draw, atoms)}" + _judged(draw, d.horizon, instant=True))
         else:
-            items.append(f"never {_expr(draw, atoms)}")
+            items.append(f"never {_expr(draw, atoms)}" + _judged(draw, d.horizon, instant=True))
     return f'check "c{i}" {{\n' + "\n".join(f"  {x}" for x in items) + "\n}"
 
 
@@ -334,3 +433,46 @@ def recovery_models(draw: st.DrawFn) -> str:
         f"  j done by {2 + takes + draw(st.integers(0, 3))}s\n}}",
     ]
     return "model recovering\nhorizon 30s\n\n" + "\n\n".join(blocks + checks) + "\n"
+
+
+@st.composite
+def operations_models(draw: st.DrawFn) -> str:
+    """A small model of the v1 forms whose counterexamples run through them: a
+    service that rides out and recovers in after its disk's outages, a channel open
+    in hours that fails on it, and checks (some judged on a scenario) violated where
+    the service goes down after riding out, comes back after recovering, where the
+    channel is attempted at an opening and not attempted at a closing."""
+    ride = draw(st.integers(1, 5))
+    recover = draw(st.integers(1, 8))
+    repair = draw(st.integers(ride + 1, 12))
+    opening = draw(st.integers(6, 12))
+    closing = draw(st.integers(opening + 2, 24))
+    detect = draw(st.sampled_from(["detect crash never", f"detect crash within {ride + 2}s"]))
+    onset = draw(st.integers(0, opening - 1))
+    blocks = [
+        _block("device", "d", [f"fault crash repair {repair}s", "fault hang"]),
+        _block("device", "e", ["fault crash"]),
+        _block("failover", "pair", ["primary d", "secondary e", detect]),
+        _block("service", "s", ["needs d", f"rides out {ride}s", f"recovers in {recover}s"]),
+        _block(
+            "channel",
+            "ch",
+            [
+                f"open {opening}s..{closing}s",
+                "transaction tx {\n    calls s\n  }",
+                "transaction ty {\n    calls pair\n  }",
+                "on service -> give_back",
+            ],
+        ),
+        # a hang is never repaired: the service is down from `ride` after it for good
+        _block("scenario", '"hung"', [f"d.hang at {onset}s"]),
+        _block("scenario", '"crashed"', [f"d.crash at {onset}s"]),
+    ]
+    checks = [
+        'check "reached" {\n  faults at most 1 of d.crash\n  never s.down\n}',
+        f'check "back" {{\n  scenario "crashed"\n  never s.up during {onset + ride}s..40s\n}}',
+        f'check "opening" {{\n  scenario "hung"\n  never ch.down during {opening}s..40s\n}}',
+        f'check "closing" {{\n  scenario "hung"\n  never ch.up during {opening + 1}s..40s\n}}',
+        'check "pair" {\n  faults at most 1 of d\n  never pair.down and s.up\n}',
+    ]
+    return "model operations\nhorizon 40s\n\n" + "\n\n".join(blocks + checks) + "\n"

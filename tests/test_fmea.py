@@ -84,6 +84,19 @@ def test_missing_effect_and_delay() -> None:
     ]
 
 
+def test_a_scenario_check_is_no_faults_row() -> None:
+    # decision 47: a scenario check ranges over no fault, so no fault violates it alone
+    model = loads(
+        "horizon 1h\n"
+        "device disk {\n  fault crash\n}\n"
+        'scenario "s" {\n  disk.crash at 10m\n}\n'
+        'check "scenario" {\n  scenario "s"\n  never disk.down\n}\n'
+        'check "any" {\n  faults at most 1\n  never disk.down\n}\n'
+    )
+    (row,) = fmea(model).rows
+    assert [v.check for v in row.violated] == ["any"]
+
+
 def test_cli_fmea_formats() -> None:
     code, out, _ = run(["fmea", str(BEFORE)])
     assert code == 1

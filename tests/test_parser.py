@@ -129,7 +129,7 @@ def test_design_example_means_what_it_says() -> None:
     assert isinstance(nw_link, ast.Failover)
     assert nw_link.primary is not None and nw_link.primary.text == "nw_card_a"
     assert nw_link.secondary is not None and nw_link.secondary.text == "nw_card_b"
-    assert [(d.mode.text, d.within.seconds) for d in nw_link.detects] == [
+    assert [(d.mode.text, d.within and d.within.seconds) for d in nw_link.detects] == [
         ("crash", 10),
         ("flap", 180),
     ]
@@ -207,7 +207,8 @@ def test_spans_point_at_what_was_written() -> None:
     assert isinstance(nw_link, ast.Failover)
     assert nw_link.primary is not None and nw_link.primary.span == span(14, 11, 14, 20)
     assert nw_link.detects[1].span == span(17, 3, 17, 24)
-    assert nw_link.detects[1].within.span == span(17, 22, 17, 24)
+    within = nw_link.detects[1].within
+    assert within is not None and within.span == span(17, 22, 17, 24)
     atm = model.components[5]
     assert isinstance(atm, ast.Channel)
     assert atm.transactions[0].span == span(31, 3, 34, 4)

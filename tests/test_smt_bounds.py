@@ -218,3 +218,50 @@ def test_a_closing_within_the_look_ahead_is_never_left_out() -> None:
     assert check_explicit(model, check).verdict == "holds"
     for slots in (False, True):
         assert check_smt(model, check, slots=slots).verdict == "holds"
+
+
+# --- the v1 forms: the same bounds, re-derived -------------------------------------------
+
+WATCHER = """
+service watcher {
+  needs part
+  rides out 5s
+  recovers in 20s
+}
+
+check "the watcher never sees the partition" {
+  faults at most 1
+  never watcher.down
+}
+"""
+
+
+def test_rides_out_and_recovers_in_read_back_so_the_reach_is_v0s() -> None:
+    # The crash at 0 makes an error a second; 10 close the partition at 10 for good.
+    # The watcher reads the partition on [t - 25, t] only (never ahead): its reach is
+    # 0 as in v0, the shallow limit stays gap - 1 = 9, and the violation, at 15 (the
+    # closing ridden out for 5 s), is found past it.
+    model = failspec.loads(GAP_MODEL.replace("ERRORS", "10") + WATCHER)
+    check = model.checks[1]
+    part = next(c.index for c in model.components if c.name == "part")
+    solver = _Solver(model, check, None, None, 1)
+    assert (solver.reach[part], solver.shallow_limit) == (0, 9)
+    for outcome in (
+        check_explicit(model, check),
+        *(check_smt(model, check, slots=s, first_depth=d) for s in (False, True) for d in (1, 64)),
+    ):
+        assert (outcome.verdict, outcome.violation_at) == ("violated", 15)
+        assert outcome.scenario is not None and list(outcome.scenario.values()) == [0]
+
+
+def test_open_hours_only_delay_a_closing_past_its_gap() -> None:
+    # errors count only within the hours (from 30): the partition closes at 40, never
+    # before its gap (10) after its count starts
+    text = GAP_MODEL.replace("ERRORS", "10").replace(
+        "  transaction withdrawal {", "  open 30s..2m\n  transaction withdrawal {"
+    )
+    model = failspec.loads(text)
+    check = model.checks[0]
+    assert _Solver(model, check, None, None, 1).shallow_limit == 9
+    for outcome in (check_explicit(model, check), check_smt(model, check)):
+        assert (outcome.verdict, outcome.violation_at) == ("violated", 40)

@@ -221,6 +221,29 @@ def test_faults_first_violation_last_and_causes_shown() -> None:
     assert onset.endswith("fault injected")
 
 
+def test_two_causes_with_one_label_are_named_once() -> None:
+    # a partition closed by a transaction's failures at two instants: two ids, one name
+    events = (
+        TraceEvent(1, 0, "atm", Fails("deposit", FailureClass.SERVICE)),
+        TraceEvent(2, 5, "atm", Up(), ()),
+        TraceEvent(3, 9, "atm", Fails("deposit", FailureClass.SERVICE)),
+        TraceEvent(4, 9, "part", Down(), (1, 3)),
+    )
+    trace = Trace(
+        model="m",
+        title=None,
+        check="c",
+        horizon=10,
+        faults=(),
+        events=events,
+        violation=Violation(9, ViolationKind.NEVER, "never part.down", (1, 3, 4)),
+    )
+    lines = render_trace_text(trace).rstrip("\n").split("\n")
+    (down,) = [line for line in lines if " part " in line]
+    assert down.endswith("down                     ← atm.deposit fails (service)")
+    assert lines[-1] == "  ← atm.deposit fails (service), part.down"
+
+
 def test_columns_are_aligned_across_days() -> None:
     faults, events, violation = render_trace_text(FX_OVERNIGHT).rstrip("\n").split("\n\n")
     rows = events.split("\n")
