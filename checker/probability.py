@@ -15,9 +15,9 @@ p = 1 - exp(-λ·t) with λ in the same time unit (a constant failure rate).
   then Shannon expansion P(f) = p·P(f|x) + (1 - p)·P(f|¬x).  It is exact for
   the given cut sets; when they were truncated at an order limit, it is a
   lower bound of the whole tree's value.  Past a node budget it is None.
-- `exact_of_tree` is the same expansion on the BDD of a static fault tree
-  itself: the exact top-event probability whatever the order limit (SCRAM's
-  `--bdd --probability true` value), or None past a node budget.
+
+The exact probability of a static tree itself (whatever the order limit) is
+the static analysis' (`static_analysis.py`), on the tree's modular BDDs.
 """
 
 from __future__ import annotations
@@ -26,13 +26,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from failspec.checker import ir
-from failspec.checker.decision_diagrams import (
-    NODE_BUDGET,
-    DiagramTooLarge,
-    probability_of_sets,
-    tree_diagram,
-)
-from failspec.checker.fault_tree import FaultTree
+from failspec.checker.decision_diagrams import DiagramTooLarge, probability_of_sets
 
 SECONDS_PER_HOUR = 3600
 
@@ -78,30 +72,3 @@ def exact(
         return probability_of_sets(cut_sets, p, max_nodes)
     except DiagramTooLarge:
         return None
-
-
-def tree_events(tree: FaultTree, max_nodes: int = NODE_BUDGET) -> tuple[int, ...] | None:
-    """The faults the top event of `tree` depends on (those in some minimal cut set),
-    ascending; None if the tree's BDD outgrows `max_nodes` nodes."""
-    try:
-        diagram = tree_diagram(tree, max_nodes)
-    except DiagramTooLarge:
-        return None
-    return tuple(sorted(diagram.faults[i] for i in diagram.bdd.support(diagram.root)))
-
-
-def exact_of_tree(
-    tree: FaultTree, p: Mapping[int, float], max_nodes: int = NODE_BUDGET
-) -> float | None:
-    """P(top event of `tree`), exact, from the BDD of the tree itself (so exact whatever
-    order limit its cut sets were listed to); `p` covers at least `tree_events`.  None
-    if the BDD outgrows `max_nodes` nodes."""
-    try:
-        diagram = tree_diagram(tree, max_nodes)
-    except DiagramTooLarge:
-        return None
-    levels = diagram.bdd.support(diagram.root)
-    by_level = [0.0] * len(diagram.faults)
-    for i in levels:
-        by_level[i] = p[diagram.faults[i]]
-    return diagram.bdd.probability(diagram.root, by_level)
