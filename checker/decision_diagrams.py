@@ -287,6 +287,7 @@ class Zbdd(_Diagram):
         filtered: dict[tuple[int, int], int] = {}
         level, low, high = bdd.level, bdd.low, bdd.high
         z_level, z_low, z_high, node = self.level, self.low, self.high, self.node
+        unique, make = self._unique, self._make
 
         def falsifying(family: int, g: int) -> int:
             """The sets of `family` on which g is false (a set: its members true, the
@@ -299,14 +300,23 @@ class Zbdd(_Diagram):
             found = filtered.get(key)
             if found is None:
                 lf, lg = z_level[family], level[g]
+                while lf > lg:  # no set of the family holds lg: g's low branch decides
+                    g = low[g]
+                    if g <= TRUE:
+                        found = FALSE if g == TRUE else family
+                        filtered[key] = found
+                        return found
+                    lg = level[g]
                 if lf < lg:
-                    kept = falsifying(z_low[family], g)
-                    found = node(lf, kept, falsifying(z_high[family], g))
-                elif lf > lg:
-                    found = falsifying(family, low[g])  # no set of the family holds lg
+                    lo, hi = falsifying(z_low[family], g), falsifying(z_high[family], g)
                 else:
-                    kept = falsifying(z_low[family], low[g])
-                    found = node(lf, kept, falsifying(z_high[family], high[g]))
+                    lo, hi = falsifying(z_low[family], low[g]), falsifying(z_high[family], high[g])
+                if hi == FALSE:
+                    found = lo
+                else:
+                    found = unique.get((lf, lo, hi))
+                    if found is None:
+                        found = make(lf, lo, hi)
                 filtered[key] = found
             return found
 

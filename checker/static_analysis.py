@@ -319,17 +319,21 @@ class CutSetFamilies:
         return found
 
     def _expand(self, module: int) -> Iterator[CutSet]:
-        """Module's minimal cut sets as variables (members unsorted), module variables
+        """Module's minimal cut sets as variables (members ascending), module variables
         replaced by their modules' cut sets within the order limit."""
-        node_of = self.node_list
+        node_of = self.node_list.__getitem__
         module_levels = self.module_levels
         n = self.diagram.graph.variables
         limit = self.max_order
-        for levels in self.zbdd.sets(self.families[module]):
+        sets = self.zbdd.sets(self.families[module])
+        if not module_levels:  # no module below: each set maps and sorts in C
+            yield from (tuple(sorted(map(node_of, levels))) for levels in sets)
+            return
+        for levels in sets:
             if module_levels.isdisjoint(levels):
-                yield tuple(map(node_of.__getitem__, levels))
+                yield tuple(sorted(map(node_of, levels)))
                 continue
-            nodes = [node_of[level] for level in levels]
+            nodes = [node_of(level) for level in levels]
             events = tuple(v for v in nodes if v <= n)
             subs = [v for v in nodes if v > n]
             if limit - len(events) - len(subs) < 0:
@@ -356,7 +360,7 @@ class CutSetFamilies:
             if rest:
                 yield from self._products(merged, rest)
             else:
-                yield merged
+                yield tuple(sorted(merged))
 
     def top_sets(self) -> list[CutSet]:
         """The minimal cut sets of the top event up to the order, each ascending,
@@ -364,7 +368,7 @@ class CutSetFamilies:
         by_length: list[list[CutSet]] = [[] for _ in range(self.max_order + 1)]
         deadline = self.deadline
         for count, s in enumerate(self._expand(self.diagram.top)):
-            by_length[len(s)].append(tuple(sorted(s)))
+            by_length[len(s)].append(s)
             if not count & 0xFFFF:
                 check_deadline(deadline)
         found: list[CutSet] = []
@@ -561,7 +565,9 @@ def _trivial(
 
 def _rare_event(cut_sets: Sequence[CutSet], p: Sequence[float]) -> float:
     """Σ over the cut sets of Π of their events' probabilities, capped at 1 (SCRAM)."""
-    return min(1.0, math.fsum(math.prod([p[v - 1] for v in c]) for c in cut_sets))
+    of = [0.0, *p].__getitem__  # variable v's probability at v
+    prod = math.prod
+    return min(1.0, math.fsum(prod(map(of, c)) for c in cut_sets))
 
 
 def _bounded(

@@ -11,6 +11,7 @@ line per cut set (`pretty`: indented, still one line per cut set).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import IO, NamedTuple
 
@@ -130,10 +131,7 @@ def probability_line(report: StaticReport) -> str:
 
 
 def _counts(cut_sets: Sequence[tuple[int, ...]]) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    for c in cut_sets:
-        counts[len(c)] = counts.get(len(c), 0) + 1
-    return counts
+    return dict(Counter(map(len, cut_sets)))
 
 
 def write_static_text(report: StaticReport, out: IO[str]) -> None:
@@ -156,7 +154,7 @@ def write_static_text(report: StaticReport, out: IO[str]) -> None:
     prefixes = [f"  order {k}  " for k in range(report.max_order + 1)]
     for start in range(0, len(cut_sets), CHUNK):
         lines = [
-            prefixes[len(c)] + " + ".join([names[i] for i in c])
+            prefixes[len(c)] + " + ".join(map(names.__getitem__, c))
             for c in cut_sets[start : start + CHUNK]
         ]
         out.write("\n".join(lines) + "\n")
@@ -242,7 +240,8 @@ def write_static_json(report: StaticReport, out: IO[str], pretty: bool = False) 
     for start in range(0, len(cut_sets), CHUNK):
         chunk = cut_sets[start : start + CHUNK]
         lines = [
-            f'{inner}{{"order":{len(c)},{key}:[{",".join([names[i] for i in c])}]}}' for c in chunk
+            f'{inner}{{"order":{len(c)},{key}:[{",".join(map(names.__getitem__, c))}]}}'
+            for c in chunk
         ]
         last = start + CHUNK >= len(cut_sets)
         out.write(",\n".join(lines) + ("\n" if last else ",\n"))
