@@ -279,10 +279,14 @@ class Zbdd(_Diagram):
         """The family `low ∪ level·high` (reduced: an empty `high` is `low`)."""
         return low if high == FALSE else self._make(level, low, high)
 
-    def minimal_solutions(self, bdd: Bdd, root: int, max_order: int) -> int:
+    def minimal_solutions(
+        self, bdd: Bdd, root: int, max_order: int, height: Sequence[int] | None = None
+    ) -> int:
         """The family of minimal solutions of at most `max_order` members of the
-        monotone function `root` of `bdd` (same levels)."""
-        height = path_heights(bdd, root)
+        monotone function `root` of `bdd` (same levels); `height`: `path_heights(bdd, r)`
+        for some r ≥ root, when the caller has it."""
+        if height is None:
+            height = path_heights(bdd, root)
         solutions: dict[tuple[int, int], int] = {}
         filtered: dict[tuple[int, int], int] = {}
         level, low, high = bdd.level, bdd.low, bdd.high
@@ -337,7 +341,9 @@ class Zbdd(_Diagram):
 
         return minsol(root, max_order)
 
-    def minimal_solutions_any(self, bdd: Bdd, root: int, max_order: int) -> int:
+    def minimal_solutions_any(
+        self, bdd: Bdd, root: int, max_order: int, height: Sequence[int] | None = None
+    ) -> int:
         """The family of minimal solutions of at most `max_order` members of `root`, a
         function that need not be monotone: the minimal sets S such that `root` is true
         with the members of S true and every other variable false.  Rauzy's recurrence
@@ -345,7 +351,8 @@ class Zbdd(_Diagram):
         minsol_{K-1}(f0)): a set S ∪ {x} is minimal exactly when S is a minimal
         solution of f1 and no subset of S is a solution of f0 (only sets of at most
         K − 1 members can be subsets of S)."""
-        height = path_heights(bdd, root)
+        if height is None:
+            height = path_heights(bdd, root)
         solutions: dict[tuple[int, int], int] = {}
         level, low, high = bdd.level, bdd.low, bdd.high
         without, node = self.without, self.node
@@ -468,31 +475,36 @@ class Zbdd(_Diagram):
         return found
 
 
-def path_heights(bdd: Bdd, root: int, weight: Sequence[int] | None = None) -> dict[int, int]:
-    """For each node below `root`, the most high edges on a path from it to true (with
-    `weight`, the most total weight of the levels of those edges; a reduced diagram's
-    inner node always reaches true; true: 0, false: absent)."""
-    heights: dict[int, int] = {TRUE: 0}
-    low, high, level = bdd.low, bdd.high, bdd.level
-    stack = [root]
-    while stack:
-        i = stack[-1]
-        if i == FALSE or i in heights:
-            stack.pop()
-            continue
-        lo, hi = low[i], high[i]
-        pending = [c for c in (lo, hi) if c != FALSE and c not in heights]
-        if pending:
-            stack.extend(pending)
-            continue
-        stack.pop()
-        w = 1 if weight is None else weight[level[i]]
-        heights[i] = max(heights.get(lo, -1), heights[hi] + w if hi != FALSE else -1)
+_NO_PATH = -(1 << 40)
+"""The height of false: no path to true (below any sum of weights)."""
+
+
+def path_heights(bdd: Bdd, root: int, weight: Sequence[int] | None = None) -> list[int]:
+    """For each node up to `root` (by number), the most high edges on a path from it to
+    true (with `weight`, the most total weight of the levels of those edges; true: 0;
+    false: negative).  A node is made after its children, so one pass in number order
+    does it, with no stack and no dict (nodes of other diagrams in the manager come
+    along; their heights are never read)."""
+    heights = [_NO_PATH, 0]
+    last = max(root, TRUE) + 1
+    append = heights.append
+    if weight is None:
+        for lo, hi in zip(bdd.low[2:last], bdd.high[2:last], strict=True):
+            a, b = heights[lo], heights[hi] + 1
+            append(a if a > b else b)
+    else:
+        for lo, hi, lv in zip(bdd.low[2:last], bdd.high[2:last], bdd.level[2:last], strict=True):
+            a, b = heights[lo], heights[hi] + weight[lv]
+            append(a if a > b else b)
     return heights
 
 
 def has_longer_minimal_solution(
-    bdd: Bdd, root: int, max_order: int, weight: Sequence[int] | None = None
+    bdd: Bdd,
+    root: int,
+    max_order: int,
+    weight: Sequence[int] | None = None,
+    height: Sequence[int] | None = None,
 ) -> bool:
     """Whether the monotone function `root` has a minimal solution of more than
     `max_order` members (with `weight`, of total weight more than `max_order`, level
@@ -506,10 +518,11 @@ def has_longer_minimal_solution(
     U(root, max_order) ≠ root.  By canonicity U(f, K) = f exactly when U(f0, K) = f0
     and U(f1, K-w(x)) ∨ f0 = f1, and the second holds at once when U(f1, K-w(x)) = f1
     (f1 ≥ f0): `same` decides that, and builds U only where a high branch lost
-    solutions."""
+    solutions.  `height`: `path_heights(bdd, root, weight)` when the caller has it."""
     if root <= TRUE:
         return False
-    height = path_heights(bdd, root, weight)
+    if height is None:
+        height = path_heights(bdd, root, weight)
     if max_order >= height[root]:
         return False
     built: dict[tuple[int, int], int] = {}

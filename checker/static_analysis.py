@@ -295,13 +295,14 @@ class CutSetFamilies:
             self.node_list[level] = node
         self.module_levels = frozenset(diagram.levels[m] for m in diagram.module_variables)
         bdd = diagram.bdd
+        height = path_heights(bdd, max(diagram.roots.values()))  # one pass serves all
         with recursion_room(len(diagram.levels) + 10):
             for m in _module_order(diagram):
                 root = diagram.roots[m]
                 if m == diagram.top and diagram.graph.root != m:
                     root = bdd.negate(root)
                 if diagram.coherent.get(m, False) and root == diagram.roots[m]:
-                    family = self.zbdd.minimal_solutions(bdd, root, max_order)
+                    family = self.zbdd.minimal_solutions(bdd, root, max_order, height)
                 else:
                     family = self.zbdd.minimal_solutions_any(bdd, root, max_order)
                 self.families[m] = family
@@ -414,10 +415,7 @@ def longer_cut_set_exists(diagram: ModularDiagram, max_order: int) -> bool:
     modules = [m for m in _module_order(diagram) if m != diagram.top]
     # A cut set is no longer than the (weighted) most high edges on a path: when that
     # bound is within the limit nothing is cut off.
-    bound = list(weight)
-    for m in modules:
-        height = path_heights(bdd, diagram.roots[m], bound)
-        bound[diagram.levels[m]] = min(cap, height[diagram.roots[m]])
+    bound = _module_bounds(diagram, cap)
     top_root = diagram.roots[diagram.top]
     if top_root <= TRUE or path_heights(bdd, top_root, bound)[top_root] <= max_order:
         return False
@@ -425,9 +423,10 @@ def longer_cut_set_exists(diagram: ModularDiagram, max_order: int) -> bool:
         for m in modules:
             root = diagram.roots[m]
             low, high = 1, bound[diagram.levels[m]]  # the longest is in [low, high]
+            height = path_heights(bdd, root, weight) if low < high else None
             while low < high:
                 middle = (low + high) // 2
-                if has_longer_minimal_solution(bdd, root, middle, weight):
+                if has_longer_minimal_solution(bdd, root, middle, weight, height):
                     low = middle + 1
                 else:
                     high = middle
@@ -438,6 +437,32 @@ def longer_cut_set_exists(diagram: ModularDiagram, max_order: int) -> bool:
         if not (diagram.coherent.get(diagram.top, False) and root == diagram.roots[diagram.top]):
             root = bdd.upward_closure(root)
         return has_longer_minimal_solution(bdd, root, max_order, weight)
+
+
+def _module_bounds(diagram: ModularDiagram, cap: int) -> list[int]:
+    """Each level's weight for `path_heights`: 1 for a basic event, and for a module
+    variable its module's weighted height capped at `cap` (no minimal cut set of the
+    module is longer).  One pass in node-number order: a module's root is made before
+    any node that tests its variable (its parents are built after it)."""
+    bdd = diagram.bdd
+    bound = [1] * (max(diagram.levels.values(), default=-1) + 1)
+    levels_at: dict[int, list[int]] = {}
+    for m in diagram.module_variables:
+        levels_at.setdefault(diagram.roots[m], []).append(diagram.levels[m])
+    heights = [-(1 << 40), 0]
+    for root in sorted(r for r in levels_at if r <= TRUE):
+        for lv in levels_at.pop(root):
+            bound[lv] = min(cap, heights[root])
+    last = max(diagram.roots.values(), default=TRUE) + 1
+    append = heights.append
+    low, high, level = bdd.low, bdd.high, bdd.level
+    for i in range(2, last):
+        a, b = heights[low[i]], heights[high[i]] + bound[level[i]]
+        append(a if a > b else b)
+        if i in levels_at:
+            for lv in levels_at[i]:
+                bound[lv] = min(cap, heights[i])
+    return bound
 
 
 # --- the whole analysis --------------------------------------------------------------------
