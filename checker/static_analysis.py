@@ -419,18 +419,37 @@ def longer_cut_set_exists(diagram: ModularDiagram, max_order: int) -> bool:
     top_root = diagram.roots[diagram.top]
     if top_root <= TRUE or path_heights(bdd, top_root, bound)[top_root] <= max_order:
         return False
+    # Each module's longest cut set by bisection, in one pass over the nodes in number
+    # order: at a module's root the heights below it are those of its sub-modules' final
+    # weights (their roots come first, and a node testing a module's variable is made
+    # after the module's root).
+    modules_at: dict[int, list[int]] = {}
+    for m in modules:
+        modules_at.setdefault(diagram.roots[m], []).append(m)
+    low_of, high_of, level_of = bdd.low, bdd.high, bdd.level
     with recursion_room(len(weight) + 10):
-        for m in modules:
+
+        def longest(m: int, height: list[int]) -> int:
             root = diagram.roots[m]
             low, high = 1, bound[diagram.levels[m]]  # the longest is in [low, high]
-            height = path_heights(bdd, root, weight) if low < high else None
             while low < high:
                 middle = (low + high) // 2
                 if has_longer_minimal_solution(bdd, root, middle, weight, height):
                     low = middle + 1
                 else:
                     high = middle
-            weight[diagram.levels[m]] = low
+            return low
+
+        height = [-(1 << 40), 0]
+        for r in sorted(r for r in modules_at if r <= TRUE):
+            for m in modules_at[r]:
+                weight[diagram.levels[m]] = longest(m, height)
+        append = height.append
+        for i in range(2, max(modules_at, default=TRUE) + 1):
+            a, b = height[low_of[i]], height[high_of[i]] + weight[level_of[i]]
+            append(a if a > b else b)
+            for m in modules_at.get(i, ()):
+                weight[diagram.levels[m]] = longest(m, height)
         root = diagram.roots[diagram.top]
         if diagram.graph.root != diagram.top:
             root = bdd.negate(root)
