@@ -8,13 +8,11 @@ violating scenario.  This holds whether or not the check is monotone in its
 faults.
 
 `static_cut_sets` computes the minimal cut sets of a coherent fault tree
-(`fault_tree.py`) on decision diagrams (`decision_diagrams.py`): the BDD of
-the tree, then the ZBDD of its minimal solutions up to the order limit
-(Rauzy's algorithm, as SCRAM does), then the sets sorted by order and fault
-numbers.  The BDD of a tree does not depend on the order limit, so a wide
-tree asked for its pairs can have a BDD far too large when its pairs are
-few: past a node budget the cut sets are built bottom up instead, truncated
-at the limit at every gate (`cut_set_families.py`).  Both are exact.
+(`fault_tree.py`) by the one static analysis, the one Open-PSA MEF trees go
+through too (`static_analysis.py`: the tree as a PDAG, preprocessed into
+modules, modular BDDs, Rauzy's minimal solutions up to the order limit; past the
+diagrams' budget, bottom up: `order_limited_families.py`), the sets sorted by
+order and fault numbers.
 """
 
 from __future__ import annotations
@@ -22,18 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from failspec.checker import ir
-from failspec.checker.cut_set_families import bottom_up_cut_sets
-from failspec.checker.decision_diagrams import (
-    NODE_BUDGET,
-    DiagramTooLarge,
-    Zbdd,
-    has_longer_minimal_solution,
-    recursion_room,
-    tree_diagram,
-)
+from failspec.checker.decision_diagrams import DiagramTooLarge
 from failspec.checker.engine import CutSet, Witness
 from failspec.checker.engines import engine_named
-from failspec.checker.fault_tree import FaultTree
+from failspec.checker.fault_tree import FaultTree, tree_graph
+from failspec.checker.static_analysis import NODE_BUDGET, analyse
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +79,7 @@ def timed_cut_sets(
 class StaticCutSets:
     """The minimal cut sets of a fault tree of at most `max_order` faults, sorted by
     order then fault numbers.  `truncated` is True exactly when some minimal cut set
-    of the tree is longer than `max_order` (the list is then the tree's minimal cut
-    sets up to that order, and an exact probability from them is a lower bound)."""
+    of the tree is longer than `max_order`."""
 
     max_order: int
     cut_sets: tuple[CutSet, ...]
@@ -97,24 +87,13 @@ class StaticCutSets:
 
 
 def static_cut_sets(tree: FaultTree, max_order: int, max_nodes: int = NODE_BUDGET) -> StaticCutSets:
-    """Return the minimal cut sets of `tree` of at most `max_order` faults: on decision
-    diagrams of at most `max_nodes` nodes each, else bottom up."""
-    if max_order < 0:
-        raise ValueError("the order limit must be at least 0")
-    try:
-        diagram = tree_diagram(tree, max_nodes)
-        bdd, root, faults = diagram.bdd, diagram.root, diagram.faults
-        zbdd = Zbdd(max_nodes)
-        with recursion_room(len(faults)):
-            family = zbdd.minimal_solutions(bdd, root, max_order)
-            truncated = has_longer_minimal_solution(bdd, root, max_order)
-        cut_sets = [tuple(sorted(faults[i] for i in s)) for s in zbdd.sets(family)]
-    except DiagramTooLarge:
-        found, truncated = bottom_up_cut_sets(tree, max_order)
-        cut_sets = list(found)
-    cut_sets.sort(key=_order_key)
-    return StaticCutSets(max_order, tuple(cut_sets), truncated)
-
-
-def _order_key(cut_set: CutSet) -> tuple[int, CutSet]:
-    return (len(cut_set), cut_set)
+    """Return the minimal cut sets of `tree` of at most `max_order` faults, from the
+    static analysis of MEF trees too (`static_analysis.analyse` on the tree's PDAG:
+    BDDs of at most `max_nodes` nodes, else bottom up).  Raise ValueError for a
+    negative order, DiagramTooLarge when neither way fits its budget."""
+    graph, faults = tree_graph(tree)
+    found = analyse(graph, [None] * len(faults), max_order, max_nodes=max_nodes)
+    if not found.complete or found.truncated is None:
+        raise DiagramTooLarge
+    cut_sets = tuple(tuple(faults[v - 1] for v in c) for c in found.cut_sets)
+    return StaticCutSets(max_order, cut_sets, found.truncated)

@@ -1,18 +1,14 @@
-"""Decision diagrams for coherent fault trees: a BDD of the tree, the ZBDD of its
-minimal solutions (minimal cut sets), and the exact top-event probability.
+"""Decision diagrams for fault trees: BDDs, the ZBDD of their minimal solutions
+(minimal cut sets), and exact probabilities.
 
 This is the method of Rauzy ("New algorithms for fault trees analysis",
-Reliability Engineering and System Safety 40, 1993) that SCRAM uses by default:
+Reliability Engineering and System Safety 40, 1993) that SCRAM uses by default;
+`static_analysis.py` applies it module by module to a preprocessed PDAG:
 
-1. `Bdd` builds the reduced ordered binary decision diagram of the tree's top
-   gate, gate by gate (OR, AND and at-least-k by the recurrence
+1. `Bdd` is a reduced ordered binary decision diagram, built gate by gate (OR,
+   AND and at-least-k by the recurrence
    atleast(k, x :: rest) = x·atleast(k-1, rest) + atleast(k, rest)).  Variables
-   are *levels* 0, 1, ...: `variable_order` numbers the tree's faults in the
-   order a depth-first walk from the top first meets them, which keeps the
-   faults of one subtree together: Baobab1's top event is a 7,361-node
-   diagram in that order (13,104 nodes made on the way, in 12 ms), where a
-   breadth-first order makes 225,000 and ascending fault numbers run out of
-   memory.
+   are *levels* 0, 1, ... (the order is the caller's: `pdag.py`).
 2. `Zbdd.minimal_solutions` turns the BDD of a monotone function
    f = x·f1 + f0 (f1 ≥ f0) into the zero-suppressed diagram of its minimal
    solutions: minsol(f) = x·(minsol(f1) ÷ f0) ∪ minsol(f0), where F ÷ g keeps
@@ -24,7 +20,7 @@ Reliability Engineering and System Safety 40, 1993) that SCRAM uses by default:
    goes: minsol_K(f) = x·(minsol_{K-1}(f1) ÷ f0) ∪ minsol_K(f0).  A minimal
    solution of j members is read off a path to 1 with exactly j high edges
    (the path of the assignment "its members true, the rest false"), so K is
-   clipped to the most high edges on a path below each node (`_heights`),
+   clipped to the most high edges on a path below each node (`path_heights`),
    which keeps the memo small.  Baobab1: 46,188 minimal cut sets in a
    6,042-node ZBDD, in about 0.07 s.  `has_longer_minimal_solution` tells,
    exactly, whether the limit cut any minimal solution off.
@@ -38,13 +34,10 @@ table, so a diagram lives and dies with its manager: there is no module state.
 from __future__ import annotations
 
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, NamedTuple
-
-if TYPE_CHECKING:
-    from failspec.checker.fault_tree import FaultTree
 
 FALSE = 0
 """The BDD leaf 0; also the ZBDD of the empty family."""
@@ -53,12 +46,6 @@ TRUE = 1
 
 _LEAF_LEVEL = 1 << 30
 """The leaves' level: below every variable."""
-
-NODE_BUDGET = 100_000
-"""The default bound on a fault tree's diagrams.  The BDD of a tree does not depend on
-any order limit, and a wide tree's can be huge where its short cut sets are few (a
-random 1,000-event tree: 1.7 million nodes, while its 397 pairs come bottom up in
-0.5 s); Baobab1's BDD has 13,104 nodes and its ZBDD 16,876, so this leaves room."""
 
 
 @contextmanager
@@ -73,17 +60,33 @@ def recursion_room(levels: int) -> Iterator[None]:
         sys.setrecursionlimit(old)
 
 
+def check_deadline(deadline: float | None) -> None:
+    """Raise TimeLimitHit when `deadline` (a `time.perf_counter()` value) has passed."""
+    if deadline is not None and time.perf_counter() > deadline:
+        raise TimeLimitHit
+
+
 class DiagramTooLarge(Exception):
     """A diagram would outgrow the node budget its manager was given."""
+
+
+class TimeLimitHit(Exception):
+    """A diagram's manager was still making nodes past its deadline."""
+
+
+DEADLINE_STRIDE = 1 << 13
+"""Nodes made between two looks at the clock (a look costs about as much as a node)."""
 
 
 class _Diagram:
     """Nodes 0 and 1 are leaves; node i > 1 has a `level[i]`, a `low[i]` and a
     `high[i]` child, each (level, low, high) stored once.  Making a node past
-    `max_nodes` raises DiagramTooLarge."""
+    `max_nodes` raises DiagramTooLarge, and past `deadline` (a `time.perf_counter()`
+    value, looked at every DEADLINE_STRIDE nodes) TimeLimitHit."""
 
-    def __init__(self, max_nodes: int | None = None) -> None:
+    def __init__(self, max_nodes: int | None = None, deadline: float | None = None) -> None:
         self.max_nodes = max_nodes
+        self.deadline = deadline
         self.level: list[int] = [_LEAF_LEVEL, _LEAF_LEVEL]
         self.low: list[int] = [FALSE, TRUE]
         self.high: list[int] = [FALSE, TRUE]
@@ -100,6 +103,8 @@ class _Diagram:
             found = len(self.level)
             if self.max_nodes is not None and found >= self.max_nodes:
                 raise DiagramTooLarge
+            if not found % DEADLINE_STRIDE and self.deadline is not None:
+                check_deadline(self.deadline)
             self.level.append(level)
             self.low.append(low)
             self.high.append(high)
@@ -112,8 +117,8 @@ class Bdd(_Diagram):
     true; node i > 1 tests variable `level[i]`: `high[i]` if it is true, else
     `low[i]`.  Lower levels come first (nearer the root)."""
 
-    def __init__(self, max_nodes: int | None = None) -> None:
-        super().__init__(max_nodes)
+    def __init__(self, max_nodes: int | None = None, deadline: float | None = None) -> None:
+        super().__init__(max_nodes, deadline)
         self._and: dict[tuple[int, int], int] = {}
         self._or: dict[tuple[int, int], int] = {}
         self._not: dict[int, int] = {FALSE: TRUE, TRUE: FALSE}
@@ -266,22 +271,27 @@ class Zbdd(_Diagram):
     the empty family, node 1 the family {∅}; node i > 1 is the family
     low[i] ∪ {s ∪ {level[i]} : s ∈ high[i]}."""
 
-    def __init__(self, max_nodes: int | None = None) -> None:
-        super().__init__(max_nodes)
+    def __init__(self, max_nodes: int | None = None, deadline: float | None = None) -> None:
+        super().__init__(max_nodes, deadline)
         self._without: dict[tuple[int, int], int] = {}
 
     def node(self, level: int, low: int, high: int) -> int:
         """The family `low ∪ level·high` (reduced: an empty `high` is `low`)."""
         return low if high == FALSE else self._make(level, low, high)
 
-    def minimal_solutions(self, bdd: Bdd, root: int, max_order: int) -> int:
+    def minimal_solutions(
+        self, bdd: Bdd, root: int, max_order: int, height: Sequence[int] | None = None
+    ) -> int:
         """The family of minimal solutions of at most `max_order` members of the
-        monotone function `root` of `bdd` (same levels)."""
-        height = _heights(bdd, root)
+        monotone function `root` of `bdd` (same levels); `height`: `path_heights(bdd, r)`
+        for some r ≥ root, when the caller has it."""
+        if height is None:
+            height = path_heights(bdd, root)
         solutions: dict[tuple[int, int], int] = {}
         filtered: dict[tuple[int, int], int] = {}
         level, low, high = bdd.level, bdd.low, bdd.high
         z_level, z_low, z_high, node = self.level, self.low, self.high, self.node
+        unique, make = self._unique, self._make
 
         def falsifying(family: int, g: int) -> int:
             """The sets of `family` on which g is false (a set: its members true, the
@@ -294,14 +304,23 @@ class Zbdd(_Diagram):
             found = filtered.get(key)
             if found is None:
                 lf, lg = z_level[family], level[g]
+                while lf > lg:  # no set of the family holds lg: g's low branch decides
+                    g = low[g]
+                    if g <= TRUE:
+                        found = FALSE if g == TRUE else family
+                        filtered[key] = found
+                        return found
+                    lg = level[g]
                 if lf < lg:
-                    kept = falsifying(z_low[family], g)
-                    found = node(lf, kept, falsifying(z_high[family], g))
-                elif lf > lg:
-                    found = falsifying(family, low[g])  # no set of the family holds lg
+                    lo, hi = falsifying(z_low[family], g), falsifying(z_high[family], g)
                 else:
-                    kept = falsifying(z_low[family], low[g])
-                    found = node(lf, kept, falsifying(z_high[family], high[g]))
+                    lo, hi = falsifying(z_low[family], low[g]), falsifying(z_high[family], high[g])
+                if hi == FALSE:
+                    found = lo
+                else:
+                    found = unique.get((lf, lo, hi))
+                    if found is None:
+                        found = make(lf, lo, hi)
                 filtered[key] = found
             return found
 
@@ -322,7 +341,9 @@ class Zbdd(_Diagram):
 
         return minsol(root, max_order)
 
-    def minimal_solutions_any(self, bdd: Bdd, root: int, max_order: int) -> int:
+    def minimal_solutions_any(
+        self, bdd: Bdd, root: int, max_order: int, height: Sequence[int] | None = None
+    ) -> int:
         """The family of minimal solutions of at most `max_order` members of `root`, a
         function that need not be monotone: the minimal sets S such that `root` is true
         with the members of S true and every other variable false.  Rauzy's recurrence
@@ -330,7 +351,8 @@ class Zbdd(_Diagram):
         minsol_{K-1}(f0)): a set S ∪ {x} is minimal exactly when S is a minimal
         solution of f1 and no subset of S is a solution of f0 (only sets of at most
         K − 1 members can be subsets of S)."""
-        height = _heights(bdd, root)
+        if height is None:
+            height = path_heights(bdd, root)
         solutions: dict[tuple[int, int], int] = {}
         level, low, high = bdd.level, bdd.low, bdd.high
         without, node = self.without, self.node
@@ -453,50 +475,66 @@ class Zbdd(_Diagram):
         return found
 
 
-def _heights(bdd: Bdd, root: int) -> dict[int, int]:
-    """For each node below `root`, the most high edges on a path from it to true (a
-    reduced diagram's inner node always reaches true; true: 0, false: absent)."""
-    heights: dict[int, int] = {TRUE: 0}
-    low, high = bdd.low, bdd.high
-    stack = [root]
-    while stack:
-        i = stack[-1]
-        if i == FALSE or i in heights:
-            stack.pop()
-            continue
-        lo, hi = low[i], high[i]
-        pending = [c for c in (lo, hi) if c != FALSE and c not in heights]
-        if pending:
-            stack.extend(pending)
-            continue
-        stack.pop()
-        heights[i] = max(heights.get(lo, -1), heights[hi] + 1 if hi != FALSE else -1)
+_NO_PATH = -(1 << 40)
+"""The height of false: no path to true (below any sum of weights)."""
+
+
+def path_heights(bdd: Bdd, root: int, weight: Sequence[int] | None = None) -> list[int]:
+    """For each node up to `root` (by number), the most high edges on a path from it to
+    true (with `weight`, the most total weight of the levels of those edges; true: 0;
+    false: negative).  A node is made after its children, so one pass in number order
+    does it, with no stack and no dict (nodes of other diagrams in the manager come
+    along; their heights are never read)."""
+    heights = [_NO_PATH, 0]
+    last = max(root, TRUE) + 1
+    append = heights.append
+    if weight is None:
+        for lo, hi in zip(bdd.low[2:last], bdd.high[2:last], strict=True):
+            a, b = heights[lo], heights[hi] + 1
+            append(a if a > b else b)
+    else:
+        for lo, hi, lv in zip(bdd.low[2:last], bdd.high[2:last], bdd.level[2:last], strict=True):
+            a, b = heights[lo], heights[hi] + weight[lv]
+            append(a if a > b else b)
     return heights
 
 
-def has_longer_minimal_solution(bdd: Bdd, root: int, max_order: int) -> bool:
+def has_longer_minimal_solution(
+    bdd: Bdd,
+    root: int,
+    max_order: int,
+    weight: Sequence[int] | None = None,
+    height: Sequence[int] | None = None,
+) -> bool:
     """Whether the monotone function `root` has a minimal solution of more than
-    `max_order` members.
+    `max_order` members (with `weight`, of total weight more than `max_order`, level
+    i weighing `weight[i]` ≥ 1: a module variable weighs its module's longest cut set).
 
-    Let U(f, K) be the function "contains a minimal solution of f of at most K
-    members".  U(f, K) is f when K reaches f's height; else, for f = x·f1 + f0,
-    U(f, K) = x·(U(f1, K-1) ∨ U(f0, K)) + ¬x·U(f0, K) (from the recurrence of
+    Let U(f, K) be the function "contains a minimal solution of f of weight at most
+    K".  U(f, K) is f when K reaches f's (weighted) height; else, for f = x·f1 + f0,
+    U(f, K) = x·(U(f1, K-w(x)) ∨ U(f0, K)) + ¬x·U(f0, K) (from the recurrence of
     `Zbdd.minimal_solutions`: the sets F ÷ f0 drops each contain a minimal solution of
-    f0 of at most K-1 members, which U(f0, K) covers).  The
-    answer is U(root, max_order) ≠ root.  By canonicity U(f, K) = f exactly when
-    U(f0, K) = f0 and U(f1, K-1) ∨ f0 = f1, and the second holds at once when
-    U(f1, K-1) = f1 (f1 ≥ f0): `same` decides that, and builds U only where a
-    high branch lost solutions."""
+    f0 of weight at most K-w(x), which U(f0, K) covers).  The answer is
+    U(root, max_order) ≠ root.  By canonicity U(f, K) = f exactly when U(f0, K) = f0
+    and U(f1, K-w(x)) ∨ f0 = f1, and the second holds at once when U(f1, K-w(x)) = f1
+    (f1 ≥ f0): `same` decides that, and builds U only where a high branch lost
+    solutions.  `height`: `path_heights(bdd, root, weight)` when the caller has it."""
     if root <= TRUE:
         return False
-    height = _heights(bdd, root)
+    if height is None:
+        height = path_heights(bdd, root, weight)
     if max_order >= height[root]:
         return False
     built: dict[tuple[int, int], int] = {}
     decided: dict[tuple[int, int], bool] = {}
     level, low, high = bdd.level, bdd.low, bdd.high
 
+    def cost(f: int) -> int:
+        return 1 if weight is None else weight[level[f]]
+
     def covered(f: int, order: int) -> int:
+        if order < 0:
+            return FALSE  # not even the empty set weighs less than 0
         if f <= TRUE or order >= height[f]:
             return f
         if order == 0:
@@ -505,11 +543,14 @@ def has_longer_minimal_solution(bdd: Bdd, root: int, max_order: int) -> bool:
         found = built.get(key)
         if found is None:
             lo = covered(low[f], order)
-            found = bdd.node(level[f], lo, bdd.disjoin(covered(high[f], order - 1), lo))
+            hi = covered(high[f], order - cost(f))
+            found = bdd.node(level[f], lo, bdd.disjoin(hi, lo))
             built[key] = found
         return found
 
     def same(f: int, order: int) -> bool:
+        if order < 0:
+            return f == FALSE
         if f <= TRUE or order >= height[f]:
             return True
         if order == 0:
@@ -518,9 +559,8 @@ def has_longer_minimal_solution(bdd: Bdd, root: int, max_order: int) -> bool:
         found = decided.get(key)
         if found is None:
             f0, f1 = low[f], high[f]
-            found = same(f0, order) and (
-                same(f1, order - 1) or bdd.disjoin(covered(f1, order - 1), f0) == f1
-            )
+            rest = order - cost(f)
+            found = same(f0, order) and (same(f1, rest) or bdd.disjoin(covered(f1, rest), f0) == f1)
             decided[key] = found
         return found
 
@@ -544,52 +584,3 @@ def probability_of_sets(
         family = zbdd.from_sets([[levels[m] for m in s] for s in sets])
         root = zbdd.upward_closure(bdd, family)
     return bdd.probability(root, [p[m] for m in members])
-
-
-class TreeDiagram(NamedTuple):
-    """The BDD of a fault tree's top event: `root` in `bdd`, level i standing for
-    the fault `faults[i]`."""
-
-    bdd: Bdd
-    root: int
-    faults: tuple[int, ...]
-
-
-def variable_order(tree: FaultTree) -> tuple[int, ...]:
-    """The tree's faults in the order a depth-first walk from the top, inputs in
-    order, first meets them."""
-    if isinstance(tree.top, bool):
-        return ()
-    if isinstance(tree.top, int):
-        return (tree.top,)
-    gates = {g.name: g for g in tree.gates}
-    order: dict[int, None] = {}
-    seen: set[str] = set()
-    stack: list[int | str] = [tree.top]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, int):
-            order.setdefault(item, None)
-        elif item not in seen:
-            seen.add(item)
-            stack.extend(reversed(gates[item].inputs))
-    return tuple(order)
-
-
-def tree_diagram(tree: FaultTree, max_nodes: int | None = NODE_BUDGET) -> TreeDiagram:
-    """The BDD of `tree`'s top event in `variable_order`; raise DiagramTooLarge past
-    `max_nodes` nodes."""
-    faults = variable_order(tree)
-    bdd = Bdd(max_nodes)
-    if isinstance(tree.top, bool):
-        return TreeDiagram(bdd, TRUE if tree.top else FALSE, faults)
-    levels = {n: i for i, n in enumerate(faults)}
-    built: dict[str, int] = {}
-
-    def of(item: int | str) -> int:
-        return built[item] if isinstance(item, str) else bdd.variable(levels[item])
-
-    with recursion_room(len(faults)):
-        for gate in tree.gates:
-            built[gate.name] = bdd.at_least(gate.k, [of(i) for i in gate.inputs])
-        return TreeDiagram(bdd, of(tree.top), faults)

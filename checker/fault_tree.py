@@ -31,8 +31,10 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from failspec.checker import ir
+from failspec.checker.pdag import GraphBuilder, Pdag, Value
 
 Input = int | str
 """A fault number (a basic event) or the name of a gate."""
@@ -249,3 +251,29 @@ def _reachable(gates: dict[str, Gate], root: Input | bool) -> tuple[Gate, ...]:
             if isinstance(item, str) and item not in seen:
                 stack.append((item, False))
     return tuple(ordered)
+
+
+class TreeGraph(NamedTuple):
+    """A fault tree as a PDAG (`pdag.py`) for the static analysis
+    (`static_analysis.py`): variable v is the fault `faults[v - 1]`, the tree's faults
+    ascending, so sets of variables sort as their fault numbers do."""
+
+    graph: Pdag
+    faults: tuple[int, ...]
+
+
+def tree_graph(tree: FaultTree) -> TreeGraph:
+    """The PDAG of `tree`'s top event: each gate an at-least gate of its inputs."""
+    faults = tree.events()
+    variable = {n: v for v, n in enumerate(faults, start=1)}
+    builder = GraphBuilder(len(faults))
+    built: dict[str, Value] = {}
+
+    def of(item: Input | bool) -> Value:
+        if isinstance(item, bool):
+            return item
+        return built[item] if isinstance(item, str) else variable[item]
+
+    for gate in tree.gates:
+        built[gate.name] = builder.at_least(gate.k, [of(i) for i in gate.inputs])
+    return TreeGraph(builder.build(of(tree.top)), faults)

@@ -15,24 +15,19 @@ p = 1 - exp(-λ·t) with λ in the same time unit (a constant failure rate).
   then Shannon expansion P(f) = p·P(f|x) + (1 - p)·P(f|¬x).  It is exact for
   the given cut sets; when they were truncated at an order limit, it is a
   lower bound of the whole tree's value.  Past a node budget it is None.
-- `exact_of_tree` is the same expansion on the BDD of a static fault tree
-  itself: the exact top-event probability whatever the order limit (SCRAM's
-  `--bdd --probability true` value), or None past a node budget.
+
+The exact probability of a static tree itself (whatever the order limit) is
+the static analysis' (`static_analysis.py`), on the tree's modular BDDs.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from failspec.checker import ir
-from failspec.checker.decision_diagrams import (
-    NODE_BUDGET,
-    DiagramTooLarge,
-    probability_of_sets,
-    tree_diagram,
-)
-from failspec.checker.fault_tree import FaultTree
+from failspec.checker.decision_diagrams import DiagramTooLarge, probability_of_sets
 
 SECONDS_PER_HOUR = 3600
 
@@ -80,28 +75,31 @@ def exact(
         return None
 
 
-def tree_events(tree: FaultTree, max_nodes: int = NODE_BUDGET) -> tuple[int, ...] | None:
-    """The faults the top event of `tree` depends on (those in some minimal cut set),
-    ascending; None if the tree's BDD outgrows `max_nodes` nodes."""
-    try:
-        diagram = tree_diagram(tree, max_nodes)
-    except DiagramTooLarge:
+def timed_probability(
+    model: ir.Model, cut_sets: Sequence[tuple[int, ...]], mission: int | None
+) -> dict[str, Any] | None:
+    """The probability of a timed check's violation from its cut sets, as the cut-set
+    report gives it: rare-event, and exact over the cut sets listed (never a lower
+    bound here: timed cut sets are not cut off by an order limit below the
+    hypothesis' bound).  None when no fault of a cut set has a probability or a
+    rate and no mission is given; `missing` names the faults without one."""
+    numbers = sorted({n for c in cut_sets for n in c})
+    informed = [
+        n
+        for n in numbers
+        if model.fault(n).probability is not None or model.fault(n).rate_per_hour is not None
+    ]
+    if not informed and mission is None:
         return None
-    return tuple(sorted(diagram.faults[i] for i in diagram.bdd.support(diagram.root)))
-
-
-def exact_of_tree(
-    tree: FaultTree, p: Mapping[int, float], max_nodes: int = NODE_BUDGET
-) -> float | None:
-    """P(top event of `tree`), exact, from the BDD of the tree itself (so exact whatever
-    order limit its cut sets were listed to); `p` covers at least `tree_events`.  None
-    if the BDD outgrows `max_nodes` nodes."""
-    try:
-        diagram = tree_diagram(tree, max_nodes)
-    except DiagramTooLarge:
-        return None
-    levels = diagram.bdd.support(diagram.root)
-    by_level = [0.0] * len(diagram.faults)
-    for i in levels:
-        by_level[i] = p[diagram.faults[i]]
-    return diagram.bdd.probability(diagram.root, by_level)
+    p, missing = fault_probabilities(model, numbers, mission)
+    result: dict[str, Any] = {
+        "mission_seconds": mission,
+        "rare_event": None,
+        "exact": None,
+        "exact_is_lower_bound": False,
+        "missing": [model.fault(n).label for n in missing],
+    }
+    if not missing:
+        result["rare_event"] = rare_event(cut_sets, p)
+        result["exact"] = exact(cut_sets, p)
+    return result

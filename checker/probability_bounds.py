@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from failspec.checker.decision_diagrams import FALSE, TRUE, Bdd, recursion_room
+from failspec.checker.decision_diagrams import FALSE, TRUE, Bdd, check_deadline, recursion_room
 from failspec.checker.pdag import Pdag, depth_first_order, preprocess
 
 
@@ -94,9 +94,11 @@ def probability_interval(
     graph: Pdag,
     p: Sequence[float],
     keep_nodes: int = 20_000,
+    deadline: float | None = None,
     compact_nodes: int = 2_000_000,
 ) -> ProbabilityInterval:
-    """Bounds of P(top) for independent variables (`p[v - 1]`), see the module."""
+    """Bounds of P(top) for independent variables (`p[v - 1]`), see the module;
+    TimeLimitHit past `deadline` (a `time.perf_counter()` value)."""
     graph = preprocess(graph)
     root = graph.root
     if isinstance(root, bool):
@@ -116,9 +118,11 @@ def probability_interval(
             else ProbabilityInterval(1 - q, 1 - q, False)
         )
     bounder = _Bounder(graph, order, by_level, keep_nodes, compact_nodes)
+    bounder.bdd.deadline = deadline
     with recursion_room(len(order) + 10):
         for g in graph.reachable():
             bounder.add(g)
+            check_deadline(deadline)
     bdd = bounder.bdd
     lo, hi = bounder.bounds[abs(root)]
     if root < 0:
@@ -212,6 +216,7 @@ class _Bounder:
         self.bounds[g] = (lo, hi)
         if len(bdd) > self.compact:
             self.bdd, self.bounds = _compact(bdd, self.bounds)
+            self.bdd.deadline = bdd.deadline
 
 
 def _compact(

@@ -28,18 +28,23 @@ is built inline in its parent.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from failspec.checker.decision_diagrams import (
     FALSE,
     TRUE,
     Bdd,
     DiagramTooLarge,
+    TimeLimitHit,
     Zbdd,
+    check_deadline,
+    has_longer_minimal_solution,
+    path_heights,
     recursion_room,
 )
-from failspec.checker.pdag import Pdag, depth_first_order, preprocess, variable_order
+from failspec.checker.pdag import Pdag, Value, depth_first_order, preprocess, variable_order
 
 NODE_BUDGET = 3_500_000
 """The most nodes a tree's BDDs may have together before the analysis gives up (a
@@ -94,9 +99,12 @@ FIRST_TRY_NODES = 500_000
 """The budget of the first variable order tried (`build_diagrams`)."""
 
 
-def build_diagrams(graph: Pdag, max_nodes: int | None = NODE_BUDGET) -> ModularDiagram:
+def build_diagrams(
+    graph: Pdag, max_nodes: int | None = NODE_BUDGET, deadline: float | None = None
+) -> ModularDiagram:
     """Preprocess `graph` and build its modular BDDs (DiagramTooLarge past
-    `max_nodes`); the root must be a gate.  The depth-first variable order is tried
+    `max_nodes`, TimeLimitHit past `deadline`, a `time.perf_counter()` value); the
+    root must be a gate.  The depth-first variable order is tried
     first within FIRST_TRY_NODES nodes, then SCRAM's topological order with the whole
     budget: neither is better on every tree (on the 43 Aralia trees the first is far
     smaller on edf9202, the second on edf9204 and cea9601)."""
@@ -108,10 +116,10 @@ def build_diagrams(graph: Pdag, max_nodes: int | None = NODE_BUDGET) -> ModularD
     )
     first = FIRST_TRY_NODES if max_nodes is None else min(max_nodes, FIRST_TRY_NODES)
     try:
-        return _build(graph, depth_first_order(graph), module_variables, coherent, first)
+        return _build(graph, depth_first_order(graph), module_variables, coherent, first, deadline)
     except DiagramTooLarge:
         order = variable_order(graph)
-        return _build(graph, order, module_variables, coherent, max_nodes)
+        return _build(graph, order, module_variables, coherent, max_nodes, deadline)
 
 
 def _build(
@@ -120,8 +128,9 @@ def _build(
     module_variables: frozenset[int],
     coherent: dict[int, bool],
     max_nodes: int | None,
+    deadline: float | None,
 ) -> ModularDiagram:
-    bdd = Bdd(max_nodes)
+    bdd = Bdd(max_nodes, deadline)
     built: dict[int, int] = {}
     roots: dict[int, int] = {}
     n = graph.variables
@@ -239,8 +248,16 @@ def importance(
 ) -> list[Importance]:
     """The importance factors of every variable in `occurrences` (variable -> number
     of cut sets it is in), ascending; SCRAM's formulas (see the module)."""
-    mif = marginal_importance(diagram, quantities)
-    total = quantities.top
+    return importance_factors(
+        marginal_importance(diagram, quantities), quantities.top, p, occurrences
+    )
+
+
+def importance_factors(
+    mif: dict[int, float], total: float, p: Sequence[float], occurrences: dict[int, int]
+) -> list[Importance]:
+    """The importance factors from each variable's Birnbaum importance `mif` and the top
+    probability `total`, for the variables in `occurrences`, ascending."""
     found: list[Importance] = []
     for v in sorted(occurrences):
         q = p[v - 1]
@@ -264,10 +281,13 @@ class CutSetFamilies:
     """The minimal cut sets of each module up to an order limit, and their expansion
     into sets of basic events."""
 
-    def __init__(self, diagram: ModularDiagram, max_order: int) -> None:
+    def __init__(
+        self, diagram: ModularDiagram, max_order: int, deadline: float | None = None
+    ) -> None:
         self.diagram = diagram
         self.max_order = max_order
-        self.zbdd = Zbdd(None)
+        self.deadline = deadline
+        self.zbdd = Zbdd(None, deadline)
         self.families: dict[int, int] = {}
         self.node_of_level = {level: node for node, level in diagram.levels.items()}
         self.node_list = [0] * (max(diagram.levels.values(), default=-1) + 1)
@@ -275,17 +295,21 @@ class CutSetFamilies:
             self.node_list[level] = node
         self.module_levels = frozenset(diagram.levels[m] for m in diagram.module_variables)
         bdd = diagram.bdd
+        height = path_heights(bdd, max(diagram.roots.values()))  # one pass serves all
         with recursion_room(len(diagram.levels) + 10):
             for m in _module_order(diagram):
                 root = diagram.roots[m]
                 if m == diagram.top and diagram.graph.root != m:
                     root = bdd.negate(root)
                 if diagram.coherent.get(m, False) and root == diagram.roots[m]:
-                    family = self.zbdd.minimal_solutions(bdd, root, max_order)
+                    family = self.zbdd.minimal_solutions(bdd, root, max_order, height)
                 else:
                     family = self.zbdd.minimal_solutions_any(bdd, root, max_order)
                 self.families[m] = family
         self._expanded: dict[int, list[CutSet]] = {}
+        self.longer_seen = False
+        """Whether the expansion met a minimal cut set longer than the order limit (a
+        product of modules' cut sets that it left out): then one exists."""
 
     def module_sets(self, module: int) -> list[CutSet]:
         """Module's minimal cut sets (variables) of at most max_order, by length."""
@@ -296,51 +320,63 @@ class CutSetFamilies:
         return found
 
     def _expand(self, module: int) -> Iterator[CutSet]:
-        """Module's minimal cut sets as variables (members unsorted), module variables
+        """Module's minimal cut sets as variables (members ascending), module variables
         replaced by their modules' cut sets within the order limit."""
-        node_of = self.node_list
+        node_of = self.node_list.__getitem__
         module_levels = self.module_levels
         n = self.diagram.graph.variables
         limit = self.max_order
-        for levels in self.zbdd.sets(self.families[module]):
+        sets = self.zbdd.sets(self.families[module])
+        if not module_levels:  # no module below: each set maps and sorts in C
+            yield from (tuple(sorted(map(node_of, levels))) for levels in sets)
+            return
+        for levels in sets:
             if module_levels.isdisjoint(levels):
-                yield tuple(map(node_of.__getitem__, levels))
+                yield tuple(sorted(map(node_of, levels)))
                 continue
-            nodes = [node_of[level] for level in levels]
+            nodes = [node_of(level) for level in levels]
             events = tuple(v for v in nodes if v <= n)
             subs = [v for v in nodes if v > n]
             if limit - len(events) - len(subs) < 0:
                 continue
-            yield from _products(events, [self.module_sets(s) for s in subs], limit)
+            yield from self._products(events, [self.module_sets(s) for s in subs])
+
+    def _products(self, events: CutSet, choices: list[list[CutSet]]) -> Iterator[CutSet]:
+        """Every union of `events` with one set of each choice (lists by ascending
+        length), of at most max_order members.  Each union is a minimal cut set (the
+        modules are independent), so one left out for its length is one longer than the
+        limit (a module whose list is empty has only longer cut sets)."""
+        limit = self.max_order
+        if len(events) + len(choices) > limit:
+            self.longer_seen = True
+            return
+        first, rest = choices[0], choices[1:]
+        room = limit - len(events) - len(rest)  # each later choice takes at least one
+        if not first or len(first[-1]) > room:
+            self.longer_seen = True
+        for chosen in first:
+            if len(chosen) > room:
+                break
+            merged = events + chosen
+            if rest:
+                yield from self._products(merged, rest)
+            else:
+                yield tuple(sorted(merged))
 
     def top_sets(self) -> list[CutSet]:
         """The minimal cut sets of the top event up to the order, each ascending,
         sorted by length then variable numbers."""
         by_length: list[list[CutSet]] = [[] for _ in range(self.max_order + 1)]
-        for s in self._expand(self.diagram.top):
-            by_length[len(s)].append(tuple(sorted(s)))
+        deadline = self.deadline
+        for count, s in enumerate(self._expand(self.diagram.top)):
+            by_length[len(s)].append(s)
+            if not count & 0xFFFF:
+                check_deadline(deadline)
         found: list[CutSet] = []
         for bucket in by_length:
             bucket.sort()
             found += bucket
         return found
-
-
-def _products(events: CutSet, choices: list[list[CutSet]], limit: int) -> Iterator[CutSet]:
-    """Every union of `events` with one set of each choice (lists by ascending length),
-    of at most `limit` members."""
-    if len(events) + len(choices) > limit:
-        return
-    first, rest = choices[0], choices[1:]
-    room = limit - len(events) - len(rest)  # each later choice takes at least one
-    for chosen in first:
-        if len(chosen) > room:
-            break
-        merged = events + chosen
-        if rest:
-            yield from _products(merged, rest, limit)
-        else:
-            yield merged
 
 
 def count_by_order(cut_sets: Sequence[CutSet]) -> dict[int, int]:
@@ -358,3 +394,263 @@ def occurrences(cut_sets: Sequence[CutSet]) -> dict[int, int]:
         for v in c:
             counts[v] = counts.get(v, 0) + 1
     return counts
+
+
+# --- truncation ---------------------------------------------------------------------------
+
+
+def longer_cut_set_exists(diagram: ModularDiagram, max_order: int) -> bool:
+    """Whether the top has a minimal cut set of more than `max_order` events (exactly).
+
+    A minimal cut set of the top is a minimal solution S of the top module with each
+    module variable in S replaced by one of its module's minimal cut sets, so the
+    longest one weighs S's events 1 and each module its own longest cut set.  Each
+    module's longest length, capped at `max_order` + 1 (no more matters), comes from
+    `has_longer_minimal_solution` with the weights of its own sub-modules, by
+    bisection; then the top's (its upward closure when it is not monotone: the same
+    minimal solutions).  DiagramTooLarge or TimeLimitHit may come from the manager."""
+    bdd = diagram.bdd
+    weight = [1] * (max(diagram.levels.values(), default=-1) + 1)
+    cap = max_order + 1
+    modules = [m for m in _module_order(diagram) if m != diagram.top]
+    # A cut set is no longer than the (weighted) most high edges on a path: when that
+    # bound is within the limit nothing is cut off.
+    bound = _module_bounds(diagram, cap)
+    top_root = diagram.roots[diagram.top]
+    if top_root <= TRUE or path_heights(bdd, top_root, bound)[top_root] <= max_order:
+        return False
+    # Each module's longest cut set by bisection, in one pass over the nodes in number
+    # order: at a module's root the heights below it are those of its sub-modules' final
+    # weights (their roots come first, and a node testing a module's variable is made
+    # after the module's root).
+    modules_at: dict[int, list[int]] = {}
+    for m in modules:
+        modules_at.setdefault(diagram.roots[m], []).append(m)
+    low_of, high_of, level_of = bdd.low, bdd.high, bdd.level
+    with recursion_room(len(weight) + 10):
+
+        def longest(m: int, height: list[int]) -> int:
+            root = diagram.roots[m]
+            low, high = 1, bound[diagram.levels[m]]  # the longest is in [low, high]
+            while low < high:
+                middle = (low + high) // 2
+                if has_longer_minimal_solution(bdd, root, middle, weight, height):
+                    low = middle + 1
+                else:
+                    high = middle
+            return low
+
+        height = [-(1 << 40), 0]
+        for r in sorted(r for r in modules_at if r <= TRUE):
+            for m in modules_at[r]:
+                weight[diagram.levels[m]] = longest(m, height)
+        append = height.append
+        for i in range(2, max(modules_at, default=TRUE) + 1):
+            a, b = height[low_of[i]], height[high_of[i]] + weight[level_of[i]]
+            append(a if a > b else b)
+            for m in modules_at.get(i, ()):
+                weight[diagram.levels[m]] = longest(m, height)
+        root = diagram.roots[diagram.top]
+        if diagram.graph.root != diagram.top:
+            root = bdd.negate(root)
+        if not (diagram.coherent.get(diagram.top, False) and root == diagram.roots[diagram.top]):
+            root = bdd.upward_closure(root)
+        return has_longer_minimal_solution(bdd, root, max_order, weight)
+
+
+def _module_bounds(diagram: ModularDiagram, cap: int) -> list[int]:
+    """Each level's weight for `path_heights`: 1 for a basic event, and for a module
+    variable its module's weighted height capped at `cap` (no minimal cut set of the
+    module is longer).  One pass in node-number order: a module's root is made before
+    any node that tests its variable (its parents are built after it)."""
+    bdd = diagram.bdd
+    bound = [1] * (max(diagram.levels.values(), default=-1) + 1)
+    levels_at: dict[int, list[int]] = {}
+    for m in diagram.module_variables:
+        levels_at.setdefault(diagram.roots[m], []).append(diagram.levels[m])
+    heights = [-(1 << 40), 0]
+    for root in sorted(r for r in levels_at if r <= TRUE):
+        for lv in levels_at.pop(root):
+            bound[lv] = min(cap, heights[root])
+    last = max(diagram.roots.values(), default=TRUE) + 1
+    append = heights.append
+    low, high, level = bdd.low, bdd.high, bdd.level
+    for i in range(2, last):
+        a, b = heights[low[i]], heights[high[i]] + bound[level[i]]
+        append(a if a > b else b)
+        if i in levels_at:
+            for lv in levels_at[i]:
+                bound[lv] = min(cap, heights[i])
+    return bound
+
+
+# --- the whole analysis --------------------------------------------------------------------
+
+Stopped = Literal["budget", "time"]
+"""Why an analysis is incomplete: the diagrams' node budget, or the time limit."""
+
+
+class StaticAnalysis(NamedTuple):
+    """What `analyse` found.  `cut_sets` (variable numbers, sorted by order then
+    numbers) are every minimal cut set of at most `max_order` events when `complete`;
+    otherwise none were listed.  `truncated`: a longer minimal cut set exists (None:
+    not decided, the analysis stopped first).  `stopped` says why something is missing
+    (None: nothing is): the cut sets (`complete` False) or only `truncated`.  `probability` is
+    exact (None: not computed, or `missing` names the variables the top reads that have
+    no probability); `interval` a rigorous (low, high) when the exact value was out of
+    reach; `rare_event` the sum over the listed cut sets; `importance` with
+    `with_importance` and an exact probability."""
+
+    max_order: int
+    cut_sets: list[CutSet]
+    complete: bool
+    stopped: Stopped | None
+    truncated: bool | None
+    probability: float | None
+    rare_event: float | None
+    interval: tuple[float, float] | None
+    missing: tuple[int, ...]
+    importance: list[Importance] | None
+
+
+def support(graph: Pdag) -> list[int]:
+    """The variables the root reads, ascending."""
+    root = graph.root
+    if isinstance(root, bool):
+        return []
+    if not graph.is_gate(abs(root)):
+        return [abs(root)]
+    found: set[int] = set()
+    for g in graph.reachable():
+        found.update(abs(i) for i in graph.gate(g).inputs if abs(i) <= graph.variables)
+    return sorted(found)
+
+
+def analyse(
+    graph: Pdag,
+    probability_of: Sequence[float | None],
+    max_order: int,
+    with_importance: bool = False,
+    deadline: float | None = None,
+    max_nodes: int = NODE_BUDGET,
+    bound_nodes: int = 2_000,
+) -> StaticAnalysis:
+    """The minimal cut sets of `graph`'s root up to `max_order`, whether a longer one
+    exists, its exact probability (`probability_of[v - 1]` is variable v's, None: none)
+    and, `with_importance`, every listed event's importance.  Past `max_nodes` diagram
+    nodes no cut set is listed and the probability is a rigorous interval
+    (`probability_bounds.py`, bounds of at most `bound_nodes` nodes a gate); past
+    `deadline` (a `time.perf_counter()` value) the analysis stops with what it had
+    completed (the exact probability comes before the cut sets)."""
+    if max_order < 0:
+        raise ValueError("the order limit must be at least 0")
+    used = support(graph)
+    missing = tuple(v for v in used if probability_of[v - 1] is None)
+    p = [0.0 if x is None else x for x in probability_of]
+    root = graph.root
+    if isinstance(root, bool) or not graph.is_gate(abs(root)):
+        return _trivial(root, p, missing, max_order, with_importance)
+    try:
+        check_deadline(deadline)
+        diagram = build_diagrams(graph, max_nodes, deadline)
+    except DiagramTooLarge:
+        return _bounded(graph, p, missing, max_order, deadline, bound_nodes)
+    except TimeLimitHit:
+        return StaticAnalysis(max_order, [], False, "time", None, None, None, None, missing, None)
+    quantities = None if missing else probabilities(diagram, p)
+    exact = None if quantities is None else quantities.top
+    try:
+        families = CutSetFamilies(diagram, max_order, deadline)
+        cut_sets = families.top_sets()
+    except TimeLimitHit:
+        return StaticAnalysis(max_order, [], False, "time", None, exact, None, None, missing, None)
+    truncated: bool | None = True
+    stopped: Stopped | None = None
+    if not families.longer_seen:
+        try:
+            truncated = longer_cut_set_exists(diagram, max_order)
+        except DiagramTooLarge:
+            truncated, stopped = None, "budget"  # the cut sets are complete; only this is open
+        except TimeLimitHit:
+            truncated, stopped = None, "time"
+    rare = None
+    found: list[Importance] | None = None
+    if quantities is not None:
+        rare = _rare_event(cut_sets, p)
+        if with_importance:
+            found = importance(diagram, quantities, p, occurrences(cut_sets))
+    return StaticAnalysis(
+        max_order, cut_sets, True, stopped, truncated, exact, rare, None, missing, found
+    )
+
+
+def _trivial(
+    root: Value, p: Sequence[float], missing: tuple[int, ...], max_order: int, with_importance: bool
+) -> StaticAnalysis:
+    """A root that is a constant or one variable (or its complement)."""
+    if isinstance(root, bool):
+        cut_sets: list[CutSet] = [()] if root else []
+        exact: float | None = 1.0 if root else 0.0
+    else:
+        cut_sets = [(root,)] if root > 0 else [()]
+        q = p[abs(root) - 1]
+        exact = None if missing else (q if root > 0 else 1 - q)
+    listed = [c for c in cut_sets if len(c) <= max_order]
+    truncated = len(listed) < len(cut_sets)
+    rare = None if exact is None else _rare_event(listed, p)
+    found = None
+    if with_importance and exact is not None:
+        mif = {} if isinstance(root, bool) else {abs(root): 1.0 if root > 0 else -1.0}
+        found = importance_factors(mif, exact, p, occurrences(listed))
+    return StaticAnalysis(
+        max_order, listed, True, None, truncated, exact, rare, None, missing, found
+    )
+
+
+def _rare_event(cut_sets: Sequence[CutSet], p: Sequence[float]) -> float:
+    """Σ over the cut sets of Π of their events' probabilities, capped at 1 (SCRAM)."""
+    of = [0.0, *p].__getitem__  # variable v's probability at v
+    prod = math.prod
+    return min(1.0, math.fsum(prod(map(of, c)) for c in cut_sets))
+
+
+def _bounded(
+    graph: Pdag,
+    p: Sequence[float],
+    missing: tuple[int, ...],
+    max_order: int,
+    deadline: float | None,
+    bound_nodes: int,
+) -> StaticAnalysis:
+    """When the BDDs are out of reach: the cut sets bottom up if the graph is coherent
+    (`order_limited_families.py`; none past its own budget), and a rigorous interval
+    for the probability."""
+    from failspec.checker.order_limited_families import order_limited_cut_sets
+    from failspec.checker.probability_bounds import probability_interval
+
+    cut_sets: list[CutSet] = []
+    complete, truncated = False, None
+    stopped: Stopped | None = "budget"
+    if graph.coherent:
+        try:
+            found = order_limited_cut_sets(graph, max_order, deadline)
+            cut_sets, complete, truncated, stopped = found.cut_sets, True, found.truncated, None
+        except DiagramTooLarge:
+            pass
+        except TimeLimitHit:
+            return StaticAnalysis(
+                max_order, [], False, "time", None, None, None, None, missing, None
+            )
+    interval = None
+    rare = None
+    if not missing:
+        try:
+            bounds = probability_interval(graph, p, bound_nodes, deadline)
+            interval = (bounds.low, bounds.high)
+        except TimeLimitHit:
+            stopped = "time"
+        if complete:
+            rare = _rare_event(cut_sets, p)
+    return StaticAnalysis(
+        max_order, cut_sets, complete, stopped, truncated, None, rare, interval, missing, None
+    )

@@ -1,14 +1,17 @@
 """The words of a static cut-set analysis: text and JSON, streamed, from plain data.
 
 `StaticReport` holds what an analysis found, as names and numbers (no checker
-type); `write_static_text` and `write_static_json` write it to a stream a
-chunk at a time, so a million cut sets never sit in memory as text.  JSON is
-the `failspec-cutsets/1` document of `failspec cutsets --static`: compact, one
+type), for an Open-PSA MEF tree and for the static tree of a `.fspec` model
+alike (`model` set: the words and fault objects of a model);
+`write_static_text` and `write_static_json` write it to a stream a chunk at a
+time, so a million cut sets never sit in memory as text.  JSON is the
+`failspec-cutsets/1` document of `failspec cutsets --static`: compact, one
 line per cut set (`pretty`: indented, still one line per cut set).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import IO, NamedTuple
 
@@ -35,7 +38,8 @@ class StaticReport(NamedTuple):
     """A static analysis: `cut_sets` are tuples of indices into `names` (which may
     keep an unused name at 0), sorted by
     order; `probability` None when some event has none (`missing` names them);
-    `mission_hours` the mission time the probabilities were evaluated at."""
+    `mission_hours` the mission time the probabilities were evaluated at (None: a
+    model's run without `--mission`)."""
 
     files: tuple[str, ...]
     top: str
@@ -45,13 +49,25 @@ class StaticReport(NamedTuple):
     probability: float | None
     rare_event: float | None
     missing: tuple[str, ...]
-    mission_hours: float
+    mission_hours: float | None
     importance: tuple[ImportanceRow, ...] | None
     notes: tuple[str, ...]
     interval: tuple[float, float] | None = None
     """When the exact value could not be computed: rigorous lower and upper bounds."""
     complete: bool = True
     """False when the cut sets could not be computed (the list is then empty)."""
+    truncated: bool | None = None
+    """Whether a minimal cut set longer than `max_order` exists (None: not decided)."""
+    stopped: str | None = None
+    """Why the report is incomplete: `budget` (the diagrams' node budget) or `time`."""
+    model: str | None = None
+    """The `.fspec` model's name when the tree is a model's (`top` is then a component
+    and the tree that of `top.down`); None for Open-PSA MEF files."""
+    faults: Sequence[tuple[int, str, str]] | None = None
+    """A model's faults by index into `names`: (number, component, mode)."""
+    quantified: bool = True
+    """False when nothing has a probability (a model without probabilities, rates or
+    `--mission`): no probability is reported at all."""
 
 
 def _plural(order: int, count: int) -> str:
@@ -63,10 +79,12 @@ def _plural(order: int, count: int) -> str:
     return f"{count} {name if count == 1 else plural}"
 
 
-def order_summary(counts: dict[int, int], max_order: int) -> str:
+def order_summary(counts: dict[int, int], max_order: int, model: bool = False) -> str:
     """`0 single points of failure, 2 pairs, …` up to the largest order found (at least
-    3), then `none of order … to K`."""
+    3), then `none of order … to K` (`model`: a `.fspec` model's words)."""
     if counts.get(0):
+        if model:
+            return "violated with no fault at all: the empty set is the only minimal cut set"
         return "failed with no basic event at all: the empty set is the only minimal cut set"
     if not counts:
         return f"no minimal cut set up to order {max_order}"
@@ -81,17 +99,31 @@ def _hours(hours: float) -> str:
     return f"{int(hours)}h" if float(hours).is_integer() else f"{hours!r}h"
 
 
+def _mission_words(report: StaticReport) -> str:
+    hours = report.mission_hours
+    if hours is None:
+        return "over the mission"
+    if report.model is not None and float(hours * 3600).is_integer():
+        from failspec.counterexamples.vocabulary import format_duration  # a model's words
+
+        return f"over a mission of {format_duration(int(hours * 3600))}"
+    return f"over a mission of {_hours(hours)}"
+
+
 def probability_line(report: StaticReport) -> str:
     """The probability line of the text report."""
-    over = f"over a mission of {_hours(report.mission_hours)}"
+    over = _mission_words(report)
     if report.interval is not None:
         low, high = report.interval
         return (
             f"probability {over}: between {low:.6g} and {high:.6g} (a rigorous interval from "
             "pruned decision diagrams; the exact value was out of reach)"
         )
+    if report.missing:
+        hint = " (give --mission D for a rate)" if report.mission_hours is None else ""
+        return f"probability {over}: unknown; no probability for {', '.join(report.missing)}{hint}"
     if report.probability is None:
-        return f"probability {over}: unknown; no probability for {', '.join(report.missing)}"
+        return f"probability {over}: unknown; the time limit was hit before it was computed"
     line = f"probability {over}: exact {report.probability:.6g}"
     if report.rare_event is not None:
         line += f" (rare-event approximation {report.rare_event:.6g})"
@@ -99,18 +131,22 @@ def probability_line(report: StaticReport) -> str:
 
 
 def _counts(cut_sets: Sequence[tuple[int, ...]]) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    for c in cut_sets:
-        counts[len(c)] = counts.get(len(c), 0) + 1
-    return counts
+    return dict(Counter(map(len, cut_sets)))
 
 
 def write_static_text(report: StaticReport, out: IO[str]) -> None:
     """The text report: a head, one line per cut set, the summary, the probability,
     and the importance table when there is one."""
-    head = [f"{' '.join(report.files)}  (Open-PSA MEF, top gate {report.top})"]
+    if report.model is None:
+        head = [f"{' '.join(report.files)}  (Open-PSA MEF, top gate {report.top})"]
+        subject = f"{report.top}, static"
+    else:
+        head = [f"{' '.join(report.files)}  (model {report.model})"]
+        subject = (
+            f"{report.top}.down, static (every fault permanent, every switchover window elapsed)"
+        )
     head += [f"note: {note}" for note in report.notes]
-    head.append(f"minimal cut sets of {report.top}, static, up to order {report.max_order}")
+    head.append(f"minimal cut sets of {subject}, up to order {report.max_order}")
     head.append("")
     out.write("\n".join(head) + "\n")
     names = report.names
@@ -118,14 +154,29 @@ def write_static_text(report: StaticReport, out: IO[str]) -> None:
     prefixes = [f"  order {k}  " for k in range(report.max_order + 1)]
     for start in range(0, len(cut_sets), CHUNK):
         lines = [
-            prefixes[len(c)] + " + ".join([names[i] for i in c])
+            prefixes[len(c)] + " + ".join(map(names.__getitem__, c))
             for c in cut_sets[start : start + CHUNK]
         ]
         out.write("\n".join(lines) + "\n")
-    summary = order_summary(_counts(cut_sets), report.max_order)
+    summary = order_summary(_counts(cut_sets), report.max_order, report.model is not None)
     if not report.complete:
-        summary = "INCOMPLETE: the decision diagrams outgrew their budget; no cut set was computed"
-    tail = ["", summary, probability_line(report)]
+        summary = (
+            "INCOMPLETE: the time limit was hit before the cut sets were complete; none is listed"
+            if report.stopped == "time"
+            else "INCOMPLETE: the decision diagrams outgrew their budget; no cut set was computed"
+        )
+    elif report.truncated:
+        summary += f" (longer minimal cut sets exist past order {report.max_order})"
+    elif report.truncated is None:
+        why = (
+            "the time limit was hit"
+            if report.stopped == "time"
+            else "the diagrams outgrew their budget"
+        )
+        summary += f" (whether a longer minimal cut set exists is unknown: {why} first)"
+    tail = ["", summary]
+    if report.quantified:
+        tail.append(probability_line(report))
     if report.importance is not None:
         tail += _importance_lines(report.importance)
     out.write("\n".join(tail) + "\n")
@@ -160,28 +211,36 @@ def write_static_json(report: StaticReport, out: IO[str], pretty: bool = False) 
 
     indent = "  " if pretty else ""
     newline = "\n" if pretty else ""
-    head: dict[str, object] = {
-        "format": CUTSETS_FORMAT,
-        "files": list(report.files),
-        "mode": "static",
-        "check": None,
-        "top": report.top,
-        "max_order": report.max_order,
-        "complete": report.complete,
-        "notes": list(report.notes),
-    }
+    head: dict[str, object] = {"format": CUTSETS_FORMAT}
+    if report.model is None:
+        head["files"] = list(report.files)
+    else:
+        head.update(file=report.files[0], model=report.model)
+    head.update(mode="static", check=None, top=report.top, max_order=report.max_order)
+    head.update(complete=report.complete, stopped=report.stopped, truncated=report.truncated)
+    head["notes"] = list(report.notes)
     sep = ": " if pretty else ":"
     comma = "," + newline
     out.write("{" + newline)
     out.write(comma.join(f"{indent}{dumps(k)}{sep}{dumps(v)}" for k, v in head.items()))
     out.write(f",{newline}{indent}{dumps('cut_sets')}{sep}[\n")
-    names = [dumps(n) for n in report.names]
+    key = '"events"'
+    if report.faults is None:
+        names = [dumps(n) for n in report.names]
+    else:
+        key = '"faults"'
+        names = [
+            json.dumps(
+                {"number": number, "component": component, "mode": mode}, separators=(",", ":")
+            )
+            for number, component, mode in report.faults
+        ]
     cut_sets = report.cut_sets
     inner = indent * 2
     for start in range(0, len(cut_sets), CHUNK):
         chunk = cut_sets[start : start + CHUNK]
         lines = [
-            f'{inner}{{"order":{len(c)},"events":[{",".join([names[i] for i in c])}]}}'
+            f'{inner}{{"order":{len(c)},{key}:[{",".join(map(names.__getitem__, c))}]}}'
             for c in chunk
         ]
         last = start + CHUNK >= len(cut_sets)
@@ -195,7 +254,9 @@ def write_static_json(report: StaticReport, out: IO[str], pretty: bool = False) 
             "rare_event": report.rare_event,
             "interval": None if report.interval is None else list(report.interval),
             "missing": list(report.missing),
-        },
+        }
+        if report.quantified
+        else None,
         "importance": None
         if report.importance is None
         else [

@@ -13,10 +13,15 @@ from failspec.checker.causes import build_trace
 from failspec.checker.cut_sets import TimedCutSets, timed_cut_sets
 from failspec.checker.engine import Engine, InternalError, Verdict, Witness
 from failspec.checker.engines import ENGINE_NAMES, engine_named
+from failspec.checker.fault_tree import static_fault_tree, tree_graph
 from failspec.checker.fingerprint import check_fingerprint
 from failspec.checker.lowering import lower_model
+from failspec.checker.probability import fault_probability
 from failspec.checker.simulate import violation_of
+from failspec.checker.static_analysis import analyse
+from failspec.counterexamples.static_report import StaticReport
 from failspec.counterexamples.trace import Trace
+from failspec.mef_cutsets import importance_rows
 from failspec.parallel import run_in_order, shard_positions
 from failspec.result_cache import CachedCutSet, CachedCutSets, CachedVerdict, ResultCache
 from failspec.spec.errors import SpecError, SpecErrors
@@ -37,6 +42,7 @@ __all__ = [
     "loads",
     "plan_checks",
     "run_checks",
+    "static_report",
 ]
 
 
@@ -256,6 +262,55 @@ def _cut_sets_from_cache(
         witnesses.append(Witness(cut_set.violation_at, cut_set.onsets))
     candidates = tuple(n for n in item.faults if model.fault(n).earliest <= model.fault(n).latest)
     return TimedCutSets(order, candidates, tuple(found), tuple(witnesses), True, entry.engines)
+
+
+def static_report(
+    model: ir.Model,
+    top: str,
+    max_order: int,
+    mission_seconds: int | None = None,
+    with_importance: bool = False,
+    deadline: float | None = None,
+) -> StaticReport:
+    """The static analysis of `top.down` (`checker/fault_tree.py`: every fault
+    permanent, every switchover window elapsed), by the one static analysis Open-PSA
+    MEF trees go through too (`checker/static_analysis.py`): the minimal cut sets of at
+    most `max_order` faults, whether longer ones exist, the exact probability over
+    `mission_seconds` (a fault's rate needs it) and, `with_importance`, each listed
+    fault's importance factors.  Past `deadline` (a `time.perf_counter()` value) the
+    report is incomplete (`stopped` is `time`).  Raise StaticTreeError when `top` has no
+    static reading (`static_fault_tree`)."""
+    graph, numbers = tree_graph(static_fault_tree(model, top))
+    faults = [model.fault(n) for n in numbers]
+    found = analyse(
+        graph,
+        [fault_probability(f, mission_seconds) for f in faults],
+        max_order,
+        with_importance,
+        deadline,
+    )
+    names = ("", *(f.label for f in faults))  # variable v is faults[v - 1]
+    return StaticReport(
+        (model.file,),
+        top,
+        max_order,
+        names,
+        found.cut_sets,
+        found.probability,
+        found.rare_event,
+        tuple(names[v] for v in found.missing),
+        None if mission_seconds is None else mission_seconds / 3600,
+        importance_rows(found, names),
+        (),
+        found.interval,
+        found.complete,
+        found.truncated,
+        found.stopped,
+        model.name,
+        [(0, "", ""), *((f.number, f.component_name, f.mode) for f in faults)],
+        mission_seconds is not None
+        or any(f.probability is not None or f.rate_per_hour is not None for f in faults),
+    )
 
 
 # --- many checks at once -----------------------------------------------------------

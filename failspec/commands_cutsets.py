@@ -16,24 +16,19 @@ from pathlib import Path
 from typing import IO, Any
 
 from failspec.api import cut_sets as timed_cut_sets_of
-from failspec.api import load
+from failspec.api import load, static_report
 from failspec.checker import ir
 from failspec.checker.causes import build_trace
-from failspec.checker.cut_sets import static_cut_sets
 from failspec.checker.engine import CutSet
 from failspec.checker.engines import ENGINE_NAMES
-from failspec.checker.fault_tree import FaultTree, StaticTreeError, static_fault_tree
-from failspec.checker.probability import (
-    exact,
-    exact_of_tree,
-    fault_probabilities,
-    rare_event,
-    tree_events,
-)
+from failspec.checker.fault_tree import StaticTreeError
+from failspec.checker.probability import timed_probability
 from failspec.commands_check import result_cache
+from failspec.counterexamples.static_report import write_static_json, write_static_text
 from failspec.counterexamples.text import format_duration, format_instant
 from failspec.counterexamples.trace import trace_to_json
-from failspec.mef_cutsets import is_mef, options_from
+from failspec.mef_cutsets import DEFAULT_MAX_ORDER as DEFAULT_STATIC_ORDER
+from failspec.mef_cutsets import is_mef, options_from, static_exit_code
 from failspec.mef_cutsets import run as run_mef
 from failspec.options import (
     BadInput,
@@ -78,7 +73,7 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
     cutsets.add_argument("more", nargs="*", metavar="MORE", help="with an MEF FILE: more MEF files")
     cutsets.add_argument("--pretty", action="store_true", help="indented JSON")
     cutsets.add_argument(
-        "--importance", action="store_true", help="with --static: importance factors (MEF files)"
+        "--importance", action="store_true", help="with --static: importance factors"
     )
     cutsets.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default: text)"
@@ -90,7 +85,10 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
         help="mission duration (like 8760h or 365d) for faults with a rate: p = 1 - exp(-rate·D)",
     )
     cutsets.add_argument(
-        "--timeout", metavar="S", type=positive_seconds, help="seconds for the search"
+        "--timeout",
+        metavar="S",
+        type=positive_seconds,
+        help="seconds for the search (or the static analysis); past it, exit 3",
     )
     add_cache_options(cutsets)
     cutsets.add_argument(
@@ -136,48 +134,21 @@ def _run_mef_cutsets(args: argparse.Namespace, stdout: IO[str], stderr: IO[str])
     return run_mef(options_from(args, (args.file, *args.more)), stdout, stderr)
 
 
-def _static_tree(model: ir.Model, top: str) -> FaultTree:
+def _run_static(
+    model: ir.Model, top: str, args: argparse.Namespace, stdout: IO[str], deadline: float | None
+) -> int:
+    """`cutsets --static --top X` of a model (`failspec.api.static_report`), written
+    by the report MEF trees use too (`counterexamples/static_report.py`)."""
+    max_order = DEFAULT_STATIC_ORDER if args.max_order is None else args.max_order
     try:
-        return static_fault_tree(model, top)
+        report = static_report(model, top, max_order, args.mission, args.importance, deadline)
     except StaticTreeError as error:
         raise BadInput(str(error)) from None
-
-
-def _probability(
-    model: ir.Model,
-    cut_sets: tuple[CutSet, ...],
-    mission: int | None,
-    tree: FaultTree | None = None,
-    truncated: bool = False,
-) -> dict[str, Any] | None:
-    """The top probability: rare-event from `cut_sets`; exact from the BDD of `tree`
-    (static: exact whatever the order limit), else, timed or when the tree's BDD is too
-    large, from the cut sets (a lower bound when they were `truncated`)."""
-    events = None if tree is None else tree_events(tree)
-    numbers = events if events is not None else sorted({n for c in cut_sets for n in c})
-    informed = [
-        n
-        for n in numbers
-        if model.fault(n).probability is not None or model.fault(n).rate_per_hour is not None
-    ]
-    if not informed and mission is None:
-        return None
-    p, missing = fault_probabilities(model, numbers, mission)
-    result: dict[str, Any] = {
-        "mission_seconds": mission,
-        "rare_event": None,
-        "exact": None,
-        "exact_is_lower_bound": False,
-        "missing": [model.fault(n).label for n in missing],
-    }
-    if not missing:
-        result["rare_event"] = rare_event(cut_sets, p)
-        if tree is not None and events is not None:
-            result["exact"] = exact_of_tree(tree, p)
-        else:
-            result["exact"] = exact(cut_sets, p)
-            result["exact_is_lower_bound"] = truncated
-    return result
+    if args.format == "json":
+        write_static_json(report, stdout, args.pretty)
+    else:
+        write_static_text(report, stdout)
+    return static_exit_code(report)
 
 
 def _order_summary(cut_sets: tuple[CutSet, ...], max_order: int, complete: bool = True) -> str:
@@ -209,60 +180,45 @@ def _run_cutsets(
     model: ir.Model, args: argparse.Namespace, stdout: IO[str], deadline: float | None
 ) -> int:
     target = resolve_target(model, args)
+    if isinstance(target, str):
+        return _run_static(model, target, args, stdout, deadline)
+    if args.importance:
+        raise BadInput("--importance goes with --static")
     labels = {f.number: f.label for f in model.faults}
     document: dict[str, Any] = {"format": CUTSETS_FORMAT, "file": model.file, "model": model.name}
     lines = [f"{model.file}  (model {model.name})"]
-    complete = True
-    if isinstance(target, str):
-        tree = _static_tree(model, target)
-        result = static_cut_sets(tree, 20 if args.max_order is None else args.max_order)
-        cut_sets, max_order = result.cut_sets, result.max_order
-        lines.append(
-            f"minimal cut sets of {target}.down, static (every fault permanent, "
-            f"every switchover window elapsed), up to order {max_order}"
+    cache = result_cache(args, model.file)
+    timed = timed_cut_sets_of(model, target, args.max_order, deadline, args.engine, cache)
+    cut_sets, max_order, complete = timed.cut_sets, timed.max_order, timed.complete
+    lines.append(
+        f'minimal cut sets of "{target.name}" up to order {max_order}, '
+        f"of {len(timed.candidates)} faults"
+    )
+    lines.append("")
+    items = []
+    width = max((len(" + ".join(labels[n] for n in c)) for c in cut_sets), default=0)
+    for cut_set, witness in zip(cut_sets, timed.witnesses, strict=True):
+        names = " + ".join(labels[n] for n in cut_set) or "(no fault)"
+        onsets = ", ".join(format_instant(o) for o in witness.onsets)
+        detail = f"violated at {format_instant(witness.violation_at)}"
+        if onsets:
+            detail += f"; onsets {onsets}"
+        lines.append(f"  order {len(cut_set)}  {names.ljust(width)}  {detail}")
+        trace = build_trace(model, target, dict(zip(cut_set, witness.onsets, strict=True)))
+        items.append(
+            {
+                "order": len(cut_set),
+                "faults": _faults_json(model, cut_set),
+                "witness": {
+                    "violation_at": witness.violation_at,
+                    "onsets": list(witness.onsets),
+                    "counterexample": trace_to_json(trace),
+                },
+            }
         )
-        lines.append("")
-        if args.format == "json":
-            items = [{"order": len(c), "faults": _faults_json(model, c)} for c in cut_sets]
-        else:
-            lines += [f"  order {len(c)}  {' + '.join(labels[n] for n in c)}" for c in cut_sets]
-            items = []
-        document.update(mode="static", check=None, top=target, max_order=max_order)
-        document.update(complete=True, truncated=result.truncated, cut_sets=items)
-        probability = _probability(model, cut_sets, args.mission, tree, result.truncated)
-    else:
-        cache = result_cache(args, model.file)
-        timed = timed_cut_sets_of(model, target, args.max_order, deadline, args.engine, cache)
-        cut_sets, max_order, complete = timed.cut_sets, timed.max_order, timed.complete
-        lines.append(
-            f'minimal cut sets of "{target.name}" up to order {max_order}, '
-            f"of {len(timed.candidates)} faults"
-        )
-        lines.append("")
-        items = []
-        width = max((len(" + ".join(labels[n] for n in c)) for c in cut_sets), default=0)
-        for cut_set, witness in zip(cut_sets, timed.witnesses, strict=True):
-            names = " + ".join(labels[n] for n in cut_set) or "(no fault)"
-            onsets = ", ".join(format_instant(o) for o in witness.onsets)
-            detail = f"violated at {format_instant(witness.violation_at)}"
-            if onsets:
-                detail += f"; onsets {onsets}"
-            lines.append(f"  order {len(cut_set)}  {names.ljust(width)}  {detail}")
-            trace = build_trace(model, target, dict(zip(cut_set, witness.onsets, strict=True)))
-            items.append(
-                {
-                    "order": len(cut_set),
-                    "faults": _faults_json(model, cut_set),
-                    "witness": {
-                        "violation_at": witness.violation_at,
-                        "onsets": list(witness.onsets),
-                        "counterexample": trace_to_json(trace),
-                    },
-                }
-            )
-        document.update(mode="timed", check=target.name, top=None, max_order=max_order)
-        document.update(complete=complete, truncated=False, cut_sets=items)
-        probability = _probability(model, cut_sets, args.mission)
+    document.update(mode="timed", check=target.name, top=None, max_order=max_order)
+    document.update(complete=complete, truncated=False, cut_sets=items)
+    probability = timed_probability(model, cut_sets, args.mission)
     counts = Counter(len(c) for c in cut_sets)
     document["summary"] = [{"order": k, "count": counts[k]} for k in range(max_order + 1)]
     document["probability"] = probability
@@ -300,10 +256,5 @@ def _probability_lines(probability: dict[str, Any] | None) -> list[str]:
         return [f"probability {over}: unknown; no probability for {missing}{why}"]
     line = f"probability {over}: rare-event approximation {probability['rare_event']:.6g}"
     if probability["exact"] is not None:
-        bound = (
-            " (a lower bound: cut sets were truncated)"
-            if probability["exact_is_lower_bound"]
-            else ""
-        )
-        line += f", exact {probability['exact']:.6g}{bound}"
+        line += f", exact {probability['exact']:.6g}"
     return [line]

@@ -16,27 +16,20 @@ networkx), so a whole `failspec cutsets` process on an MEF file starts in
 about the time Python does: `failspec/cli.py` sends such a command here
 before it builds the rest of the command line.  Exit codes: 0 no cut set, 1 some, 2 bad
 input, 3 when the diagrams are out of reach (no cut set; the probability is then
-a rigorous interval from pruned diagrams, `checker/probability_bounds.py`).
+a rigorous interval from pruned diagrams, `checker/probability_bounds.py`) or
+when `--timeout S` passed (what was complete is reported, and said so).
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import sys
+import time
 from collections.abc import Sequence
 from typing import IO, NamedTuple
 
-from failspec.checker.decision_diagrams import DiagramTooLarge
 from failspec.checker.openpsa_tree import StaticProblem, static_problem
-from failspec.checker.probability_bounds import probability_interval
-from failspec.checker.static_analysis import (
-    CutSetFamilies,
-    build_diagrams,
-    importance,
-    occurrences,
-    probabilities,
-)
+from failspec.checker.static_analysis import StaticAnalysis, analyse
 from failspec.counterexamples.static_report import (
     ImportanceRow,
     StaticReport,
@@ -68,6 +61,7 @@ class StaticOptions(NamedTuple):
     output_format: str
     pretty: bool
     importance: bool
+    timeout_seconds: float | None = None
 
 
 def mission_hours(text: str) -> float:
@@ -94,6 +88,7 @@ def options_from(args: argparse.Namespace, files: Sequence[str]) -> StaticOption
         args.format,
         bool(getattr(args, "pretty", False)),
         bool(getattr(args, "importance", False)),
+        getattr(args, "timeout", None),
     )
 
 
@@ -112,6 +107,7 @@ def main(argv: Sequence[str], stdout: IO[str], stderr: IO[str]) -> int:
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--pretty", action="store_true", help="indented JSON")
     parser.add_argument("--importance", action="store_true", help="importance factors")
+    parser.add_argument("--timeout", metavar="S", type=_seconds, help="seconds for the analysis")
     try:
         args = parser.parse_args(list(argv))
     except SystemExit as leaving:
@@ -124,8 +120,15 @@ def main(argv: Sequence[str], stdout: IO[str], stderr: IO[str]) -> int:
         args.format,
         args.pretty,
         args.importance,
+        args.timeout,
     )
     return run(options, stdout, stderr)
+
+
+def _seconds(text: str) -> float:
+    from failspec.options import positive_seconds
+
+    return positive_seconds(text)
 
 
 def _order(text: str) -> int:
@@ -145,7 +148,13 @@ def run(options: StaticOptions, stdout: IO[str], stderr: IO[str]) -> int:
         write_static_json(report, stdout, options.pretty)
     else:
         write_static_text(report, stdout)
-    if not report.complete:
+    return static_exit_code(report)
+
+
+def static_exit_code(report: StaticReport) -> int:
+    """3 when the analysis stopped short (the time limit or the node budget), else 1 when
+    it lists a cut set, else 0."""
+    if report.stopped is not None or not report.complete:
         return 3
     return 1 if report.cut_sets else 0
 
@@ -166,124 +175,51 @@ def _notes(problem: StaticProblem) -> tuple[str, ...]:
 
 
 def analyze(options: StaticOptions) -> StaticReport:
-    """The report of the analysis `options` ask for (ImportError_ on bad input,
-    DiagramTooLarge past the node budget)."""
+    """The report of the analysis `options` ask for (ImportError_ on bad input)."""
+    deadline = None
+    if options.timeout_seconds is not None:
+        deadline = time.perf_counter() + options.timeout_seconds
     model = read_model(options.files)
     problem = static_problem(model, options.top, options.mission_hours)
-    root = problem.graph.root
-    k = options.max_order
-    if isinstance(root, bool) or not problem.graph.is_gate(abs(root)):
-        return _trivial(options, problem)
-    try:
-        diagram = build_diagrams(problem.graph)
-    except DiagramTooLarge:
-        return _bounded(options, problem)
-    families = CutSetFamilies(diagram, k)
-    cut_sets = families.top_sets()  # variable numbers, so names get a dummy at 0
-    used = sorted(_support(problem))  # every cut set's events are among these
-    missing = tuple(problem.names[i] for i in used if problem.probabilities[i] is None)
-    p_exact = rare = None
-    rows: tuple[ImportanceRow, ...] | None = None
-    if not missing:
-        p = [x if x is not None else 0.0 for x in problem.probabilities]
-        quantities = probabilities(diagram, p)
-        p_exact = quantities.top
-        rare = _rare_event(cut_sets, [0.0, *p])
-        if options.importance:
-            counts = occurrences(cut_sets)
-            rows = tuple(
-                ImportanceRow(
-                    problem.names[f.variable - 1],
-                    f.occurrence,
-                    f.probability,
-                    f.mif,
-                    f.cif,
-                    f.dif,
-                    f.raw,
-                    f.rrw,
-                )
-                for f in importance(diagram, quantities, p, counts)
-            )
-    return StaticReport(
-        options.files,
-        problem.top,
-        k,
-        ("", *problem.names),
-        cut_sets,
-        p_exact,
-        rare,
-        missing,
-        options.mission_hours,
-        rows,
-        _notes(problem),
+    found = analyse(
+        problem.graph,
+        problem.probabilities,
+        options.max_order,
+        options.importance,
+        deadline,
+        bound_nodes=BOUND_NODES,
     )
-
-
-def _bounded(options: StaticOptions, problem: StaticProblem) -> StaticReport:
-    """The report when the BDDs are out of reach: no cut sets, and a rigorous interval
-    for the probability (`checker/probability_bounds.py`)."""
-    used = sorted(_support(problem))
-    missing = tuple(problem.names[i] for i in used if problem.probabilities[i] is None)
-    interval = None
-    if not missing:
-        p = [x if x is not None else 0.0 for x in problem.probabilities]
-        bounds = probability_interval(problem.graph, p, BOUND_NODES)
-        interval = (bounds.low, bounds.high)
+    names = ("", *problem.names)  # cut sets are variable numbers: a placeholder at 0
     return StaticReport(
         options.files,
         problem.top,
         options.max_order,
-        ("", *problem.names),
-        [],
-        None,
-        None,
-        missing,
+        names,
+        found.cut_sets,
+        found.probability,
+        found.rare_event,
+        tuple(names[v] for v in found.missing),
         options.mission_hours,
-        None,
+        importance_rows(found, names),
         _notes(problem),
-        interval,
-        complete=False,
+        found.interval,
+        found.complete,
+        found.truncated,
+        found.stopped,
     )
 
 
-def _support(problem: StaticProblem) -> set[int]:
-    """The variables (0-based) the graph reads."""
-    graph = problem.graph
-    found: set[int] = set()
-    for g in graph.reachable():
-        found.update(abs(i) - 1 for i in graph.gate(g).inputs if abs(i) <= graph.variables)
-    return found
-
-
-def _rare_event(cut_sets: Sequence[tuple[int, ...]], p: Sequence[float]) -> float:
-    return min(1.0, math.fsum(math.prod([p[i] for i in c]) for c in cut_sets))
-
-
-def _trivial(options: StaticOptions, problem: StaticProblem) -> StaticReport:
-    """A top that is a constant or one basic event (or its complement)."""
-    root = problem.graph.root
-    if isinstance(root, bool):
-        cut_sets: list[tuple[int, ...]] = [()] if root else []
-        p_exact: float | None = 1.0 if root else 0.0
-        missing: tuple[str, ...] = ()
-    else:
-        v = abs(root) - 1
-        q = problem.probabilities[v]
-        missing = () if q is not None else (problem.names[v],)
-        cut_sets = [(v + 1,)] if root > 0 else [()]
-        p_exact = None if q is None else (q if root > 0 else 1 - q)
-    return StaticReport(
-        options.files,
-        problem.top,
-        options.max_order,
-        ("", *problem.names),
-        cut_sets if options.max_order >= max((len(c) for c in cut_sets), default=0) else [],
-        p_exact,
-        p_exact,
-        missing,
-        options.mission_hours,
-        None,
-        _notes(problem),
+def importance_rows(
+    found: StaticAnalysis, names: Sequence[str]
+) -> tuple[ImportanceRow, ...] | None:
+    """The importance table of an analysis, events by `names[variable]`."""
+    if found.importance is None:
+        return None
+    return tuple(
+        ImportanceRow(
+            names[f.variable], f.occurrence, f.probability, f.mif, f.cif, f.dif, f.raw, f.rrw
+        )
+        for f in found.importance
     )
 
 

@@ -22,18 +22,11 @@ from failspec.checker.cut_sets import (
     static_cut_sets,
     timed_cut_sets,
 )
-from failspec.checker.decision_diagrams import NODE_BUDGET
 from failspec.checker.engines import candidate_sets
 from failspec.checker.explicit import canonical_for_fault_set
-from failspec.checker.fault_tree import FaultTree, StaticTreeError, static_fault_tree
-from failspec.checker.probability import (
-    exact,
-    exact_of_tree,
-    fault_probabilities,
-    fault_probability,
-    rare_event,
-    tree_events,
-)
+from failspec.checker.fault_tree import FaultTree, StaticTreeError, static_fault_tree, tree_graph
+from failspec.checker.probability import exact, fault_probabilities, fault_probability, rare_event
+from failspec.checker.static_analysis import NODE_BUDGET, analyse
 from failspec.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -385,11 +378,27 @@ def test_exact_of_tree_against_the_truth_table(model_: object) -> None:
         for s in map(set, itertools.combinations(events, k))
         if evaluate(tree, s)
     )
-    relevant = tree_events(tree)
-    assert relevant is not None and set(relevant) <= set(events)
-    assert exact_of_tree(tree, p) == pytest.approx(expected, rel=1e-9, abs=1e-12)
+    graph, faults = tree_graph(tree)
+    assert set(faults) <= set(events)
+    found = analyse(graph, [p[n] for n in faults], 20, with_importance=True)
+    assert found.probability == pytest.approx(expected, rel=1e-9, abs=1e-12)
     result = static_cut_sets(tree, 20)
     assert exact(result.cut_sets, p) == pytest.approx(expected, rel=1e-9, abs=1e-12)
+    # Birnbaum's importance of each listed event: P(top | e) - P(top | not e).
+    assert found.importance is not None
+    for row in found.importance:
+        e = faults[row.variable - 1]
+
+        def given(present: bool, e: int = e) -> float:
+            others = [n for n in events if n != e]
+            return math.fsum(
+                math.prod(p[n] if n in s else 1 - p[n] for n in others)
+                for k in range(len(others) + 1)
+                for s in map(set, itertools.combinations(others, k))
+                if evaluate(tree, s | {e} if present else s)
+            )
+
+        assert row.mif == pytest.approx(given(True) - given(False), rel=1e-9, abs=1e-12)
 
 
 # --- the command line ------------------------------------------------------------------
@@ -462,7 +471,7 @@ def test_cli_probability_line(tmp_path: Path) -> None:
     code, out, _ = run(["cutsets", str(source), "--static", "--top", "s", "--mission", "1000h"])
     assert code == 1
     expected = (1 - math.exp(-1.0)) * 0.5
-    assert f"rare-event approximation {expected:.6g}, exact {expected:.6g}" in out
+    assert f"exact {expected:.6g} (rare-event approximation {expected:.6g})" in out
     code, out, _ = run(["cutsets", str(source), "--static", "--top", "s"])
     assert "unknown; no probability for a.crash (give --mission D for a rate)" in out
 
@@ -503,3 +512,23 @@ def test_a_search_stopped_before_any_cut_set_does_not_claim_there_is_none() -> N
     assert "no minimal cut set found before the time limit" in out
     assert "no minimal cut set up to order" not in out
     assert "INCOMPLETE" in out
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_a_static_analysis_past_its_timeout_is_unknown_with_exit_3(output: str) -> None:
+    minori = Path(__file__).resolve().parent.parent / "models" / "minori" / "before.fspec"
+    argv = ["cutsets", str(minori), "--static", "--top", "nw_link", "--timeout", "0.000001"]
+    code, out, err = run([*argv, "--format", output])
+    assert (code, err) == (3, "")  # a microsecond passes while the model is read
+    if output == "json":
+        document = json.loads(out)
+        assert (document["complete"], document["stopped"], document["cut_sets"]) == (
+            False,
+            "time",
+            [],
+        )
+    else:
+        assert "INCOMPLETE: the time limit was hit before the cut sets were complete" in out
+        assert "  order " not in out
+    code, out, _ = run(argv[:-2])  # without the limit: the four pairs
+    assert code == 1 and out.count("  order 2  ") == 4

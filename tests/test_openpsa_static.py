@@ -616,3 +616,54 @@ def test_import_outputs_are_golden(
     code, out, err = _run(["import", *SCRAM_INPUTS[tree]])
     assert code == 0 and err == ""
     assert_golden(GOLDEN / f"import-{tree.lower()}.fspec", out)
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_a_timeout_is_unknown_with_exit_3_in_our_words(output: str) -> None:
+    # A microsecond passes while the files are read, so the analysis always stops.
+    argv = ["cutsets", *files_of("Baobab1"), "--static", "--timeout", "0.000001"]
+    argv += ["--format", output]
+    code, out, err = _run(argv)
+    assert (code, err) == (3, "")
+    assert _lean(argv) == (code, out, err)
+    if output == "json":
+        document = json.loads(out)
+        assert (document["complete"], document["stopped"]) == (False, "time")
+        assert (document["cut_sets"], document["truncated"]) == ([], None)
+        assert document["probability"]["exact"] is None
+    else:
+        assert "INCOMPLETE: the time limit was hit before the cut sets were complete" in out
+        assert "unknown; the time limit was hit before it was computed" in out
+        assert "  order " not in out
+
+
+def test_a_timeout_on_the_longer_question_alone_is_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    from failspec.checker import static_analysis
+    from failspec.checker.decision_diagrams import TimeLimitHit
+
+    def stopped(*_: object) -> bool:
+        raise TimeLimitHit
+
+    monkeypatch.setattr(static_analysis, "longer_cut_set_exists", stopped)
+    argv = ["cutsets", *files_of("SmallTree"), "--static", "--max-order", "2"]
+    code, out, err = _run(argv)
+    assert (code, err) == (3, "")
+    assert "  order 2  e1 + e2" in out  # the cut sets are complete; only that is open
+    assert "whether a longer minimal cut set exists is unknown: the time limit was hit" in out
+    document = json.loads(_run([*argv, "--format", "json"])[1])
+    assert (document["complete"], document["stopped"], document["truncated"]) == (
+        True,
+        "time",
+        None,
+    )
+
+
+@pytest.mark.parametrize(("order", "truncated"), [(4, True), (20, False)])
+def test_an_order_limit_that_leaves_cut_sets_out_is_said(order: int, truncated: bool) -> None:
+    # Baobab1's longest minimal cut sets have 11 events.
+    argv = ["cutsets", *files_of("Baobab1"), "--static", "--max-order", str(order)]
+    code, out, _ = _run(argv)
+    assert code == 1
+    assert ("longer minimal cut sets exist past order 4" in out) == truncated
+    document = json.loads(_run([*argv, "--format", "json"])[1])
+    assert (document["complete"], document["truncated"]) == (True, truncated)
