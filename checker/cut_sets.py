@@ -18,13 +18,14 @@ order and fault numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from failspec.checker import ir
-from failspec.checker.decision_diagrams import DiagramTooLarge
 from failspec.checker.engine import CutSet, Witness
 from failspec.checker.engines import engine_named
-from failspec.checker.fault_tree import FaultTree, tree_graph
-from failspec.checker.static_analysis import NODE_BUDGET, analyse
+
+if TYPE_CHECKING:
+    from failspec.checker.fault_tree import FaultTree
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +87,18 @@ class StaticCutSets:
     truncated: bool
 
 
-def static_cut_sets(tree: FaultTree, max_order: int, max_nodes: int = NODE_BUDGET) -> StaticCutSets:
+def static_cut_sets(tree: FaultTree, max_order: int, max_nodes: int | None = None) -> StaticCutSets:
     """Return the minimal cut sets of `tree` of at most `max_order` faults, from the
     static analysis of MEF trees too (`static_analysis.analyse` on the tree's PDAG:
-    BDDs of at most `max_nodes` nodes, else bottom up).  Raise ValueError for a
-    negative order, DiagramTooLarge when neither way fits its budget."""
+    BDDs of at most `max_nodes` nodes, by default `NODE_BUDGET`, else bottom up).
+    Raise ValueError for a negative order, DiagramTooLarge when neither way fits its
+    budget."""
+    # imported when used: the timed cut sets, which `failspec check` needs, do not
+    from failspec.checker.decision_diagrams import DiagramTooLarge
+    from failspec.checker.fault_tree import tree_graph
+    from failspec.checker.static_analysis import NODE_BUDGET, analyse
+
+    max_nodes = NODE_BUDGET if max_nodes is None else max_nodes
     graph, faults = tree_graph(tree)
     found = analyse(graph, [None] * len(faults), max_order, max_nodes=max_nodes)
     if not found.complete or found.truncated is None:

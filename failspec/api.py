@@ -6,28 +6,26 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from failspec.checker import ir
 from failspec.checker.causes import build_trace
 from failspec.checker.cut_sets import TimedCutSets, timed_cut_sets
 from failspec.checker.engine import Engine, InternalError, Verdict, Witness
 from failspec.checker.engines import ENGINE_NAMES, engine_named
-from failspec.checker.fault_tree import static_fault_tree, tree_graph
 from failspec.checker.fingerprint import check_fingerprint
 from failspec.checker.lowering import lower_model
-from failspec.checker.probability import fault_probability
 from failspec.checker.simulate import violation_of
-from failspec.checker.static_analysis import analyse
-from failspec.counterexamples.static_report import StaticReport
 from failspec.counterexamples.trace import Trace
-from failspec.mef_cutsets import importance_rows
 from failspec.parallel import run_in_order, shard_positions
 from failspec.result_cache import CachedCutSet, CachedCutSets, CachedVerdict, ResultCache
 from failspec.spec.errors import SpecError, SpecErrors
 from failspec.spec.parser import parse_model
 from failspec.spec.spans import Span
 from failspec.spec.validate import validate_model
+
+if TYPE_CHECKING:
+    from failspec.counterexamples.static_report import StaticReport
 
 ENGINES = ENGINE_NAMES
 
@@ -280,6 +278,13 @@ def static_report(
     fault's importance factors.  Past `deadline` (a `time.perf_counter()` value) the
     report is incomplete (`stopped` is `time`).  Raise StaticTreeError when `top` has no
     static reading (`static_fault_tree`)."""
+    # the static analysis is imported when it is used: `failspec check` never needs it
+    from failspec.checker.fault_tree import static_fault_tree, tree_graph
+    from failspec.checker.probability import fault_probability
+    from failspec.checker.static_analysis import analyse
+    from failspec.counterexamples.static_report import StaticReport
+    from failspec.mef_cutsets import importance_rows
+
     graph, numbers = tree_graph(static_fault_tree(model, top))
     faults = [model.fault(n) for n in numbers]
     found = analyse(

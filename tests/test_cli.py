@@ -496,3 +496,31 @@ def test_auto_settles_quick_checks_in_process_and_races_the_rest() -> None:
     widened: ir.Check = dataclasses.replace(month_end, at_most=2)
     [result] = failspec.check(dataclasses.replace(model, checks=(widened,)))
     assert (result.verdict, result.engine) == ("violated", "explicit")
+
+
+def test_checking_a_model_imports_neither_the_static_analysis_nor_z3() -> None:
+    """Start-up (issue 15): `failspec check` on the contract's example, decided in
+    process, loads only what it uses — not Z3, not the static analysis, not Open-PSA."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "from failspec.cli import main\n"
+        "main(['check', 'models/examples/atm-network.fspec', '--no-cache', '-q'])\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, cwd=root, check=False
+    )
+    loaded = set(done.stdout.split("\n")[-2].split())
+    assert "failspec.checker.explicit" in loaded  # the check was decided
+    unwanted = {
+        "z3",
+        "failspec.checker.static_analysis",
+        "failspec.checker.decision_diagrams",
+        "failspec.mef_cutsets",
+        "failspec.spec.openpsa_model",
+    }
+    assert not loaded & unwanted, sorted(loaded & unwanted)
