@@ -584,3 +584,18 @@ def probability_of_sets(
         family = zbdd.from_sets([[levels[m] for m in s] for s in sets])
         root = zbdd.upward_closure(bdd, family)
     return bdd.probability(root, [p[m] for m in members])
+
+
+def nodes_upward(bdd: Bdd, root: int) -> list[int]:
+    """The inner nodes below `root`, children before parents: a node is always made
+    after its children, so ascending numbers are a topological order."""
+    seen: set[int] = set()
+    stack = [root]
+    low, high = bdd.low, bdd.high
+    while stack:
+        i = stack.pop()
+        if i > TRUE and i not in seen:
+            seen.add(i)
+            stack.append(low[i])
+            stack.append(high[i])
+    return sorted(seen)

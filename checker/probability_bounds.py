@@ -19,7 +19,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from failspec.checker.decision_diagrams import FALSE, TRUE, Bdd, check_deadline, recursion_room
+from failspec.checker.decision_diagrams import (
+    FALSE,
+    TRUE,
+    Bdd,
+    check_deadline,
+    nodes_upward,
+    recursion_room,
+)
 from failspec.checker.pdag import Pdag, depth_first_order, preprocess
 
 
@@ -32,23 +39,10 @@ class ProbabilityInterval(NamedTuple):
     pruned: bool
 
 
-def _reachable(bdd: Bdd, root: int) -> list[int]:
-    seen: set[int] = set()
-    stack = [root]
-    low, high = bdd.low, bdd.high
-    while stack:
-        i = stack.pop()
-        if i > TRUE and i not in seen:
-            seen.add(i)
-            stack.append(low[i])
-            stack.append(high[i])
-    return sorted(seen)  # children first: a node is made after its children
-
-
 def _probability(bdd: Bdd, root: int, p: Sequence[float]) -> float:
     values = {FALSE: 0.0, TRUE: 1.0}
     low, high, level = bdd.low, bdd.high, bdd.level
-    for i in _reachable(bdd, root):
+    for i in nodes_upward(bdd, root):
         q = p[level[i]]
         values[i] = q * values[high[i]] + (1.0 - q) * values[low[i]]
     return values[root]
@@ -59,7 +53,7 @@ def _copy(
 ) -> int:
     """`root` of `source` rebuilt in `target`, the nodes in `cut` replaced by `leaf`."""
     low, high, level = source.low, source.high, source.level
-    for i in _reachable(source, root):
+    for i in nodes_upward(source, root):
         if i not in memo:
             memo[i] = (
                 leaf if i in cut else target.node(level[i], _get(memo, low[i]), _get(memo, high[i]))
@@ -73,7 +67,7 @@ def _get(memo: dict[int, int], i: int) -> int:
 
 def _prune(bdd: Bdd, root: int, p: Sequence[float], keep: int, leaf: int) -> int:
     """`root` with all but its `keep` most reached nodes replaced by `leaf`."""
-    nodes = _reachable(bdd, root)
+    nodes = nodes_upward(bdd, root)
     if len(nodes) <= keep:
         return root
     reach = dict.fromkeys(nodes, 0.0)

@@ -41,6 +41,7 @@ from failspec.checker.decision_diagrams import (
     Zbdd,
     check_deadline,
     has_longer_minimal_solution,
+    nodes_upward,
     path_heights,
     recursion_room,
 )
@@ -155,21 +156,6 @@ def _module_order(diagram: ModularDiagram) -> list[int]:
     return [g for g in diagram.graph.reachable() if g in diagram.roots]
 
 
-def _nodes_upward(bdd: Bdd, root: int) -> list[int]:
-    """The inner nodes below `root`, children before parents: a node is always made
-    after its children, so ascending numbers are a topological order."""
-    seen: set[int] = set()
-    stack = [root]
-    low, high = bdd.low, bdd.high
-    while stack:
-        i = stack.pop()
-        if i > TRUE and i not in seen:
-            seen.add(i)
-            stack.append(low[i])
-            stack.append(high[i])
-    return sorted(seen)
-
-
 class Quantities(NamedTuple):
     """The exact probability of the top event and of each module."""
 
@@ -190,7 +176,7 @@ def probabilities(diagram: ModularDiagram, p: Sequence[float]) -> Quantities:
     module_p: dict[int, float] = {}
     low, high, level_of = bdd.low, bdd.high, bdd.level
     for m in _module_order(diagram):
-        for i in _nodes_upward(bdd, diagram.roots[m]):
+        for i in nodes_upward(bdd, diagram.roots[m]):
             if i not in values:
                 q = by_level[level_of[i]]
                 values[i] = q * values[high[i]] + (1.0 - q) * values[low[i]]
@@ -215,7 +201,7 @@ def marginal_importance(diagram: ModularDiagram, quantities: Quantities) -> dict
     low, high, level_of = bdd.low, bdd.high, bdd.level
     for m in reversed(_module_order(diagram)):  # the top first
         weight = derivative.get(m, 0.0)
-        nodes = _nodes_upward(bdd, diagram.roots[m])
+        nodes = nodes_upward(bdd, diagram.roots[m])
         for i in nodes:
             q = p[level_of[i]]
             values[i] = q * values.get(high[i], 0.0) + (1.0 - q) * values.get(low[i], 0.0)

@@ -21,9 +21,10 @@ from typing import IO, Any
 
 from failspec.checker import ir
 from failspec.checker.lint import lint_model
+from failspec.counterexamples.report import error_to_json
 from failspec.exit_codes import ExitCode
 from failspec.lint import LintResult, lint
-from failspec.spec.errors import SpecError, SpecWarning, render_error, render_warning
+from failspec.spec.errors import SpecWarning, render_error, render_warning
 
 COMMANDS = ("lint",)
 
@@ -79,19 +80,6 @@ def warning_to_json(warning: SpecWarning) -> dict[str, Any]:
         "kind": warning.kind.value,
         "message": warning.message,
         "hint": warning.hint,
-    }
-
-
-def _error_to_json(error: SpecError) -> dict[str, Any]:
-    span = error.span
-    return {
-        "file": span.file,
-        "line": span.line,
-        "column": span.column,
-        "end_line": span.end_line,
-        "end_column": span.end_column,
-        "message": error.message,
-        "hint": error.hint,
     }
 
 
@@ -170,7 +158,7 @@ def run_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> i
         document = {
             "format": LINT_FORMAT,
             "files": [r.file for r in results],
-            "errors": [_error_to_json(e) for r in results for e in r.errors],
+            "errors": [error_to_json(e) for r in results for e in r.errors],
             "warnings": [warning_to_json(w) for r in results for w in r.warnings],
         }
         stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
