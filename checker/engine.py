@@ -21,7 +21,7 @@ Time limits are signalled one way.  A limit is a *deadline*, a
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Protocol
@@ -79,15 +79,20 @@ class Limits:
 
     TICKS_PER_RUN = 1000
 
-    __slots__ = ("deadline", "runs_left", "ticks")
+    __slots__ = ("deadline", "runs_left", "ticks", "watch")
 
     def __init__(self, deadline: float | None = None, max_runs: int | None = None) -> None:
         self.deadline = deadline
         self.runs_left = max_runs
         self.ticks = 0
+        self.watch: Callable[[], None] | None = None
+        """Called at every run and tick (the explicit engine's `Pace`), so that a limit
+        measured in time is noticed inside one long search as well as between them."""
 
     def run(self) -> None:
         check_deadline(self.deadline)
+        if self.watch is not None:
+            self.watch()
         self.ticks = 0
         if self.runs_left is not None:
             if self.runs_left <= 0:
@@ -96,6 +101,8 @@ class Limits:
 
     def tick(self) -> None:
         check_deadline(self.deadline)
+        if self.watch is not None:
+            self.watch()
         self.ticks += 1
         if self.runs_left is not None and self.ticks > self.TICKS_PER_RUN:
             raise OverBudget

@@ -111,6 +111,8 @@ class ExplicitEngine:
         found: list[CutSet] = []
         limits = Limits(deadline, self.max_runs)
         pace = self.pace()
+        if pace is not None:
+            limits.watch = pace.poll
         for size in range(min(max_order, len(candidates)) + 1):
             level: list[tuple[CutSet, Witness]] = []
             if pace is not None:
@@ -152,6 +154,8 @@ def check_explicit(
     """
     try:
         limits = Limits(deadline, max_runs)
+        if pace is not None:
+            limits.watch = pace.poll
         if check.scenario is not None:
             limits.run()
             return _scenario_outcome(model, check, check.scenario, limits)
@@ -295,12 +299,20 @@ class Pace:
         self.started, self.total, self.done = self.clock(), total, 0
 
     def step(self) -> None:
+        """One more fault set of the current size is being asked about."""
         self.done += 1
         if self.acted:
             return
         spent = self.clock() - self.started
         projected = spent / self.done * (self.total - self.done) if self.done % 16 == 0 else 0
         if spent > self.seconds or projected > self.seconds:
+            self.acted = True
+            self.on_slow()
+
+    def poll(self) -> None:
+        """Inside one fault set's search (`Limits.watch`): act once the current size has
+        taken longer than `seconds`, however few sets it has."""
+        if not self.acted and self.clock() - self.started > self.seconds:
             self.acted = True
             self.on_slow()
 

@@ -83,6 +83,16 @@ def test_the_explicit_engine_acts_on_its_pace_once_past_its_projection() -> None
     now[0] = 12.5
     slow.step()
     assert acted == [2.0, 12.5]
+    # inside one fault set's search (`Limits.watch`): the time spent on the size alone
+    within = Pace(10.0, lambda: acted.append(now[0]), clock=lambda: now[0])
+    within.level(1)
+    now[0] = 22.0
+    within.poll()
+    assert acted == [2.0, 12.5]
+    now[0] = 22.6
+    within.poll()
+    within.poll()
+    assert acted == [2.0, 12.5, 22.6]
 
 
 def test_auto_hands_a_slow_search_over_and_keeps_a_quick_one() -> None:
