@@ -32,6 +32,8 @@ import time
 from pathlib import Path
 from xml.etree import ElementTree
 
+from bench_explicit import use_bytecode_cache
+
 SIZES = (50, 200, 1000, 2000, 5000)
 
 
@@ -88,6 +90,7 @@ def main() -> int:
     if shutil.which("scram") is None:
         print("bench: scram is not installed (apt-get install scram)", file=sys.stderr)
         return 1
+    print(f"# {use_bytecode_cache()}")
     print(
         f"# {platform.uname().system} {platform.uname().release} {platform.machine()}, "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
