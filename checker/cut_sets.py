@@ -52,12 +52,13 @@ def timed_cut_sets(
     max_order: int | None = None,
     deadline: float | None = None,
     engine: str = "auto",
+    jobs: int = 1,
 ) -> TimedCutSets:
     """Return every minimal cut set of `check` of at most `max_order` faults (default:
-    the hypothesis' bound) from the engine named `engine` (`engines.py`).
-    `deadline` is a `time.perf_counter()` value.  Raise ValueError for an unknown
-    engine."""
-    searcher = engine_named(engine)
+    the hypothesis' bound) from the engine named `engine` (`engines.py`), using up to
+    `jobs` processes (the same cut sets for any `jobs`).  `deadline` is a
+    `time.perf_counter()` value.  Raise ValueError for an unknown engine."""
+    searcher = engine_named(engine, jobs)
     order = check.at_most if max_order is None else max_order
     candidates = tuple(n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest)
     found: list[CutSet] = []

@@ -63,13 +63,19 @@ class AutoEngine:
     """The composite `auto`: see the module."""
 
     first_seconds: float = AUTO_FIRST_SECONDS
+    jobs: int = 1
+    """The processes of the first phase (`ExplicitEngine.jobs`).  The race uses one
+    process per engine whatever `jobs` says: a racer is stopped by ending its
+    process, which must therefore have none of its own."""
 
     @property
     def name(self) -> str:
         return "auto"
 
     def decide(self, model: ir.Model, check: ir.Check, deadline: float | None) -> Outcome:
-        first = ExplicitEngine(stop_after=self.first_seconds).decide(model, check, deadline)
+        first = ExplicitEngine(stop_after=self.first_seconds, jobs=self.jobs).decide(
+            model, check, deadline
+        )
         if first.reason != Reason.BUDGET:
             return first
         from failspec.checker.smt import SmtEngine  # Z3 is loaded only when needed
@@ -85,7 +91,7 @@ class AutoEngine:
     def cut_sets(
         self, model: ir.Model, check: ir.Check, max_order: int, deadline: float | None
     ) -> Iterator[CutSetOrder]:
-        explicit = ExplicitEngine(stop_after=self.first_seconds)
+        explicit = ExplicitEngine(stop_after=self.first_seconds, jobs=self.jobs)
         first = list(explicit.cut_sets(model, check, max_order, deadline))
         if not first or first[-1].reason != Reason.BUDGET:
             return iter(first)
@@ -105,12 +111,14 @@ class AutoEngine:
         return iter(orders)
 
 
-def engine_named(name: str) -> Engine:
-    """The engine `--engine NAME` names; raise ValueError for another name."""
+def engine_named(name: str, jobs: int = 1) -> Engine:
+    """The engine `--engine NAME` names, with up to `jobs` processes where it can use
+    them (the explicit engine, and `auto`'s first phase); raise ValueError for
+    another name."""
     if name == "auto":
-        return AutoEngine()
+        return AutoEngine(jobs=jobs)
     if name == "explicit":
-        return ExplicitEngine()
+        return ExplicitEngine(jobs=jobs)
     if name == "smt":
         from failspec.checker.smt import SmtEngine
 

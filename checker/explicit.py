@@ -31,8 +31,9 @@ import itertools
 import math
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from failspec.checker import ir
 from failspec.checker.cone import check_parts, cone_of, dependency_cone, selectable_faults
@@ -48,6 +49,7 @@ from failspec.checker.engine import (
     check_deadline,
     scenario_cut_sets,
 )
+from failspec.checker.race import can_race
 from failspec.checker.signals import (
     Ctx,
     NeedsConcrete,
@@ -60,9 +62,22 @@ from failspec.checker.signals import (
     zone_bounds,
 )
 from failspec.checker.simulate import judge, simulate
+from failspec.parallel import run_in_order
 
 Candidate = tuple[int, tuple[int, ...], tuple[int, ...]]
 """(violation instant, fault numbers, onsets): smaller is more canonical."""
+
+S = TypeVar("S")
+R = TypeVar("R")
+
+PARALLEL_FROM = 64
+"""Fault sets of one size are asked about in several processes (`jobs` > 1) only
+when there are at least this many: for fewer, forking costs more than it saves."""
+
+CHUNK = 16
+"""At most this many fault sets go to a worker at a time, so that a search that
+stops early (a violation at the first instant there is) waits little for the
+chunks already running."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +95,10 @@ class ExplicitEngine:
     yield_after: float | None = None
     """Likewise, but lower the process's priority instead (`auto`'s race: on a
     busy machine the other engine gets the processor first)."""
+    jobs: int = 1
+    """Ask about the fault sets of one size in up to this many forked processes
+    (`ask_each`); the answers are merged in the order of the sets, so every `jobs`
+    gives the same answer."""
 
     def pace(self) -> Pace | None:
         if self.stop_after is not None:
@@ -93,7 +112,9 @@ class ExplicitEngine:
         return "explicit"
 
     def decide(self, model: ir.Model, check: ir.Check, deadline: float | None) -> Outcome:
-        outcome = check_explicit(model, check, deadline, self.max_runs, self.cone, self.pace())
+        outcome = check_explicit(
+            model, check, deadline, self.max_runs, self.cone, self.pace(), self.jobs
+        )
         return outcome.by(self.name)
 
     def cut_sets(
@@ -113,20 +134,24 @@ class ExplicitEngine:
         pace = self.pace()
         if pace is not None:
             limits.watch = pace.poll
+        jobs = 1 if self.max_runs is not None else self.jobs
+
+        def ask(numbers: tuple[int, ...]) -> Candidate | None:
+            check_deadline(deadline)
+            return _best_for_set(model, check, numbers, limits, scope.only)
+
         for size in range(min(max_order, len(candidates)) + 1):
             level: list[tuple[CutSet, Witness]] = []
             if pace is not None:
                 pace.level(math.comb(len(candidates), size))
+            unknown = _not_containing(itertools.combinations(candidates, size), found, pace)
             try:
-                for numbers in itertools.combinations(candidates, size):
-                    if pace is not None:
-                        pace.step()
-                    if any(set(numbers).issuperset(c) for c in found):
-                        continue
-                    check_deadline(deadline)
-                    best = _best_for_set(model, check, numbers, limits, scope.only)
-                    if best is not None:
-                        level.append((numbers, Witness(best[0], best[2])))
+                with contextlib.closing(ask_each(unknown, ask, jobs)) as answers:
+                    for numbers, best in answers:
+                        if pace is not None:
+                            pace.step()
+                        if best is not None:
+                            level.append((numbers, Witness(best[0], best[2])))
             except (OutOfTime, OverBudget) as stop:
                 reason = Reason.TIMEOUT if isinstance(stop, OutOfTime) else Reason.BUDGET
                 yield CutSetOrder(size, tuple(level), False, self.name, reason)
@@ -144,13 +169,16 @@ def check_explicit(
     max_runs: int | None = None,
     cone: bool = True,
     pace: Pace | None = None,
+    jobs: int = 1,
 ) -> Outcome:
     """Decide `check` on `model`.
 
     `deadline` is a `time.perf_counter()` value; `max_runs` bounds the number of
     simulator runs.  Past either the verdict is `unknown`, with the reason
     `timeout` or `budget`.  `cone=False` injects every fault and simulates the
-    whole model (the same answer, slower).
+    whole model (the same answer, slower).  `jobs` > 1 asks about the fault sets
+    of one size in that many processes (not under a run budget, which counts the
+    runs of one process).
     """
     try:
         limits = Limits(deadline, max_runs)
@@ -161,7 +189,8 @@ def check_explicit(
             return _scenario_outcome(model, check, check.scenario, limits)
         parts = check_parts(model, check) if cone else [check]
         scopes = [(part, Scope.of(model, part, cone)) for part in parts]
-        best = _search(check, limits, _best_for_set, model, scopes, pace)
+        jobs = 1 if max_runs is not None else jobs
+        best = _search(check, limits, _best_for_set, model, scopes, pace, jobs)
     except OutOfTime:
         return Outcome.unknown(Reason.TIMEOUT)
     except OverBudget:
@@ -247,6 +276,7 @@ def _search(
     model: ir.Model,
     scopes: list[tuple[ir.Check, Scope]],
     pace: Pace | None = None,
+    jobs: int = 1,
 ) -> Candidate | None:
     """The canonical counterexample of `check`, or None, asking about each of its parts
     (`cone.check_parts`) in its own scope.  The check is violated exactly when a part
@@ -255,6 +285,12 @@ def _search(
     first (without the others it would violate that part with fewer), so the
     canonical answer is the least of the parts' canonical answers at that size."""
     most = max((len(scope.faults) for _, scope in scopes), default=0)
+
+    def ask(numbered: tuple[tuple[int, ...], int]) -> Candidate | None:
+        numbers, i = numbered
+        part, scope = scopes[i]
+        return best_for_set(model, part, numbers, limits, scope.only)
+
     for size in range(min(check.at_most, most) + 1):
         best: Candidate | None = None
         if pace is not None:
@@ -263,15 +299,14 @@ def _search(
         # scenario is violated at the first instant there is, no later set can be
         # more canonical
         sets = heapq.merge(*(_sets_of(i, scope, size) for i, (_, scope) in enumerate(scopes)))
-        for numbers, i in sets:
-            if best is not None and best[0] == 0 and numbers > best[1]:
-                break
-            part, scope = scopes[i]
-            if pace is not None:
-                pace.step()
-            candidate = best_for_set(model, part, numbers, limits, scope.only)
-            if candidate is not None and (best is None or candidate < best):
-                best = candidate
+        with contextlib.closing(ask_each(sets, ask, jobs)) as answers:
+            for (numbers, _), candidate in answers:
+                if best is not None and best[0] == 0 and numbers > best[1]:
+                    break
+                if pace is not None:
+                    pace.step()
+                if candidate is not None and (best is None or candidate < best):
+                    best = candidate
         if best is not None:
             return best
     return None
@@ -315,6 +350,43 @@ class Pace:
         if not self.acted and self.clock() - self.started > self.seconds:
             self.acted = True
             self.on_slow()
+
+
+def _not_containing(
+    sets: Iterable[tuple[int, ...]], found: list[CutSet], pace: Pace | None
+) -> Iterator[tuple[int, ...]]:
+    """The sets that contain no set of `found`; a set left out counts as a step of
+    `pace` (as one asked about does, once its answer is in)."""
+    for numbers in sets:
+        if any(set(numbers).issuperset(c) for c in found):
+            if pace is not None:
+                pace.step()
+            continue
+        yield numbers
+
+
+def ask_each(
+    items: Iterable[S], ask: Callable[[S], R], jobs: int
+) -> Generator[tuple[S, R], None, None]:
+    """`(item, ask(item))` for every item, in the order of `items`: in this process,
+    or, with `jobs` > 1 and at least `PARALLEL_FROM` items, in up to `jobs` processes
+    forked from this one (`parallel.run_in_order`), `CHUNK` items at a time.  An
+    exception `ask` raises in a worker (OutOfTime, OverBudget) is raised here at its
+    item's turn.  A caller that stops early closes the iterator (`contextlib.closing`):
+    the chunks not yet started are cancelled."""
+    if jobs > 1 and can_race():
+        listed = list(items)
+        if len(listed) >= PARALLEL_FROM:
+            size = min(CHUNK, -(-len(listed) // (4 * jobs)))
+            chunks = [listed[i : i + size] for i in range(0, len(listed), size)]
+            answers = run_in_order(chunks, lambda chunk: [ask(item) for item in chunk], jobs)
+            with contextlib.closing(answers):
+                for chunk, answered in zip(chunks, answers, strict=True):
+                    yield from zip(chunk, answered, strict=True)
+            return
+        items = listed
+    for item in items:
+        yield item, ask(item)
 
 
 def lower_priority() -> None:

@@ -94,17 +94,18 @@ def check(
     engine: str = "auto",
     timeout: float | None = None,
     cache: ResultCache | None = None,
+    jobs: int = 1,
 ) -> list[CheckResult]:
     """Check every check of `model` (or only `check_name`) and return one result each.
 
     `engine` is `explicit`, `smt` or `auto` (`checker/engines.py`; the result says
-    which engine decided).  `timeout` (seconds, per check) turns an engine that runs out
+    which engine decided), given up to `jobs` processes for each check.  `timeout` (seconds, per check) turns an engine that runs out
     of time into an `unknown` verdict, never a guess.  With a `cache`, a check whose
     fingerprint (`checker/fingerprint.py`) is in it is answered from it, its
     counterexample replayed; a definite answer decided anew is kept there.  Raise
     KeyError for an unknown check name and ValueError for an unknown engine.
     """
-    chosen = engine_named(engine)
+    chosen = engine_named(engine, jobs)
     checks = [c for c in model.checks if check_name is None or c.name == check_name]
     if check_name is not None and not checks:
         raise KeyError(check_name)
@@ -210,11 +211,13 @@ def cut_sets(
     deadline: float | None = None,
     engine: str = "auto",
     cache: ResultCache | None = None,
+    jobs: int = 1,
 ) -> TimedCutSets:
     """Every minimal cut set of `item` of at most `max_order` faults (default: the
-    hypothesis' bound), from the engine named `engine`, before `deadline` (a
-    `time.perf_counter()` value).  With a `cache`, cut sets searched to the end
-    before are found again by the check's fingerprint, each witness replayed."""
+    hypothesis' bound), from the engine named `engine` in up to `jobs` processes,
+    before `deadline` (a `time.perf_counter()` value).  With a `cache`, cut sets
+    searched to the end before are found again by the check's fingerprint, each
+    witness replayed."""
     order = item.at_most if max_order is None else max_order
     key = None
     if cache is not None:
@@ -223,7 +226,7 @@ def cut_sets(
         found = _cut_sets_from_cache(model, item, order, cache.cut_sets(key))
         if found is not None:
             return found
-    result = timed_cut_sets(model, item, order, deadline, engine)
+    result = timed_cut_sets(model, item, order, deadline, engine, jobs)
     if cache is not None and key is not None and result.complete:
         entry = CachedCutSets(
             order,
@@ -360,14 +363,18 @@ def run_checks(
     caches: Sequence[ResultCache | None] | None = None,
 ) -> Iterator[CheckResult]:
     """Decide every check of `plan`, in up to `jobs` processes, and yield the results
-    in plan order (so the output of any `jobs` is that of one).  `caches[i]` is the
-    result cache of `models[i]` (None: none)."""
+    in plan order (so the output of any `jobs` is that of one): the checks in parallel,
+    or, for a single check, its engine's search (`ExplicitEngine.jobs`).
+    `caches[i]` is the result cache of `models[i]` (None: none)."""
     engine_named(engine)  # an unknown engine is refused before any work starts
+    each = jobs if len(plan.tasks) == 1 else 1
 
     def run_one(task: tuple[int, str]) -> CheckResult:
         index, name = task
         cache = caches[index] if caches is not None else None
-        (result,) = check(models[index], name, engine=engine, timeout=timeout, cache=cache)
+        (result,) = check(
+            models[index], name, engine=engine, timeout=timeout, cache=cache, jobs=each
+        )
         return result
 
     return run_in_order(plan.tasks, run_one, jobs)

@@ -33,10 +33,12 @@ from failspec.mef_cutsets import run as run_mef
 from failspec.options import (
     BadInput,
     add_cache_options,
+    add_jobs_option,
     positive_seconds,
     resolve_target,
     target_options,
 )
+from failspec.parallel import default_jobs
 from failspec.spec.durations import LiteralError, parse_duration
 from failspec.spec.errors import SpecError, SpecErrors, render_errors
 
@@ -91,6 +93,7 @@ def add_commands(commands: Any, stdout: IO[str], stderr: IO[str]) -> None:
         help="seconds for the search (or the static analysis); past it, exit 3",
     )
     add_cache_options(cutsets)
+    add_jobs_option(cutsets)
     cutsets.add_argument(
         "--engine",
         choices=ENGINE_NAMES,
@@ -188,7 +191,8 @@ def _run_cutsets(
     document: dict[str, Any] = {"format": CUTSETS_FORMAT, "file": model.file, "model": model.name}
     lines = [f"{model.file}  (model {model.name})"]
     cache = result_cache(args, model.file)
-    timed = timed_cut_sets_of(model, target, args.max_order, deadline, args.engine, cache)
+    jobs = default_jobs() if args.jobs is None else args.jobs
+    timed = timed_cut_sets_of(model, target, args.max_order, deadline, args.engine, cache, jobs)
     cut_sets, max_order, complete = timed.cut_sets, timed.max_order, timed.complete
     lines.append(
         f'minimal cut sets of "{target.name}" up to order {max_order}, '

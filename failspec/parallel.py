@@ -20,7 +20,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -49,7 +49,9 @@ def _run_task(index: int) -> Any:
     return run_one(tasks[index])
 
 
-def run_in_order(tasks: Sequence[T], run_one: Callable[[T], R], jobs: int) -> Iterator[R]:
+def run_in_order(
+    tasks: Sequence[T], run_one: Callable[[T], R], jobs: int
+) -> Generator[R, None, None]:
     """Yield `run_one(task)` for every task, in task order, using up to `jobs` processes.
 
     With `jobs` ≤ 1 or at most one task everything runs in this process.  An

@@ -348,6 +348,7 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
         engine: str = "explicit",
         timeout: float | None = None,
         cache: object = None,
+        jobs: int = 1,
     ) -> list[CheckResult]:
         results = []
         for item in model.checks:
