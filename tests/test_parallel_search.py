@@ -1,9 +1,9 @@
 """The explicit engine's search in several processes (`ExplicitEngine.jobs`,
 `explicit.ask_each`) gives exactly the answer of one: the same canonical
 counterexample, the same cut sets with the same witnesses, the same `unknown`
-when a limit passes inside a worker.  The thresholds that keep small searches in
-one process are lowered here, so that every search of these small models is
-split into chunks of one fault set each."""
+when a limit passes inside a worker.  The threshold that keeps small searches in
+one process is lowered here, so that every search of these small models is
+split over two processes."""
 
 from __future__ import annotations
 
@@ -33,7 +33,6 @@ KEPT = [
 @pytest.fixture(autouse=True)
 def split_every_search(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(explicit, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(explicit, "CHUNK", 1)
 
 
 def both_ways(model: failspec.Model, most: int) -> None:
