@@ -19,6 +19,11 @@ options given.  Two models with the same fingerprint for a check have the same
 answer for it, up to the numbering of faults outside the cone.  A scenario check
 (`scenario "NAME"`) also depends on its scenario block, which is hashed too
 (its faults by name and onset).
+
+The minimal cut sets up to an order K (`cut_sets_fingerprint`) depend on even
+less: not on the check's name nor on its hypothesis' bound (K replaces it), only
+on the faults it selects and its assertions — so "FX meets the cutoff under any
+single fault" and "… under any two faults" share their cut sets of order 2.
 """
 
 from __future__ import annotations
@@ -68,15 +73,35 @@ def check_fingerprint(
 ) -> str | None:
     """The hex SHA-256 fingerprint of the answer about `check`, or None when the
     model keeps no source (a model built by hand, not loaded)."""
+    return _fingerprint(model, check, options or {}, cut_sets=False)
+
+
+def cut_sets_fingerprint(
+    model: ir.Model, check: ir.Check, max_order: int, engine: str
+) -> str | None:
+    """The fingerprint of the minimal cut sets of `check` up to `max_order` (None as
+    for `check_fingerprint`): the check is hashed without its name and bound."""
+    options = {"engine": engine, "max_order": max_order}
+    return _fingerprint(model, check, options, cut_sets=True)
+
+
+def _fingerprint(
+    model: ir.Model, check: ir.Check, options: Mapping[str, object], cut_sets: bool
+) -> str | None:
     source = model.source
     if source is None:
         return None
     (check_source,) = [c for c in source.checks if c.name == check.name]
+    if cut_sets:
+        hypothesis = check_source.hypothesis
+        if hypothesis is not None:
+            hypothesis = dataclasses.replace(hypothesis, at_most=0)
+        check_source = dataclasses.replace(check_source, name="", hypothesis=hypothesis)
     cone = dependency_cone(model, check)
     document = {
         "format": FINGERPRINT_FORMAT,
         "horizon": model.horizon,
-        "options": dict(sorted((options or {}).items())),
+        "options": dict(sorted(options.items())),
         "check": _plain(check_source),
         "components": [_plain(source.components[index]) for index in cone],
     }

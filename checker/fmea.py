@@ -13,8 +13,12 @@ violation comes soonest after its onset (`first_violation_after`, seconds),
 or the fault's earliest onset if it violates nothing.  At that onset the
 fault-free run and the faulty run are compared: the first visible effect is
 the earliest instant with an event on a channel or a job that happens in one
-run and not in the other, with every such event at that instant (an event of the fault-free run that no longer happens at its instant,
-such as a job's `done`, is an effect too, marked `missing`).
+run and not in the other, with every such event at that instant (an event of
+the fault-free run that no longer happens at its instant, such as a job's
+`done`, is an effect too, marked `missing`).  A component *riding out* an
+outage of its needs (`rides out D`, language v1) keeps working, so its
+`riding_out` event is no effect: the effect, if any, is what follows when the
+outage lasts longer than D.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from failspec.checker.causes import build_trace
 from failspec.checker.engine import Engine, OutOfTime, Verdict, check_deadline
 from failspec.checker.engines import AutoEngine
 from failspec.checker.simulate import violation_of
-from failspec.counterexamples.trace import TraceEvent
+from failspec.counterexamples.trace import EventKind, TraceEvent
 from failspec.counterexamples.vocabulary import change_words
 
 VISIBLE_KINDS = ("channel", "job")
@@ -178,7 +182,11 @@ def _first_effect(
     visible = {c.name for c in model.components if c.kind in VISIBLE_KINDS}
 
     def keys(events: list[TraceEvent]) -> set[tuple[int, str, str]]:
-        return {(e.at, e.component, change_words(e.fact)) for e in events if e.component in visible}
+        return {
+            (e.at, e.component, change_words(e.fact))
+            for e in events
+            if e.component in visible and e.kind != EventKind.RIDING_OUT
+        }
 
     before, after = keys(baseline), keys(faulty)
     differences = [(at, False, c, x) for at, c, x in after - before]

@@ -13,7 +13,7 @@ from failspec.checker.causes import build_trace
 from failspec.checker.cut_sets import TimedCutSets, timed_cut_sets
 from failspec.checker.engine import Engine, InternalError, Verdict, Witness
 from failspec.checker.engines import ENGINE_NAMES, engine_named
-from failspec.checker.fingerprint import check_fingerprint
+from failspec.checker.fingerprint import check_fingerprint, cut_sets_fingerprint
 from failspec.checker.lowering import lower_model
 from failspec.checker.simulate import violation_of
 from failspec.counterexamples.trace import Trace
@@ -221,7 +221,7 @@ def cut_sets(
     order = item.at_most if max_order is None else max_order
     key = None
     if cache is not None:
-        key = check_fingerprint(model, item, {"engine": engine, "max_order": order})
+        key = cut_sets_fingerprint(model, item, order, engine)
     if cache is not None and key is not None:
         found = _cut_sets_from_cache(model, item, order, cache.cut_sets(key))
         if found is not None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -37,7 +37,9 @@ from typing import Any
 from failspec.api import check
 from failspec.api import cut_sets as cut_sets_of
 from failspec.checker import ir
+from failspec.checker.cut_sets import TimedCutSets
 from failspec.checker.engine import Verdict
+from failspec.checker.fingerprint import cut_sets_fingerprint
 from failspec.counterexamples.diff_text import findings
 from failspec.parallel import run_in_order
 from failspec.result_cache import ResultCache
@@ -156,22 +158,44 @@ class FileDiff:
 # --- the comparison ---------------------------------------------------------------
 
 
-def _state(
-    model: ir.Model,
-    item: ir.Check,
-    options: _Options,
-    cut_sets: bool,
-) -> CheckState:
+def _states(
+    model: ir.Model, items: Sequence[ir.Check], options: _Options, cut_sets: bool
+) -> list[CheckState]:
+    """The states of `items`, checks of one version with the same minimal cut sets up
+    to `MAX_ORDER` (`cut_sets_fingerprint`; with `cut_sets` False, one check and no
+    cut sets).  The cut sets are searched once; each check's verdict is read from
+    them where they settle it (`verdict_from_cut_sets`), else decided."""
     timeout, engine, cache = options
-    (result,) = check(model, item.name, engine=engine, timeout=timeout, cache=cache)
-    complete = result.verdict != Verdict.UNKNOWN
-    sets: tuple[CutSetLabels, ...] = ()
+    timed = None
     if cut_sets:
         deadline = None if timeout is None else time.perf_counter() + timeout
-        timed = cut_sets_of(model, item, MAX_ORDER, deadline, engine, cache)
-        complete = complete and timed.complete
+        timed = cut_sets_of(model, items[0], MAX_ORDER, deadline, engine, cache)
+    states = []
+    for item in items:
+        verdict = None if timed is None else verdict_from_cut_sets(timed, item)
+        if verdict is None:
+            (result,) = check(model, item.name, engine=engine, timeout=timeout, cache=cache)
+            verdict = result.verdict
+        if timed is None:
+            states.append(CheckState(verdict, (), verdict != Verdict.UNKNOWN))
+            continue
         sets = tuple(tuple(model.fault(n).label for n in c) for c in timed.cut_sets)
-    return CheckState(result.verdict, sets, complete)
+        states.append(CheckState(verdict, sets, verdict != Verdict.UNKNOWN and timed.complete))
+    return states
+
+
+def verdict_from_cut_sets(timed: TimedCutSets, item: ir.Check) -> Verdict | None:
+    """The verdict of `item` that its minimal cut sets up to `timed.max_order` settle,
+    or None.  A fault set of at most K faults (the bound) violates exactly when it
+    contains a minimal cut set of at most K faults; so with K ≤ the order searched,
+    the check is violated when such a set was found (even by a search cut short: it
+    is a real violation) and holds when the search went to the end and found none.
+    A scenario check is judged on its scenario alone: decided, never read."""
+    if item.scenario is not None or item.at_most > timed.max_order:
+        return None
+    if any(len(c) <= item.at_most for c in timed.cut_sets):
+        return Verdict.VIOLATED
+    return Verdict.HOLDS if timed.complete else None
 
 
 def _moved(
@@ -234,22 +258,8 @@ def compare_models(
     old_checks = {c.name: c for c in old.checks} if old is not None else {}
     new_checks = {c.name: c for c in new.checks} if new is not None else {}
     both = [name for name in new_checks if name in old_checks]
-    old_tasks = [(name, name in new_checks) for name in old_checks]
-    new_tasks = [(name, name in old_checks) for name in new_checks]
-
-    def decide(model: ir.Model | None, checks: dict[str, ir.Check]) -> Callable[..., CheckState]:
-        def one(task: tuple[str, bool]) -> CheckState:
-            assert model is not None
-            return _state(model, checks[task[0]], options, task[1])
-
-        return one
-
-    before = dict(
-        zip(old_checks, run_in_order(old_tasks, decide(old, old_checks), jobs), strict=True)
-    )
-    after = dict(
-        zip(new_checks, run_in_order(new_tasks, decide(new, new_checks), jobs), strict=True)
-    )
+    before = _decide_all(old, old_checks, set(both), options, jobs)
+    after = _decide_all(new, new_checks, set(both), options, jobs)
     diffs = [
         _compare(name, before[name], after[name])
         if name in both
@@ -258,6 +268,36 @@ def compare_models(
     ]
     diffs += [CheckDiff(name, before[name], None) for name in old_checks if name not in new_checks]
     return tuple(diffs)
+
+
+def _decide_all(
+    model: ir.Model | None,
+    checks: dict[str, ir.Check],
+    compared: set[str],
+    options: _Options,
+    jobs: int,
+) -> dict[str, CheckState]:
+    """The state of every check of one version, by name.  The checks in both
+    versions (`compared`) whose cut sets are the same (`cut_sets_fingerprint`: only
+    their names or bounds differ) are one task, so their cut sets are searched
+    once; the tasks run in up to `jobs` processes."""
+    if model is None:
+        return {}
+    groups: dict[str, list[str]] = {}
+    for name, item in checks.items():
+        key = None
+        if name in compared:
+            key = cut_sets_fingerprint(model, item, MAX_ORDER, options[1])
+        groups.setdefault(f"{name in compared} {key or name}", []).append(name)
+
+    def one(names: list[str]) -> list[CheckState]:
+        return _states(model, [checks[n] for n in names], options, names[0] in compared)
+
+    tasks = list(groups.values())
+    states: dict[str, CheckState] = {}
+    for names, found in zip(tasks, run_in_order(tasks, one, jobs), strict=True):
+        states.update(zip(names, found, strict=True))
+    return {name: states[name] for name in checks}
 
 
 def exit_code(files: Sequence[FileDiff]) -> int:

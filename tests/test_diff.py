@@ -6,6 +6,7 @@ failure).  Goldens under `counterexamples/golden/diff/`.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import subprocess
@@ -13,8 +14,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from model_strategies import models
 
+import failspec
+from failspec.checker import ir
+from failspec.checker.cut_sets import TimedCutSets
+from failspec.checker.engine import Verdict, Witness
 from failspec.cli import main
+from failspec.design_diff import compare_models, verdict_from_cut_sets
+from failspec.result_cache import CachedCutSets, ResultCache
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "counterexamples" / "golden" / "diff"
@@ -282,3 +291,90 @@ def test_a_new_pair_and_a_removed_single_point_of_failure_keep_their_words(
     assert "the change removes a single point of failure: a.crash" in out
     assert "+ pair: b.crash + c.crash\n" in out
     assert "- single point of failure: a.crash\n" in out
+
+
+# --- verdicts read from the cut sets ------------------------------------------------
+
+
+def _timed(sets: list[tuple[int, ...]], complete: bool = True) -> TimedCutSets:
+    witnesses = tuple(Witness(0, tuple(0 for _ in c)) for c in sets)
+    return TimedCutSets(2, (1, 2, 3), tuple(sets), witnesses, complete)
+
+
+def _bounded(at_most: int) -> ir.Check:
+    return ir.Check(name="c", line=1, at_most=at_most, faults=(1, 2, 3), assertions=())
+
+
+@pytest.mark.parametrize(
+    ("sets", "complete", "at_most", "verdict"),
+    [
+        ([], True, 1, Verdict.HOLDS),
+        ([(1, 2)], True, 1, Verdict.HOLDS),  # a pair does not break a single-fault check
+        ([(1, 2)], True, 2, Verdict.VIOLATED),
+        ([(3,), (1, 2)], True, 1, Verdict.VIOLATED),
+        ([()], True, 1, Verdict.VIOLATED),  # violated with no fault at all
+        ([], False, 1, None),  # cut short: nothing settled
+        ([(1,)], False, 1, Verdict.VIOLATED),  # cut short, but a real violation
+        ([(1, 2)], False, 1, None),
+        ([], True, 3, None),  # a bound past the order searched
+    ],
+)
+def test_a_verdict_is_read_from_the_cut_sets_where_they_settle_it(
+    sets: list[tuple[int, ...]], complete: bool, at_most: int, verdict: Verdict | None
+) -> None:
+    assert verdict_from_cut_sets(_timed(sets, complete), _bounded(at_most)) == verdict
+
+
+def test_a_scenario_check_is_never_read_from_cut_sets() -> None:
+    scenario = dataclasses.replace(_bounded(1), scenario=((1, 0),))
+    assert verdict_from_cut_sets(_timed([(1,)]), scenario) is None
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(models())
+def test_the_diff_gives_every_check_the_verdict_a_check_gives(text: str) -> None:
+    model = failspec.loads(text, "generated.fspec")
+    diffs = compare_models(model, model, engine="explicit")
+    decided = {r.check: r.verdict for r in failspec.check(model, engine="explicit")}
+    assert {d.check: d.new.verdict for d in diffs if d.new is not None} == decided, text
+
+
+TWO_BOUNDS = """\
+horizon 1h
+device a {
+  fault crash
+}
+device b {
+  fault crash
+}
+service s {
+  needs a
+  needs b
+}
+check "one" {
+  faults at most 1
+  never s.down
+}
+check "two" {
+  faults at most 2
+  never s.down
+}
+"""
+
+
+def test_checks_that_differ_in_name_and_bound_share_one_cut_set_search(tmp_path: Path) -> None:
+    searched: list[str] = []
+
+    class Counting(ResultCache):
+        def keep_cut_sets(self, key: str, entry: CachedCutSets) -> None:
+            searched.append(key)
+            super().keep_cut_sets(key, entry)
+
+    cache = Counting(tmp_path, failspec.__version__)
+    model = failspec.loads(TWO_BOUNDS, "two.fspec")
+    diffs = compare_models(model, model, cache=cache)
+    assert len(searched) == 1
+    assert [(d.check, d.new.verdict) for d in diffs if d.new is not None] == [
+        ("one", Verdict.VIOLATED),
+        ("two", Verdict.VIOLATED),
+    ]

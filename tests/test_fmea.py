@@ -84,6 +84,35 @@ def test_missing_effect_and_delay() -> None:
     ]
 
 
+RIDES_OUT = """horizon 3h
+device disk {
+  fault crash from 30m until 1h repair 20m
+}
+job batch {
+  at 0s
+  takes 1h
+  needs disk
+  rides out %s
+}
+check "batch done by 1h10m" {
+  faults at most 1
+  batch done by 1h10m
+}
+"""
+
+
+def test_riding_out_is_no_effect() -> None:
+    """The batch rides out the first 2 minutes of the disk's 20-minute outage: its
+    first effect is the stall at 00:32:00 (onset + 2m), not the ride at 00:30:00; a
+    ride through the whole outage has no effect at all."""
+    (row,) = fmea(loads(RIDES_OUT % "2m")).rows
+    assert row.onset == 1800 and row.effect is not None
+    assert row.effect.at == 1800 + 120
+    assert "riding out" not in [e.change for e in row.effect.events]
+    (ridden,) = fmea(loads(RIDES_OUT % "20m")).rows
+    assert ridden.violated == () and ridden.effect is None
+
+
 def test_a_scenario_check_is_no_faults_row() -> None:
     # decision 47: a scenario check ranges over no fault, so no fault violates it alone
     model = loads(

@@ -19,7 +19,7 @@ import failspec
 from failspec.api import CheckResult
 from failspec.cli import main
 from failspec.design_diff import compare_models
-from failspec.result_cache import CachedVerdict, ResultCache
+from failspec.result_cache import CachedCutSets, CachedVerdict, ResultCache
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -106,6 +106,10 @@ class CountingCache(ResultCache):
         self.kept.append(key)
         super().keep_verdict(key, entry)
 
+    def keep_cut_sets(self, key: str, entry: CachedCutSets) -> None:
+        self.kept.append(key)
+        super().keep_cut_sets(key, entry)
+
 
 def decide(text: str, cache: ResultCache) -> list[CheckResult]:
     return failspec.check(failspec.loads(text, "parts.fspec"), cache=cache)
@@ -149,7 +153,8 @@ def test_a_diff_re_decides_only_what_the_change_touched(tmp_path: Path) -> None:
     old = failspec.loads(MODEL, "old.fspec")
     new = failspec.loads(MODEL.replace("capacity 100", "capacity 80"), "new.fspec")
     compare_models(old, new, cache=cache)
-    # OLD's four checks and NEW's changed one are decided; NEW's other three are not
+    # OLD's four checks and NEW's changed one are decided, each by its cut sets up to
+    # order 2, which settle its verdict (bounds 1 and 2); NEW's other three are not
     assert len(cache.kept) == 5
     cache.kept.clear()
     compare_models(old, new, cache=cache)
