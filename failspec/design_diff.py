@@ -159,22 +159,25 @@ class FileDiff:
 
 
 def _states(
-    model: ir.Model, items: Sequence[ir.Check], options: _Options, cut_sets: bool
+    model: ir.Model, items: Sequence[ir.Check], options: _Options, cut_sets: bool, jobs: int
 ) -> list[CheckState]:
     """The states of `items`, checks of one version with the same minimal cut sets up
     to `MAX_ORDER` (`cut_sets_fingerprint`; with `cut_sets` False, one check and no
-    cut sets).  The cut sets are searched once; each check's verdict is read from
-    them where they settle it (`verdict_from_cut_sets`), else decided."""
+    cut sets), in up to `jobs` processes.  The cut sets are searched once; each
+    check's verdict is read from them where they settle it (`verdict_from_cut_sets`),
+    else decided."""
     timeout, engine, cache = options
     timed = None
     if cut_sets:
         deadline = None if timeout is None else time.perf_counter() + timeout
-        timed = cut_sets_of(model, items[0], MAX_ORDER, deadline, engine, cache)
+        timed = cut_sets_of(model, items[0], MAX_ORDER, deadline, engine, cache, jobs)
     states = []
     for item in items:
         verdict = None if timed is None else verdict_from_cut_sets(timed, item)
         if verdict is None:
-            (result,) = check(model, item.name, engine=engine, timeout=timeout, cache=cache)
+            (result,) = check(
+                model, item.name, engine=engine, timeout=timeout, cache=cache, jobs=jobs
+            )
             verdict = result.verdict
         if timed is None:
             states.append(CheckState(verdict, (), verdict != Verdict.UNKNOWN))
@@ -251,15 +254,15 @@ def compare_models(
     the removed ones in the old order.  `timeout` (seconds) bounds each verdict and
     each cut-set search; `engine` names the engine (`checker/engines.py`); both
     versions share `cache`, so a check whose dependency cone the change did not
-    touch is answered from it.  The old version's checks are decided first, in up
-    to `jobs` processes, then the new version's (the answers never depend on
-    `jobs`)."""
+    touch is answered from it.  The checks are decided in up to `jobs` processes
+    (`_decide_both`; the answers never depend on `jobs`)."""
     options: _Options = (timeout, engine, cache)
     old_checks = {c.name: c for c in old.checks} if old is not None else {}
     new_checks = {c.name: c for c in new.checks} if new is not None else {}
     both = [name for name in new_checks if name in old_checks]
-    before = _decide_all(old, old_checks, set(both), options, jobs)
-    after = _decide_all(new, new_checks, set(both), options, jobs)
+    states = _decide_both(old, new, set(both), options, jobs)
+    before = {name: states[False, name] for name in old_checks}
+    after = {name: states[True, name] for name in new_checks}
     diffs = [
         _compare(name, before[name], after[name])
         if name in both
@@ -270,34 +273,61 @@ def compare_models(
     return tuple(diffs)
 
 
-def _decide_all(
-    model: ir.Model | None,
-    checks: dict[str, ir.Check],
-    compared: set[str],
-    options: _Options,
-    jobs: int,
-) -> dict[str, CheckState]:
-    """The state of every check of one version, by name.  The checks in both
-    versions (`compared`) whose cut sets are the same (`cut_sets_fingerprint`: only
-    their names or bounds differ) are one task, so their cut sets are searched
-    once; the tasks run in up to `jobs` processes."""
+_Task = tuple[ir.Model, list[ir.Check], bool]
+"""Checks of one version answered together, and whether they are compared (then
+they have the same cut sets, searched once)."""
+
+
+def _tasks(
+    model: ir.Model | None, checks: dict[str, ir.Check], compared: set[str], engine: str
+) -> dict[str, _Task]:
+    """The tasks of one version by key: the checks in both versions (`compared`)
+    whose cut sets are the same (`cut_sets_fingerprint`: only their names or bounds
+    differ) are one task; every other check is a task of its own."""
     if model is None:
         return {}
-    groups: dict[str, list[str]] = {}
+    groups: dict[str, _Task] = {}
     for name, item in checks.items():
         key = None
         if name in compared:
-            key = cut_sets_fingerprint(model, item, MAX_ORDER, options[1])
-        groups.setdefault(f"{name in compared} {key or name}", []).append(name)
+            key = cut_sets_fingerprint(model, item, MAX_ORDER, engine)
+        task = groups.setdefault(f"{name in compared} {key or name}", (model, [], name in compared))
+        task[1].append(item)
+    return groups
 
-    def one(names: list[str]) -> list[CheckState]:
-        return _states(model, [checks[n] for n in names], options, names[0] in compared)
 
-    tasks = list(groups.values())
-    states: dict[str, CheckState] = {}
-    for names, found in zip(tasks, run_in_order(tasks, one, jobs), strict=True):
-        states.update(zip(names, found, strict=True))
-    return {name: states[name] for name in checks}
+def _decide_both(
+    old: ir.Model | None,
+    new: ir.Model | None,
+    compared: set[str],
+    options: _Options,
+    jobs: int,
+) -> dict[tuple[bool, str], CheckState]:
+    """The state of every check of both versions, by (is it the new version's, name).
+
+    The old version's tasks and the new version's that no old task shares run
+    first, together, in up to `jobs` processes (a single task gets the processes for
+    its own search); then the new version's tasks whose cut sets the old version
+    has, which the result cache then answers (with no cache they are searched
+    again).  The answers never depend on `jobs` or on this order."""
+    old_tasks = _tasks(old, {c.name: c for c in old.checks} if old else {}, compared, options[1])
+    new_tasks = _tasks(new, {c.name: c for c in new.checks} if new else {}, compared, options[1])
+    first = [(False, t) for t in old_tasks.values()]
+    first += [(True, t) for key, t in new_tasks.items() if key not in old_tasks]
+    later = [(True, t) for key, t in new_tasks.items() if key in old_tasks]
+    states: dict[tuple[bool, str], CheckState] = {}
+    for phase in (first, later):
+        each = jobs if len(phase) == 1 else 1
+
+        def one(task: tuple[bool, _Task], each: int = each) -> list[CheckState]:
+            model, items, with_cut_sets = task[1]
+            return _states(model, items, options, with_cut_sets, each)
+
+        answers = run_in_order(phase, one, jobs)
+        for (is_new, (_, items, _)), found in zip(phase, answers, strict=True):
+            for item, state in zip(items, found, strict=True):
+                states[is_new, item.name] = state
+    return states
 
 
 def exit_code(files: Sequence[FileDiff]) -> int:
