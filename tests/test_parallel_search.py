@@ -114,3 +114,25 @@ def test_cutsets_and_check_print_the_same_with_any_jobs(engine: str) -> None:
     assert run([*cutsets, "--jobs", "2", "--format", "json"]) == one
     checks = ["check", before, "--check", FX_TWO, "--engine", engine, "--no-cache", "-q"]
     assert run([*checks, "--jobs", "2"]) == run([*checks, "--jobs", "1"])
+
+
+def test_a_slow_first_task_holds_back_no_worker(tmp_path: Path) -> None:
+    """`run_in_order` queues only a few tasks per worker, yet a task that waits
+    blocks no other: here the first waits for the last, 40 tasks later, to run."""
+    from failspec.parallel import IN_FLIGHT_PER_WORKER, run_in_order
+
+    signal = tmp_path / "the last task ran"
+    count = 2 * IN_FLIGHT_PER_WORKER * 5
+
+    def task(index: int) -> int:
+        if index == count - 1:
+            signal.touch()
+        if index == 0:
+            waited = time.monotonic() + 60
+            while not signal.exists():
+                if time.monotonic() > waited:
+                    raise RuntimeError("the last task never ran while the first waited")
+                time.sleep(0.01)
+        return index * index
+
+    assert list(run_in_order(list(range(count)), task, 2)) == [i * i for i in range(count)]
