@@ -39,12 +39,16 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any, TypeVar
 
 import z3
 
 from failspec.checker import ir
 from failspec.checker.cone import can_fill, selectable_faults
 from failspec.checker.engine import check_deadline
+
+Term = TypeVar("Term", z3.ArithRef, z3.BoolRef)
+"""An instant or a formula (`Encoding.choose`)."""
 
 INF = 10**15
 """'Never' / 'forever' as an integer instant, beyond every instant a model reaches."""
@@ -135,6 +139,7 @@ class Encoding:
         self.fresh_count = 0
         self.canonical_terms: dict[int, z3.ArithRef] = {}
         self.canonical_keep: list[z3.ArithRef] = []
+        self.linear_terms: dict[int, tuple[int, int]] = {}
         self.segment_cache: dict[
             int, tuple[Sig, list[tuple[z3.ArithRef, z3.ArithRef, z3.BoolRef]]]
         ] = {}
@@ -181,15 +186,120 @@ class Encoding:
         self.fresh_count += 1
         return z3.Bool(f"{name}_{self.fresh_count}", self.ctx)
 
+    # Formulas are built folded: a comparison of two instants that differ by a
+    # constant (two numerals, or `c + x` and `d + x`) is decided here, and `true`
+    # and `false` are dropped from the connectives built on them, so that a
+    # signal evaluated where an operand is fixed (a window's end, a slot's own
+    # onset) costs no term.  Z3 would find the same, but only after Python had
+    # built every term through z3.py, which is most of the encoding's time.
+
+    def _connective(self, make: Callable[..., object], items: list[z3.BoolRef]) -> z3.BoolRef:
+        args = (z3.Ast * len(items))(*[item.as_ast() for item in items])
+        return z3.BoolRef(make(self.ctx.ref(), len(items), args), self.ctx)
+
+    def _fold(
+        self,
+        items: list[z3.BoolRef],
+        absorbing: z3.BoolRef,
+        neutral: z3.BoolRef,
+        make: Callable[..., object],
+    ) -> z3.BoolRef:
+        kept = []
+        for item in items:
+            if item is absorbing:
+                return absorbing
+            if item is not neutral:
+                kept.append(item)
+        if not kept:
+            return neutral
+        return kept[0] if len(kept) == 1 else self._connective(make, kept)
+
     def any_of(self, items: list[z3.BoolRef]) -> z3.BoolRef:
-        if not items:
-            return self.false
-        return items[0] if len(items) == 1 else z3.Or(items)
+        """The disjunction of `items`, `true` and `false` folded."""
+        return self._fold(items, self.true, self.false, z3.Z3_mk_or)
 
     def all_of(self, items: list[z3.BoolRef]) -> z3.BoolRef:
-        if not items:
+        """The conjunction of `items`, `true` and `false` folded."""
+        return self._fold(items, self.false, self.true, z3.Z3_mk_and)
+
+    def negate(self, item: z3.BoolRef) -> z3.BoolRef:
+        if item is self.true:
+            return self.false
+        if item is self.false:
             return self.true
-        return items[0] if len(items) == 1 else z3.And(items)
+        return z3.BoolRef(z3.Z3_mk_not(self.ctx.ref(), item.as_ast()), self.ctx)
+
+    def implies(self, condition: z3.BoolRef, item: z3.BoolRef) -> z3.BoolRef:
+        if condition is self.false or item is self.true:
+            return self.true
+        if condition is self.true:
+            return item
+        return z3.BoolRef(
+            z3.Z3_mk_implies(self.ctx.ref(), condition.as_ast(), item.as_ast()), self.ctx
+        )
+
+    def choose(self, condition: z3.BoolRef, then: Term, other: Term) -> Term:
+        """`If(condition, then, other)`, folded when `condition` is known."""
+        if condition is self.true:
+            return then
+        if condition is self.false:
+            return other
+        return z3.If(condition, then, other)
+
+    def _linear(self, t: z3.ArithRef) -> tuple[int, int]:
+        """(the id of t's symbolic part, or -1 for a numeral; t's constant offset), read
+        through sums and differences with numerals (`(p + 20) - 20` is p)."""
+        key = t.get_id()
+        found = self.linear_terms.get(key)
+        if found is None:
+            found = (key, 0)
+            if z3.is_int_value(t):
+                found = (-1, t.as_long())
+            elif (z3.is_add(t) or z3.is_sub(t)) and t.num_args() == 2:
+                first, second = t.arg(0), t.arg(1)
+                sign = 1 if z3.is_add(t) else -1
+                if z3.is_int_value(second):
+                    base, offset = self._linear(first)
+                    found = (base, offset + sign * second.as_long())
+                elif sign == 1 and z3.is_int_value(first):
+                    base, offset = self._linear(second)
+                    found = (base, offset + first.as_long())
+            self.linear_terms[key] = found
+            # keep `t` (and with it its parts) alive, so that no id is reused
+            self.canonical_keep.append(t)
+        return found
+
+    def difference(self, a: z3.ArithRef | int, b: z3.ArithRef | int) -> int | None:
+        """a − b when it is a constant that the terms show, else None."""
+        base_a, offset_a = (-1, a) if isinstance(a, int) else self._linear(a)
+        base_b, offset_b = (-1, b) if isinstance(b, int) else self._linear(b)
+        return offset_a - offset_b if base_a == base_b else None
+
+    def _compare(
+        self,
+        make: Callable[..., object],
+        holds: Callable[[int], bool],
+        a: z3.ArithRef | int,
+        b: z3.ArithRef | int,
+    ) -> z3.BoolRef:
+        known = self.difference(a, b)
+        if known is not None:
+            return self.true if holds(known) else self.false
+        left = self.const(a) if isinstance(a, int) else a
+        right = self.const(b) if isinstance(b, int) else b
+        return z3.BoolRef(make(self.ctx.ref(), left.as_ast(), right.as_ast()), self.ctx)
+
+    def lt(self, a: z3.ArithRef | int, b: z3.ArithRef | int) -> z3.BoolRef:
+        """a < b, decided when the terms show it."""
+        return self._compare(z3.Z3_mk_lt, lambda d: d < 0, a, b)
+
+    def le(self, a: z3.ArithRef | int, b: z3.ArithRef | int) -> z3.BoolRef:
+        """a ≤ b, decided when the terms show it."""
+        return self._compare(z3.Z3_mk_le, lambda d: d <= 0, a, b)
+
+    def same(self, a: z3.ArithRef | int, b: z3.ArithRef | int) -> z3.BoolRef:
+        """a = b, decided when the terms show it."""
+        return self._compare(z3.Z3_mk_eq, lambda d: d == 0, a, b)
 
     def memo(self, fn: Callable[[z3.ArithRef], z3.BoolRef]) -> Callable[[z3.ArithRef], z3.BoolRef]:
         cache: dict[int, z3.BoolRef] = {}
@@ -247,22 +357,42 @@ class Encoding:
         )
 
     def negation(self, sig: Sig) -> Sig:
-        return self.polar(lambda t: z3.Not(sig.at(t)), sig.falling(), sig.rising())
+        return self.polar(lambda t: self.negate(sig.at(t)), sig.falling(), sig.rising())
 
     def within(self, sig: Sig, window: Sig) -> Sig:
         """The instants at which both `sig` and `window` hold."""
-        return self.signal(lambda t: z3.And(sig.at(t), window.at(t)), [*sig.points, *window.points])
+
+        def both(t: z3.ArithRef) -> z3.BoolRef:
+            inside = window.at(t)  # first: outside the window, `sig` is not asked
+            return self.false if inside is self.false else self.all_of([inside, sig.at(t)])
+
+        # a conjunction starts to hold only where a conjunct does, and stops only where one does
+        return self.polar(
+            both, [*sig.rising(), *window.rising()], [*sig.falling(), *window.falling()]
+        )
 
     def windows(self, windows: ir.Windows, until: int) -> Sig:
-        """The instants of a window list, up to at least `until` (a daily list unrolled)."""
-        intervals = windows.unrolled(until)
+        """The instants of a window list, exact on [0, until] (a daily list unrolled).
+
+        Instants after `until` are never read (`until` is the horizon + 1 or the time
+        bound), so an interval that starts after it is left out, and an end after it
+        is no change point: the signal is then exact on [0, until] only, with fewer
+        points."""
+        intervals = [(a, b) for a, b in windows.unrolled(until) if a <= until]
         if not intervals:
             return Sig(lambda t: self.false, [])
-        bounds = [(self.const(a), self.const(b)) for a, b in intervals]
-        return self.signal(
-            lambda t: self.any_of([z3.And(a <= t, t < b) for a, b in bounds]),
-            [p for pair in bounds for p in pair],
-        )
+        starts = [self.const(a) for a, _ in intervals]
+        ends = [self.const(b) if b <= until else None for _, b in intervals]
+
+        def inside(t: z3.ArithRef) -> z3.BoolRef:
+            return self.any_of(
+                [
+                    self.all_of([self.le(a, t), self.true if b is None else self.lt(t, b)])
+                    for a, b in zip(starts, ends, strict=True)
+                ]
+            )
+
+        return self.polar(inside, starts, [b for b in ends if b is not None])
 
     def _lagged(self, needs: Sig, rides_out: int, recovers_in: int) -> Sig:
         """`rides out R`, `recovers in Q` on the needs combined `n` (see the module).
@@ -280,7 +410,10 @@ class Encoding:
         def ridden(s: z3.ArithRef) -> z3.BoolRef:
             if rides_out == 0:
                 return needs.at(s)
-            return z3.And(s >= lag, self.covers(needs, s - lag, s))
+            after = self.le(lag, s)
+            if after is self.false:
+                return after
+            return self.all_of([after, self.covers(needs, s - lag, s)])
 
         m = self.memo(ridden)
         if recovers_in == 0:
@@ -289,34 +422,45 @@ class Encoding:
         def recovering(t: z3.ArithRef) -> z3.BoolRef:
             # m at t - Q, or m rises somewhere in (t - Q, t] and holds there
             back = t - recovers_in
-            items = [z3.And(back >= 0, m(back))]
-            items += [z3.And(back < r, r <= t, m(r)) for r in rises]
+            items = [self._and_then([self.le(0, back)], m, back)]
+            items += [self._and_then([self.lt(back, r), self.le(r, t)], m, r) for r in rises]
             return self.any_of(items)
 
         return self.polar(recovering, rises, [p + recovers_in for p in falls])
 
+    def _and_then(
+        self, conditions: list[z3.BoolRef], then: Callable[..., z3.BoolRef], *args: Any
+    ) -> z3.BoolRef:
+        """`conditions` and `then(*args)`, `then` not called when a condition is false."""
+        head = self.all_of(conditions)
+        return head if head is self.false else self.all_of([head, then(*args)])
+
     def _eligible(self, calls: Sig, comm: Sig, blocked: Sig) -> Callable[[z3.ArithRef], z3.BoolRef]:
         """At an instant: the calls are down, and neither comm nor `blocked` holds."""
-        return lambda t: z3.And(calls.at(t), z3.Not(comm.at(t)), z3.Not(blocked.at(t)))
+        return lambda t: self.all_of(
+            [calls.at(t), self.negate(comm.at(t)), self.negate(blocked.at(t))]
+        )
 
     def covers(self, sig: Sig, start: z3.ArithRef, end: z3.ArithRef) -> z3.BoolRef:
         """Does the signal hold at every instant of [start, end] (end inclusive)?  It
         does at start, and at every instant of (start, end] where it may stop."""
         items = [sig.at(start)]
         for p in sig.falling():
-            items.append(z3.Implies(z3.And(start < p, p <= end), sig.at(p)))
+            if items[0] is self.false:
+                break
+            inside = self.all_of([self.lt(start, p), self.le(p, end)])
+            if inside is not self.false:
+                items.append(self.implies(inside, sig.at(p)))
         return self.all_of(items)
 
     def run_starts(self, sig: Sig) -> list[tuple[z3.ArithRef, z3.BoolRef]]:
         """(instant, is it the first instant of a run of the signal at or after 0)."""
         result = []
         for p in [self.zero, *sig.points]:
-            starts = z3.And(
-                p >= 0,
-                p < INF,
-                sig.at(p),
-                z3.Or(p == 0, z3.Not(sig.at(p - 1))),
-            )
+            starts = self._and_then([self.le(0, p), self.lt(p, INF)], sig.at, p)
+            at_zero = self.same(p, 0)
+            if starts is not self.false and at_zero is not self.true:
+                starts = self.all_of([starts, self.any_of([at_zero, self.negate(sig.at(p - 1))])])
             result.append((p, starts))
         return result
 
@@ -329,26 +473,41 @@ class Encoding:
         key = id(sig)
         if key in self.segment_cache:
             return self.segment_cache[key][1]
-        points = [self.zero, *sig.points]
+        zero = self.zero.get_id()
+        points = [self.zero, *[p for p in sig.points if p.get_id() != zero]]
         result = []
         for i, p in enumerate(points):
             # the least point after p, or INF: bounded by every later point and equal
             # to one of them (as constraints rather than a chain of if-then-elses,
-            # which measured up to four times slower to refute on partition counts)
+            # which measured up to four times slower to refute on partition counts).
+            # Of the points known to be later (a constant apart), only the least counts.
             following_var = self.fresh_int("next")
-            others = [q for q in points if q is not p]
+            later: list[tuple[z3.BoolRef, z3.ArithRef]] = []
+            least: tuple[int, z3.ArithRef] | None = None
+            for q in points:
+                if q is p:
+                    continue
+                known = self.difference(q, p)
+                if known is None:
+                    later.append((self.lt(p, q), q))
+                elif known > 0 and (least is None or known < least[0]):
+                    least = (known, q)
+            if least is not None:
+                later.append((self.true, least[1]))
             self.constraints.append(following_var <= self.inf)
-            self.constraints += [z3.Implies(q > p, following_var <= q) for q in others]
+            self.constraints += [self.implies(c, following_var <= q) for c, q in later]
             self.constraints.append(
                 self.any_of(
                     [
                         following_var == self.inf,
-                        *[z3.And(q > p, following_var == q) for q in others],
+                        *[self.all_of([c, following_var == q]) for c, q in later],
                     ]
                 )
             )
-            first = self.all_of([p != points[j] for j in range(i)])
-            result.append((p, following_var, z3.And(first, sig.at(p))))
+            first = self._and_then(
+                [self.negate(self.same(p, points[j])) for j in range(i)], sig.at, p
+            )
+            result.append((p, following_var, first))
         # keep the signal alive with its cache entry, so that its id is not reused
         self.segment_cache[key] = (sig, result)
         return result
@@ -358,9 +517,13 @@ class Encoding:
         self.tick()
         total: list[z3.ArithRef] = []
         for p, following, holds in self.segments(sig):
-            start = z3.If(p > lo, p, lo)
-            end = z3.If(following < hi, following, hi)
-            total.append(z3.If(z3.And(holds, start < end), end - start, self.zero))
+            if holds is self.false:
+                continue
+            start = self.choose(self.lt(lo, p), p, lo)
+            end = self.choose(self.lt(following, hi), following, hi)
+            total.append(z3.If(self.all_of([holds, start < end]), end - start, self.zero))
+        if not total:
+            return self.zero
         return z3.Sum(total) if len(total) > 1 else total[0]
 
     # --- components ----------------------------------------------------------------
@@ -427,19 +590,26 @@ class Encoding:
         if self.slot_count is None:
             sel, onset = self.sel[n], self.onset[n]
             if repair is None:
-                return self.polar(lambda t: z3.And(sel, onset <= t), [onset], [])
+                return self.polar(lambda t: self.all_of([sel, self.le(onset, t)]), [onset], [])
             end = onset + repair
-            return self.polar(lambda t: z3.And(sel, onset <= t, t < end), [onset], [end])
+            return self.polar(
+                lambda t: self.all_of([sel, self.le(onset, t), self.lt(t, end)]), [onset], [end]
+            )
         cases = [(number == n, start) for number, start in self.slots]
         if repair is None:
             return self.polar(
-                lambda t: self.any_of([z3.And(here, start <= t) for here, start in cases]),
+                lambda t: self.any_of(
+                    [self.all_of([here, self.le(start, t)]) for here, start in cases]
+                ),
                 [start for _, start in cases],
                 [],
             )
         return self.polar(
             lambda t: self.any_of(
-                [z3.And(here, start <= t, t < start + repair) for here, start in cases]
+                [
+                    self.all_of([here, self.le(start, t), self.lt(t, start + repair)])
+                    for here, start in cases
+                ]
             ),
             [start for _, start in cases],
             [start + repair for _, start in cases],
@@ -518,17 +688,19 @@ class Encoding:
         best = self.inf
         best_stuck: z3.BoolRef = self.false
         for o, starts in self.run_starts(a):
+            if starts is self.false:
+                continue  # no run of A starts at o: no episode
             # the episode's mode: the first-numbered own fault of A active at o
             cases: list[tuple[z3.BoolRef, int]] = []
             earlier: list[z3.BoolRef] = []
             for n in own:
-                is_mode = self.all_of([self.active[n].at(o), *[z3.Not(e) for e in earlier]])
+                is_mode = self.all_of([self.active[n].at(o), *[self.negate(e) for e in earlier]])
                 earlier.append(self.active[n].at(o))
                 window = spec.window_for(self.model.fault(n).mode)
                 if window is not None:
                     cases.append((is_mode, window))
             if spec.detect_any is not None:
-                cases.append((self.all_of([z3.Not(e) for e in earlier]), spec.detect_any))
+                cases.append((self.all_of([self.negate(e) for e in earlier]), spec.detect_any))
             if not cases:
                 continue
             window_expr: z3.ArithRef = self.const(cases[-1][1])
@@ -536,20 +708,32 @@ class Encoding:
                 window_expr = z3.If(condition, self.const(window), window_expr)
             detected = self.any_of([c for c, _ in cases])
             switch_at = o + window_expr
-            complete = z3.And(starts, detected, self.covers(a, o, switch_at - 1))
+            complete = self._and_then([starts, detected], self.covers, a, o, switch_at - 1)
+            if complete is self.false:
+                continue
             stuck_now = stuck.at(switch_at) if stuck is not None else self.false
-            decisive = complete if spec.manual is not None else z3.And(complete, z3.Not(stuck_now))
-            better = z3.And(decisive, switch_at < best)
-            best = z3.If(better, switch_at, best)
-            best_stuck = z3.If(better, stuck_now, best_stuck)
+            decisive = (
+                complete
+                if spec.manual is not None
+                else self.all_of([complete, self.negate(stuck_now)])
+            )
+            better = self.all_of([decisive, self.lt(switch_at, best)])
+            best = self.choose(better, switch_at, best)
+            best_stuck = self.choose(better, stuck_now, best_stuck)
         switch = self.fresh_int(f"switch_{component.name}")
         switched_stuck = self.fresh_bool(f"stuck_{component.name}")
         self.constraints += [switch == best, switched_stuck == best_stuck]
         manual = spec.manual or 0
 
         def at(t: z3.ArithRef) -> z3.BoolRef:
-            after = z3.If(switched_stuck, z3.Or(t < switch + manual, b.at(t)), b.at(t))
-            return z3.If(t < switch, a.at(t), after)
+            before = self.lt(t, switch)
+            if before is self.true:
+                return a.at(t)
+            on_b = b.at(t)
+            after = self.choose(
+                switched_stuck, self.any_of([self.lt(t, switch + manual), on_b]), on_b
+            )
+            return after if before is self.false else self.choose(before, a.at(t), after)
 
         # before the switch the pair follows A, which is down on [o, switch); from the
         # switch on (or the end of the manual recovery) it follows B: so it starts to
@@ -640,7 +824,10 @@ class Encoding:
 
         def at(t: z3.ArithRef) -> z3.BoolRef:
             return self.any_of(
-                [z3.And(c < INF, c <= t, t < e) for c, e in zip(closings, ends, strict=True)]
+                [
+                    self.all_of([self.lt(c, INF), self.le(c, t), self.lt(t, e)])
+                    for c, e in zip(closings, ends, strict=True)
+                ]
             )
 
         return self.signal(at, [*closings, *ends])
@@ -651,10 +838,10 @@ class Encoding:
             self.down[spec.through] if spec.through is not None else Sig(lambda t: self.false, [])
         )
         partition_class = self.signal(
-            lambda t: z3.And(partition.at(t), z3.Not(comm.at(t))),
+            lambda t: self.all_of([partition.at(t), self.negate(comm.at(t))]),
             [*partition.points, *comm.points],
         )
-        fails_all = []
+        fails_all = []  # each transaction's failing whether attempted or not
         hours_all: list[Sig | None] = []
         for x, txn in enumerate(spec.transactions):
             calls = self.union([self.down[c] for c in txn.calls])
@@ -663,15 +850,16 @@ class Encoding:
                 [*calls.points, *comm.points, *partition.points],
             )
             classes = {"comm": comm, "partition": partition_class, "service": service}
+            fails = self.union(list(classes.values()))
             hours = None if txn.hours is None else self.windows(txn.hours, self.bound)
+            fails_all.append(fails)
+            hours_all.append(hours)
             if hours is not None:
                 # outside its hours a transaction is not attempted: no class at all
                 classes = {klass: self.within(sig, hours) for klass, sig in classes.items()}
+                fails = self.within(fails, hours)
             self.txn_class[(index, x)] = classes
-            fails = self.union(list(classes.values()))
             self.txn_fails[(index, x)] = fails
-            fails_all.append(fails)
-            hours_all.append(hours)
         if not fails_all:
             return Sig(lambda t: self.false, [])
         points = [p for f in fails_all for p in f.points]
@@ -682,8 +870,11 @@ class Encoding:
         def all_attempted_fail(t: z3.ArithRef) -> z3.BoolRef:
             # some transaction is within its hours, and every one within them fails
             within = [self.true if h is None else h.at(t) for h in hours_all]
-            failing = [z3.Implies(w, f.at(t)) for w, f in zip(within, fails_all, strict=True)]
-            return z3.And(self.any_of(within), self.all_of(failing))
+            attempted = self.any_of(within)
+            if attempted is self.false:
+                return attempted
+            failing = [self.implies(w, f.at(t)) for w, f in zip(within, fails_all, strict=True)]
+            return self.all_of([attempted, *failing])
 
         return self.signal(all_attempted_fail, points)
 
@@ -703,7 +894,7 @@ class Encoding:
         self.job_start[index] = start_var
         inner = base  # the written stores are among its needs already
         down = self.polar(
-            lambda t: z3.And(t >= start_var, start_var < INF, inner.at(t)),
+            lambda t: self._and_then([self.le(start_var, t), self.lt(start_var, INF)], inner.at, t),
             [*inner.rising(), start_var],
             inner.falling(),
         )
@@ -768,17 +959,19 @@ class Encoding:
             return self.down[c]
         if what == "up":
             down = self.down[c]
-            return self.signal(lambda t: z3.Not(down.at(t)), down.points)
+            return self.signal(lambda t: self.negate(down.at(t)), down.points)
         if what == "closed":
             return self.closed.get(c, Sig(lambda t: self.false, []))
         if what == "full":
             full_from = self.full_from[c]
-            return self.signal(lambda t: t >= full_from, [full_from])
+            return self.signal(lambda t: self.le(full_from, t), [full_from])
         if what in ("done", "running"):
             start, done = self.job_start[c], self.job_done[c]
             if what == "done":
-                return self.signal(lambda t: t >= done, [done])
-            return self.signal(lambda t: z3.And(start <= t, t < done), [start, done])
+                return self.signal(lambda t: self.le(done, t), [done])
+            return self.signal(
+                lambda t: self.all_of([self.le(start, t), self.lt(t, done)]), [start, done]
+            )
         if what == "fault":
             for n in self.model.components[c].faults:
                 if self.model.fault(n).mode == atom.detail and n in self.active:
@@ -808,12 +1001,20 @@ class Encoding:
             return self.atom(expr)
         if isinstance(expr, ir.NotExpr):
             inner = self.expr(expr.operand)
-            return self.signal(lambda t: z3.Not(inner.at(t)), inner.points)
+            return self.signal(lambda t: self.negate(inner.at(t)), inner.points)
         left, right = self.expr(expr.left), self.expr(expr.right)
         points = [*left.points, *right.points]
         if isinstance(expr, ir.AndExpr):
-            return self.signal(lambda t: z3.And(left.at(t), right.at(t)), points)
-        return self.signal(lambda t: z3.Or(left.at(t), right.at(t)), points)
+            return self.signal(lambda t: self.all_of([left.at(t), right.at(t)]), points)
+        return self.signal(lambda t: self.any_of([left.at(t), right.at(t)]), points)
+
+    def _holds_at(self, sig: Sig, t: z3.ArithRef, also: z3.BoolRef) -> z3.BoolRef:
+        return self.all_of([sig.at(t), also])
+
+    def _covered_to(
+        self, sig: Sig, start: z3.ArithRef, end: z3.ArithRef, also: z3.BoolRef
+    ) -> z3.BoolRef:
+        return self.all_of([self.covers(sig, start, end), also])
 
     def _encode_check(self) -> tuple[z3.BoolRef, z3.ArithRef]:
         horizon = self.model.horizon
@@ -833,15 +1034,25 @@ class Encoding:
             candidates = [self.zero, *sig.points]
             if isinstance(assertion, (ir.Never, ir.Always)):
                 for p in candidates:
-                    cases.append(z3.And(p >= 0, p <= horizon, sig.at(p), violation_at == p))
+                    cases.append(
+                        self._and_then(
+                            [self.le(0, p), self.le(p, horizon)],
+                            self._holds_at,
+                            sig,
+                            p,
+                            violation_at == p,
+                        )
+                    )
                 continue
             limit = assertion.limit
             for p, starts in self.run_starts(sig):
                 cases.append(
-                    z3.And(
-                        starts,
-                        p + limit <= horizon,
-                        self.covers(sig, p, p + limit),
+                    self._and_then(
+                        [starts, self.le(p + limit, horizon)],
+                        self._covered_to,
+                        sig,
+                        p,
+                        p + limit,
                         violation_at == p + limit,
                     )
                 )
