@@ -73,12 +73,19 @@ class Sig:
     `rises` and `falls`, when known, split the change points: the signal may start
     to hold only at a rise and stop only at a fall (None: unknown, read as every
     point).  They let `covers` look only at falls and `rides out`/`recovers in`
-    shift rises and falls apart without doubling the points."""
+    shift rises and falls apart without doubling the points.
+
+    `earliest` is an instant before which the signal holds at no instant ≥ 0 (0:
+    nothing known; INF: it never holds): numeral points before it are no change
+    points, and at a numeral instant before it the signal is `false` without a
+    term (`Encoding.memo`).  With faults that start during the day, the numerals
+    of hours and windows before then, and of `rides out`, cost nothing."""
 
     at: Callable[[z3.ArithRef], z3.BoolRef]
     points: list[z3.ArithRef] = field(default_factory=list)
     rises: list[z3.ArithRef] | None = None
     falls: list[z3.ArithRef] | None = None
+    earliest: int = 0
 
     def rising(self) -> list[z3.ArithRef]:
         """The instants at which the signal may start to hold."""
@@ -301,7 +308,11 @@ class Encoding:
         """a = b, decided when the terms show it."""
         return self._compare(z3.Z3_mk_eq, lambda d: d == 0, a, b)
 
-    def memo(self, fn: Callable[[z3.ArithRef], z3.BoolRef]) -> Callable[[z3.ArithRef], z3.BoolRef]:
+    def memo(
+        self, fn: Callable[[z3.ArithRef], z3.BoolRef], earliest: int = 0
+    ) -> Callable[[z3.ArithRef], z3.BoolRef]:
+        """`fn` evaluated once per instant (simplified), and `false` at the numeral
+        instants in [0, earliest)."""
         cache: dict[int, z3.BoolRef] = {}
 
         def at(t: z3.ArithRef) -> z3.BoolRef:
@@ -309,7 +320,9 @@ class Encoding:
             t = self.canonical(t)
             key = t.get_id()
             if key not in cache:
-                cache[key] = fn(t)
+                base, value = self._linear(t)
+                dark = base == -1 and 0 <= value < earliest
+                cache[key] = self.false if dark else fn(t)
             return cache[key]
 
         return at
@@ -329,24 +342,49 @@ class Encoding:
         """Stop building the encoding once the deadline has passed."""
         check_deadline(self.deadline)
 
-    def signal(self, fn: Callable[[z3.ArithRef], z3.BoolRef], points: list[z3.ArithRef]) -> Sig:
+    def signal(
+        self,
+        fn: Callable[[z3.ArithRef], z3.BoolRef],
+        points: list[z3.ArithRef],
+        earliest: int = 0,
+    ) -> Sig:
+        """A signal that may change at `points` and holds nowhere in [0, earliest)."""
         self.tick()
-        return Sig(self.memo(fn), _unique(points))
+        return Sig(self.memo(fn, earliest), self._after(points, earliest), earliest=earliest)
+
+    def never(self) -> Sig:
+        """The signal that never holds."""
+        return Sig(lambda t: self.false, [], earliest=INF)
+
+    def _after(self, points: list[z3.ArithRef], earliest: int) -> list[z3.ArithRef]:
+        """The points simplified, each once, without the numerals in (0, earliest):
+        a signal that holds nowhere in [0, earliest) does not change there."""
+        unique = _unique(points)
+        if earliest <= 1:
+            return unique
+        kept = []
+        for p in unique:
+            base, value = self._linear(p)
+            if base != -1 or not 0 < value < earliest:
+                kept.append(p)
+        return kept
 
     def polar(
         self,
         fn: Callable[[z3.ArithRef], z3.BoolRef],
         rises: list[z3.ArithRef],
         falls: list[z3.ArithRef],
+        earliest: int = 0,
     ) -> Sig:
-        """A signal that may start to hold only at `rises` and stop only at `falls`."""
+        """A signal that may start to hold only at `rises` and stop only at `falls`,
+        and holds nowhere in [0, earliest)."""
         self.tick()
-        rises, falls = _unique(rises), _unique(falls)
-        return Sig(self.memo(fn), _unique([*rises, *falls]), rises, falls)
+        rises, falls = self._after(rises, earliest), self._after(falls, earliest)
+        return Sig(self.memo(fn, earliest), _unique([*rises, *falls]), rises, falls, earliest)
 
     def union(self, sigs: list[Sig]) -> Sig:
         if not sigs:
-            return Sig(lambda t: self.false, [])
+            return self.never()
         if len(sigs) == 1:
             return sigs[0]
         # a union starts to hold only where a member does, and stops only where one does
@@ -354,6 +392,7 @@ class Encoding:
             lambda t: self.any_of([s.at(t) for s in sigs]),
             [p for s in sigs for p in s.rising()],
             [p for s in sigs for p in s.falling()],
+            min(s.earliest for s in sigs),
         )
 
     def negation(self, sig: Sig) -> Sig:
@@ -368,7 +407,10 @@ class Encoding:
 
         # a conjunction starts to hold only where a conjunct does, and stops only where one does
         return self.polar(
-            both, [*sig.rising(), *window.rising()], [*sig.falling(), *window.falling()]
+            both,
+            [*sig.rising(), *window.rising()],
+            [*sig.falling(), *window.falling()],
+            max(sig.earliest, window.earliest),
         )
 
     def windows(self, windows: ir.Windows, until: int) -> Sig:
@@ -380,7 +422,7 @@ class Encoding:
         points."""
         intervals = [(a, b) for a, b in windows.unrolled(until) if a <= until]
         if not intervals:
-            return Sig(lambda t: self.false, [])
+            return self.never()
         starts = [self.const(a) for a, _ in intervals]
         ends = [self.const(b) if b <= until else None for _, b in intervals]
 
@@ -392,7 +434,7 @@ class Encoding:
                 ]
             )
 
-        return self.polar(inside, starts, [b for b in ends if b is not None])
+        return self.polar(inside, starts, [b for b in ends if b is not None], intervals[0][0])
 
     def _lagged(self, needs: Sig, rides_out: int, recovers_in: int) -> Sig:
         """`rides out R`, `recovers in Q` on the needs combined `n` (see the module).
@@ -415,9 +457,11 @@ class Encoding:
                 return after
             return self.all_of([after, self.covers(needs, s - lag, s)])
 
-        m = self.memo(ridden)
+        # m(s) needs n at s - R: it holds nowhere before R after n may first hold
+        earliest = min(INF, needs.earliest + rides_out)
+        m = self.memo(ridden, earliest)
         if recovers_in == 0:
-            return self.polar(m, rises, falls)
+            return self.polar(m, rises, falls, earliest)
 
         def recovering(t: z3.ArithRef) -> z3.BoolRef:
             # m at t - Q, or m rises somewhere in (t - Q, t] and holds there
@@ -426,7 +470,7 @@ class Encoding:
             items += [self._and_then([self.lt(back, r), self.le(r, t)], m, r) for r in rises]
             return self.any_of(items)
 
-        return self.polar(recovering, rises, [p + recovers_in for p in falls])
+        return self.polar(recovering, rises, [p + recovers_in for p in falls], earliest)
 
     def _and_then(
         self, conditions: list[z3.BoolRef], then: Callable[..., z3.BoolRef], *args: Any
@@ -586,16 +630,24 @@ class Encoding:
             )
 
     def _fault_signal(self, n: int) -> Sig:
-        repair = self.model.fault(n).repair
+        fault = self.model.fault(n)
+        repair, earliest = fault.repair, max(0, fault.earliest)  # no onset before it
         if self.slot_count is None:
             sel, onset = self.sel[n], self.onset[n]
             if repair is None:
-                return self.polar(lambda t: self.all_of([sel, self.le(onset, t)]), [onset], [])
+                return self.polar(
+                    lambda t: self.all_of([sel, self.le(onset, t)]), [onset], [], earliest
+                )
             end = onset + repair
             return self.polar(
-                lambda t: self.all_of([sel, self.le(onset, t), self.lt(t, end)]), [onset], [end]
+                lambda t: self.all_of([sel, self.le(onset, t), self.lt(t, end)]),
+                [onset],
+                [end],
+                earliest,
             )
         cases = [(number == n, start) for number, start in self.slots]
+        if not cases:
+            return self.never()  # no slot: no fault
         if repair is None:
             return self.polar(
                 lambda t: self.any_of(
@@ -603,6 +655,7 @@ class Encoding:
                 ),
                 [start for _, start in cases],
                 [],
+                earliest,
             )
         return self.polar(
             lambda t: self.any_of(
@@ -613,6 +666,7 @@ class Encoding:
             ),
             [start for _, start in cases],
             [start + repair for _, start in cases],
+            earliest,
         )
 
     def _latent(self, component: ir.Component) -> set[int]:
@@ -647,6 +701,7 @@ class Encoding:
                     at,
                     [p for m in members for p in m.rising()],
                     [p for m in members for p in m.falling()],
+                    min(m.earliest for m in members),
                 )
             )
         return self.union(groups)
@@ -738,25 +793,28 @@ class Encoding:
         # before the switch the pair follows A, which is down on [o, switch); from the
         # switch on (or the end of the manual recovery) it follows B: so it starts to
         # be down only where A or B does, and the switch can only bring it up
+        # (and a manual recovery comes after a switch, after A was down)
         return self.polar(
             at,
             [*a.rising(), *b.rising()],
             [*a.falling(), *b.falling(), switch, switch + manual],
+            min(a.earliest, b.earliest),
         )
 
     def _comm(self, spec: ir.ChannelSpec) -> Sig:
         if not spec.via:
-            return Sig(lambda t: self.false, [])
+            return self.never()
         path = self.union([self.down[v] for v in spec.via])
         timeout = spec.timeout
         return self.signal(
             lambda t: self.covers(path, t, t + timeout),
             [*path.points, *[p - timeout for p in path.points]],
+            path.earliest,
         )
 
     def _closures(self, component: ir.Component, spec: ir.PartitionSpec, own: Sig) -> Sig:
         if spec.closes_after is None or not spec.routed:
-            return Sig(lambda t: self.false, [])
+            return self.never()
         errors: list[tuple[Fraction, Sig]] = []
         for channel, txn in spec.routed:
             channel_spec = self.model.components[channel].spec
@@ -768,14 +826,16 @@ class Encoding:
             transaction = channel_spec.transactions[txn]
             calls = self.union([self.down[c] for c in transaction.calls])
             eligible = self.signal(
-                self._eligible(calls, comm, own), [*calls.points, *comm.points, *own.points]
+                self._eligible(calls, comm, own),
+                [*calls.points, *comm.points, *own.points],
+                calls.earliest,
             )
             if transaction.hours is not None:
                 # a transaction outside its hours is not attempted and counts no error
                 eligible = self.within(eligible, self.windows(transaction.hours, self.bound))
             errors.append((rate, eligible))
         if not errors:
-            return Sig(lambda t: self.false, [])
+            return self.never()
         scale = math.lcm(*[r.denominator for r, _ in errors])
         weights = [(int(r * scale), s) for r, s in errors]
         target = 60 * spec.closes_after * scale
@@ -830,16 +890,17 @@ class Encoding:
                 ]
             )
 
-        return self.signal(at, [*closings, *ends])
+        # a closing counts errors before it: not before some transaction may fail
+        earliest = min(s.earliest for _, s in weights) if target > 0 else 0
+        return self.signal(at, [*closings, *ends], earliest)
 
     def _channel(self, index: int, spec: ir.ChannelSpec) -> Sig:
         comm = self._comm(spec)
-        partition = (
-            self.down[spec.through] if spec.through is not None else Sig(lambda t: self.false, [])
-        )
+        partition = self.down[spec.through] if spec.through is not None else self.never()
         partition_class = self.signal(
             lambda t: self.all_of([partition.at(t), self.negate(comm.at(t))]),
             [*partition.points, *comm.points],
+            partition.earliest,
         )
         fails_all = []  # each transaction's failing whether attempted or not
         hours_all: list[Sig | None] = []
@@ -848,6 +909,7 @@ class Encoding:
             service = self.signal(
                 self._eligible(calls, comm, partition),
                 [*calls.points, *comm.points, *partition.points],
+                calls.earliest,
             )
             classes = {"comm": comm, "partition": partition_class, "service": service}
             fails = self.union(list(classes.values()))
@@ -861,10 +923,14 @@ class Encoding:
             self.txn_class[(index, x)] = classes
             self.txn_fails[(index, x)] = fails
         if not fails_all:
-            return Sig(lambda t: self.false, [])
+            return self.never()
         points = [p for f in fails_all for p in f.points]
         if all(h is None for h in hours_all):
-            return self.signal(lambda t: self.all_of([f.at(t) for f in fails_all]), points)
+            return self.signal(
+                lambda t: self.all_of([f.at(t) for f in fails_all]),
+                points,
+                max(f.earliest for f in fails_all),
+            )
         points += [p for h in hours_all if h is not None for p in h.points]
 
         def all_attempted_fail(t: z3.ArithRef) -> z3.BoolRef:
@@ -876,7 +942,12 @@ class Encoding:
             failing = [self.implies(w, f.at(t)) for w, f in zip(within, fails_all, strict=True)]
             return self.all_of([attempted, *failing])
 
-        return self.signal(all_attempted_fail, points)
+        # an attempted transaction fails: not before it is within its hours and fails
+        earliest = min(
+            f.earliest if h is None else max(f.earliest, h.earliest)
+            for f, h in zip(fails_all, hours_all, strict=True)
+        )
+        return self.signal(all_attempted_fail, points, earliest)
 
     def _job(self, component: ir.Component, spec: ir.JobSpec, base: Sig) -> Sig:
         index = component.index
@@ -897,6 +968,7 @@ class Encoding:
             lambda t: self._and_then([self.le(start_var, t), self.lt(start_var, INF)], inner.at, t),
             [*inner.rising(), start_var],
             inner.falling(),
+            inner.earliest,
         )
         work = self.negation(down)
         self.job_work[index] = work
@@ -961,7 +1033,7 @@ class Encoding:
             down = self.down[c]
             return self.signal(lambda t: self.negate(down.at(t)), down.points)
         if what == "closed":
-            return self.closed.get(c, Sig(lambda t: self.false, []))
+            return self.closed.get(c, self.never())
         if what == "full":
             full_from = self.full_from[c]
             return self.signal(lambda t: self.le(full_from, t), [full_from])
@@ -976,7 +1048,7 @@ class Encoding:
             for n in self.model.components[c].faults:
                 if self.model.fault(n).mode == atom.detail and n in self.active:
                     return self.active[n]
-            return Sig(lambda t: self.false, [])
+            return self.never()
         spec = self.model.components[c].spec
         assert isinstance(spec, ir.ChannelSpec)
         if what == "txn_fails":
@@ -1005,8 +1077,16 @@ class Encoding:
         left, right = self.expr(expr.left), self.expr(expr.right)
         points = [*left.points, *right.points]
         if isinstance(expr, ir.AndExpr):
-            return self.signal(lambda t: self.all_of([left.at(t), right.at(t)]), points)
-        return self.signal(lambda t: self.any_of([left.at(t), right.at(t)]), points)
+            return self.signal(
+                lambda t: self.all_of([left.at(t), right.at(t)]),
+                points,
+                max(left.earliest, right.earliest),
+            )
+        return self.signal(
+            lambda t: self.any_of([left.at(t), right.at(t)]),
+            points,
+            min(left.earliest, right.earliest),
+        )
 
     def _holds_at(self, sig: Sig, t: z3.ArithRef, also: z3.BoolRef) -> z3.BoolRef:
         return self.all_of([sig.at(t), also])
