@@ -50,6 +50,9 @@ from failspec.checker.engine import check_deadline
 Term = TypeVar("Term", z3.ArithRef, z3.BoolRef)
 """An instant or a formula (`Encoding.choose`)."""
 
+Step = tuple[z3.ArithRef, z3.BoolRef, z3.BoolRef, z3.BoolRef]
+"""A point at which a signal may change (`Encoding.steps`)."""
+
 INF = 10**15
 """'Never' / 'forever' as an integer instant, beyond every instant a model reaches."""
 
@@ -75,17 +78,19 @@ class Sig:
     point).  They let `covers` look only at falls and `rides out`/`recovers in`
     shift rises and falls apart without doubling the points.
 
-    `earliest` is an instant before which the signal holds at no instant ≥ 0 (0:
-    nothing known; INF: it never holds): numeral points before it are no change
-    points, and at a numeral instant before it the signal is `false` without a
-    term (`Encoding.memo`).  With faults that start during the day, the numerals
-    of hours and windows before then, and of `rides out`, cost nothing."""
+    `earliest` is an instant before which the signal holds nowhere, negative
+    instants included (-INF: nothing known; INF: it never holds): numeral points
+    before it are no change points, and at a numeral instant before it the signal
+    is `false` without a term (`Encoding.memo`).  With faults that start during
+    the day, the numerals of hours and windows before then cost nothing; and a
+    signal that holds at no negative instant rises at 0 only at one of its rises,
+    which `rides out` uses (`Encoding._lagged`)."""
 
     at: Callable[[z3.ArithRef], z3.BoolRef]
     points: list[z3.ArithRef] = field(default_factory=list)
     rises: list[z3.ArithRef] | None = None
     falls: list[z3.ArithRef] | None = None
-    earliest: int = 0
+    earliest: int = -INF
 
     def rising(self) -> list[z3.ArithRef]:
         """The instants at which the signal may start to hold."""
@@ -94,15 +99,6 @@ class Sig:
     def falling(self) -> list[z3.ArithRef]:
         """The instants at which the signal may stop holding."""
         return self.points if self.falls is None else self.falls
-
-
-def _unique(points: list[z3.ArithRef]) -> list[z3.ArithRef]:
-    """The points simplified, each once, in order."""
-    unique: dict[int, z3.ArithRef] = {}
-    for p in points:
-        p = z3.simplify(p)
-        unique.setdefault(p.get_id(), p)
-    return list(unique.values())
 
 
 class Encoding:
@@ -139,17 +135,18 @@ class Encoding:
         self.tails: dict[int, z3.ArithRef] = {}
         self.constraints: list[z3.BoolRef] = []
         self.bound = ir.time_bound(model)
+        self.numerals: dict[int, z3.ArithRef] = {}
         self.true = z3.BoolVal(True, self.ctx)
         self.false = z3.BoolVal(False, self.ctx)
         self.zero = self.const(0)
         self.inf = self.const(INF)
         self.fresh_count = 0
-        self.canonical_terms: dict[int, z3.ArithRef] = {}
+        self.canonical_terms: dict[int, tuple[z3.ArithRef, int]] = {}
+        self.canonical_objects: dict[int, tuple[z3.ArithRef, int]] = {}
+        self.linear_objects: dict[int, tuple[int, int]] = {}
         self.canonical_keep: list[z3.ArithRef] = []
         self.linear_terms: dict[int, tuple[int, int]] = {}
-        self.segment_cache: dict[
-            int, tuple[Sig, list[tuple[z3.ArithRef, z3.ArithRef, z3.BoolRef]]]
-        ] = {}
+        self.step_cache: dict[int, tuple[Sig, list[Step]]] = {}
         self.cone = cone
         self.selectable = selectable_faults(model, check, cone)
         self.sel: dict[int, z3.BoolRef] = {}
@@ -183,7 +180,10 @@ class Encoding:
     # --- helpers -------------------------------------------------------------------
 
     def const(self, value: int) -> z3.ArithRef:
-        return z3.IntVal(value, self.ctx)
+        found = self.numerals.get(value)
+        if found is None:
+            found = self.numerals[value] = z3.IntVal(value, self.ctx)
+        return found
 
     def fresh_int(self, name: str) -> z3.ArithRef:
         self.fresh_count += 1
@@ -256,6 +256,9 @@ class Encoding:
     def _linear(self, t: z3.ArithRef) -> tuple[int, int]:
         """(the id of t's symbolic part, or -1 for a numeral; t's constant offset), read
         through sums and differences with numerals (`(p + 20) - 20` is p)."""
+        found = self.linear_objects.get(id(t))
+        if found is not None:
+            return found
         key = t.get_id()
         found = self.linear_terms.get(key)
         if found is None:
@@ -272,8 +275,9 @@ class Encoding:
                     base, offset = self._linear(second)
                     found = (base, offset + first.as_long())
             self.linear_terms[key] = found
-            # keep `t` (and with it its parts) alive, so that no id is reused
-            self.canonical_keep.append(t)
+        self.linear_objects[id(t)] = found
+        # keep `t` (and with it its parts) alive, so that no id is reused
+        self.canonical_keep.append(t)
         return found
 
     def difference(self, a: z3.ArithRef | int, b: z3.ArithRef | int) -> int | None:
@@ -309,34 +313,48 @@ class Encoding:
         return self._compare(z3.Z3_mk_eq, lambda d: d == 0, a, b)
 
     def memo(
-        self, fn: Callable[[z3.ArithRef], z3.BoolRef], earliest: int = 0
+        self, fn: Callable[[z3.ArithRef], z3.BoolRef], earliest: int = -INF
     ) -> Callable[[z3.ArithRef], z3.BoolRef]:
         """`fn` evaluated once per instant (simplified), and `false` at the numeral
-        instants in [0, earliest)."""
+        instants before `earliest`."""
         cache: dict[int, z3.BoolRef] = {}
 
         def at(t: z3.ArithRef) -> z3.BoolRef:
             # instants are simplified first, so that (p + 20) - 20 meets p in the cache
-            t = self.canonical(t)
-            key = t.get_id()
+            t, key = self.canonical(t)
             if key not in cache:
                 base, value = self._linear(t)
-                dark = base == -1 and 0 <= value < earliest
+                dark = base == -1 and value < earliest
                 cache[key] = self.false if dark else fn(t)
             return cache[key]
 
         return at
 
-    def canonical(self, t: z3.ArithRef) -> z3.ArithRef:
-        """The instant term `t`, simplified (each term once)."""
-        key = t.get_id()
-        found = self.canonical_terms.get(key)
+    def canonical(self, t: z3.ArithRef) -> tuple[z3.ArithRef, int]:
+        """The instant term `t` simplified, and its id (each term simplified once).
+
+        Looked up by the Python object first (the same points are read again and
+        again), then by the term; both are kept alive with their entries, so that
+        no id is reused."""
+        found = self.canonical_objects.get(id(t))
         if found is None:
-            found = z3.simplify(t)
-            self.canonical_terms[key] = found
-            # keep `t` alive with its entry, so that its id is not reused
+            key = t.get_id()
+            found = self.canonical_terms.get(key)
+            if found is None:
+                simple = z3.simplify(t)
+                found = (simple, simple.get_id())
+                self.canonical_terms[key] = found
+            self.canonical_objects[id(t)] = found
             self.canonical_keep.append(t)
         return found
+
+    def _unique(self, points: list[z3.ArithRef]) -> list[z3.ArithRef]:
+        """The points simplified, each once, in order."""
+        unique: dict[int, z3.ArithRef] = {}
+        for p in points:
+            simple, key = self.canonical(p)
+            unique.setdefault(key, simple)
+        return list(unique.values())
 
     def tick(self) -> None:
         """Stop building the encoding once the deadline has passed."""
@@ -346,9 +364,9 @@ class Encoding:
         self,
         fn: Callable[[z3.ArithRef], z3.BoolRef],
         points: list[z3.ArithRef],
-        earliest: int = 0,
+        earliest: int = -INF,
     ) -> Sig:
-        """A signal that may change at `points` and holds nowhere in [0, earliest)."""
+        """A signal that may change at `points` and holds nowhere before `earliest`."""
         self.tick()
         return Sig(self.memo(fn, earliest), self._after(points, earliest), earliest=earliest)
 
@@ -357,15 +375,15 @@ class Encoding:
         return Sig(lambda t: self.false, [], earliest=INF)
 
     def _after(self, points: list[z3.ArithRef], earliest: int) -> list[z3.ArithRef]:
-        """The points simplified, each once, without the numerals in (0, earliest):
-        a signal that holds nowhere in [0, earliest) does not change there."""
-        unique = _unique(points)
-        if earliest <= 1:
+        """The points simplified, each once, without the numerals before `earliest`:
+        a signal that holds nowhere before it does not change there."""
+        unique = self._unique(points)
+        if earliest == -INF:
             return unique
         kept = []
         for p in unique:
             base, value = self._linear(p)
-            if base != -1 or not 0 < value < earliest:
+            if base != -1 or value >= earliest:
                 kept.append(p)
         return kept
 
@@ -374,13 +392,13 @@ class Encoding:
         fn: Callable[[z3.ArithRef], z3.BoolRef],
         rises: list[z3.ArithRef],
         falls: list[z3.ArithRef],
-        earliest: int = 0,
+        earliest: int = -INF,
     ) -> Sig:
         """A signal that may start to hold only at `rises` and stop only at `falls`,
-        and holds nowhere in [0, earliest)."""
+        and holds nowhere before `earliest`."""
         self.tick()
         rises, falls = self._after(rises, earliest), self._after(falls, earliest)
-        return Sig(self.memo(fn, earliest), _unique([*rises, *falls]), rises, falls, earliest)
+        return Sig(self.memo(fn, earliest), self._unique([*rises, *falls]), rises, falls, earliest)
 
     def union(self, sigs: list[Sig]) -> Sig:
         if not sigs:
@@ -442,11 +460,14 @@ class Encoding:
         m(s) = s ≥ R and n covers [s − R, s]; x(t) = m somewhere in [t − Q, t].  m
         rises only at R or at p + R for a change point p of n and falls only at such
         a p, so x(t) is m(t − Q) or m at one of its rising points in (t − Q, t], and
-        x changes only at R, p + R and p + Q."""
+        x changes only at R, p + R and p + Q.  When n holds at no negative instant,
+        a run of n from 0 starts at one of its rises p = 0, so m's rise at R is p + R
+        and R itself is no change point."""
         if rides_out == 0 and recovers_in == 0:
             return needs
         lag = self.const(rides_out)
-        rises = [lag, *[p + rides_out for p in needs.rising()]]
+        rises = [lag] if needs.earliest < 0 else []
+        rises += [p + rides_out for p in needs.rising()]
         falls = needs.falling()
 
         def ridden(s: z3.ArithRef) -> z3.BoolRef:
@@ -457,8 +478,11 @@ class Encoding:
                 return after
             return self.all_of([after, self.covers(needs, s - lag, s)])
 
-        # m(s) needs n at s - R: it holds nowhere before R after n may first hold
-        earliest = min(INF, needs.earliest + rides_out)
+        # m(s) needs s ≥ R and n at s - R: it holds nowhere before R, nor before R
+        # after n may first hold
+        earliest = min(INF, max(rides_out, needs.earliest + rides_out))
+        if rides_out == 0:
+            earliest = needs.earliest
         m = self.memo(ridden, earliest)
         if recovers_in == 0:
             return self.polar(m, rises, falls, earliest)
@@ -508,64 +532,50 @@ class Encoding:
             result.append((p, starts))
         return result
 
-    def segments(self, sig: Sig) -> list[tuple[z3.ArithRef, z3.ArithRef, z3.BoolRef]]:
-        """The elementary segments [p, next) of the signal, on each of which it is constant:
-        (p, next, whether p is the first change point with its value and the signal holds).
-
-        Built once per signal, so that each `measure` of it is linear in its points.
-        """
+    def steps(self, sig: Sig) -> list[Step]:
+        """The instants at which the signal may change: (p, whether p is the first
+        point with its value, whether the signal starts to hold at p, whether it
+        stops holding at p).  Built once per signal."""
         key = id(sig)
-        if key in self.segment_cache:
-            return self.segment_cache[key][1]
-        zero = self.zero.get_id()
-        points = [self.zero, *[p for p in sig.points if p.get_id() != zero]]
+        if key in self.step_cache:
+            return self.step_cache[key][1]
+        rising = {p.get_id() for p in sig.rising()}
+        falling = {p.get_id() for p in sig.falling()}
+        points = sig.points
         result = []
         for i, p in enumerate(points):
-            # the least point after p, or INF: bounded by every later point and equal
-            # to one of them (as constraints rather than a chain of if-then-elses,
-            # which measured up to four times slower to refute on partition counts).
-            # Of the points known to be later (a constant apart), only the least counts.
-            following_var = self.fresh_int("next")
-            later: list[tuple[z3.BoolRef, z3.ArithRef]] = []
-            least: tuple[int, z3.ArithRef] | None = None
-            for q in points:
-                if q is p:
-                    continue
-                known = self.difference(q, p)
-                if known is None:
-                    later.append((self.lt(p, q), q))
-                elif known > 0 and (least is None or known < least[0]):
-                    least = (known, q)
-            if least is not None:
-                later.append((self.true, least[1]))
-            self.constraints.append(following_var <= self.inf)
-            self.constraints += [self.implies(c, following_var <= q) for c, q in later]
-            self.constraints.append(
-                self.any_of(
-                    [
-                        following_var == self.inf,
-                        *[self.all_of([c, following_var == q]) for c, q in later],
-                    ]
-                )
-            )
-            first = self._and_then(
-                [self.negate(self.same(p, points[j])) for j in range(i)], sig.at, p
-            )
-            result.append((p, following_var, first))
+            first = self.all_of([self.negate(self.same(p, points[j])) for j in range(i)])
+            if first is self.false:
+                continue
+            now, before = sig.at(p), sig.at(p - 1)
+            up = self.all_of([now, self.negate(before)]) if p.get_id() in rising else self.false
+            down = self.all_of([self.negate(now), before]) if p.get_id() in falling else self.false
+            if up is self.false and down is self.false:
+                continue
+            result.append((p, first, up, down))
         # keep the signal alive with its cache entry, so that its id is not reused
-        self.segment_cache[key] = (sig, result)
+        self.step_cache[key] = (sig, result)
         return result
 
     def measure(self, sig: Sig, lo: z3.ArithRef, hi: z3.ArithRef) -> z3.ArithRef:
-        """The number of instants of [lo, hi) at which the signal holds (0 if hi ≤ lo)."""
+        """The number of instants of [lo, hi) at which the signal holds (0 if hi ≤ lo).
+
+        The signal's value at lo counted for every instant of [lo, hi), then each
+        change at a point p in (lo, hi) for the instants of [p, hi): +1 where it
+        starts to hold, -1 where it stops (no term per segment between points)."""
         self.tick()
         total: list[z3.ArithRef] = []
-        for p, following, holds in self.segments(sig):
-            if holds is self.false:
+        at_lo = self.all_of([sig.at(lo), self.lt(lo, hi)])
+        if at_lo is not self.false:
+            total.append(self.choose(at_lo, hi - lo, self.zero))
+        for p, first, up, down in self.steps(sig):
+            inside = self.all_of([first, self.lt(lo, p), self.lt(p, hi)])
+            if inside is self.false:
                 continue
-            start = self.choose(self.lt(lo, p), p, lo)
-            end = self.choose(self.lt(following, hi), following, hi)
-            total.append(z3.If(self.all_of([holds, start < end]), end - start, self.zero))
+            change = self.choose(self.all_of([inside, up]), hi - p, self.zero)
+            if down is not self.false:
+                change = self.choose(self.all_of([inside, down]), p - hi, change)
+            total.append(change)
         if not total:
             return self.zero
         return z3.Sum(total) if len(total) > 1 else total[0]
@@ -891,7 +901,8 @@ class Encoding:
             )
 
         # a closing counts errors before it: not before some transaction may fail
-        earliest = min(s.earliest for _, s in weights) if target > 0 else 0
+        # (and after the count starts, at 0 or later)
+        earliest = max(1, min(s.earliest for _, s in weights)) if target > 0 else 1
         return self.signal(at, [*closings, *ends], earliest)
 
     def _channel(self, index: int, spec: ir.ChannelSpec) -> Sig:
@@ -968,7 +979,7 @@ class Encoding:
             lambda t: self._and_then([self.le(start_var, t), self.lt(start_var, INF)], inner.at, t),
             [*inner.rising(), start_var],
             inner.falling(),
-            inner.earliest,
+            max(0, inner.earliest),  # the start is an instant or INF
         )
         work = self.negation(down)
         self.job_work[index] = work
