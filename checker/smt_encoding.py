@@ -144,6 +144,7 @@ class Encoding:
         self.canonical_terms: dict[int, tuple[z3.ArithRef, int]] = {}
         self.canonical_objects: dict[int, tuple[z3.ArithRef, int]] = {}
         self.linear_objects: dict[int, tuple[int, int]] = {}
+        self.shifted: dict[tuple[int, int], z3.ArithRef] = {}
         self.canonical_keep: list[z3.ArithRef] = []
         self.linear_terms: dict[int, tuple[int, int]] = {}
         self.step_cache: dict[int, tuple[Sig, list[Step]]] = {}
@@ -278,6 +279,20 @@ class Encoding:
         self.linear_objects[id(t)] = found
         # keep `t` (and with it its parts) alive, so that no id is reused
         self.canonical_keep.append(t)
+        return found
+
+    def shift(self, t: z3.ArithRef, k: int) -> z3.ArithRef:
+        """The instant t + k, simplified: one term, and one Python object, per value
+        (so that every cache meets it at once)."""
+        base, offset = self._linear(t)
+        key = (base, offset + k)
+        found = self.shifted.get(key)
+        if found is None:
+            found = self.const(key[1]) if base == -1 else self.canonical(t + k)[0]
+            self.shifted[key] = found
+            self.linear_objects[id(found)] = key
+            self.canonical_objects[id(found)] = (found, found.get_id())
+            self.canonical_keep.append(found)
         return found
 
     def difference(self, a: z3.ArithRef | int, b: z3.ArithRef | int) -> int | None:
@@ -467,7 +482,7 @@ class Encoding:
             return needs
         lag = self.const(rides_out)
         rises = [lag] if needs.earliest < 0 else []
-        rises += [p + rides_out for p in needs.rising()]
+        rises += [self.shift(p, rides_out) for p in needs.rising()]
         falls = needs.falling()
 
         def ridden(s: z3.ArithRef) -> z3.BoolRef:
@@ -476,7 +491,7 @@ class Encoding:
             after = self.le(lag, s)
             if after is self.false:
                 return after
-            return self.all_of([after, self.covers(needs, s - lag, s)])
+            return self.all_of([after, self.covers(needs, self.shift(s, -rides_out), s)])
 
         # m(s) needs s ≥ R and n at s - R: it holds nowhere before R, nor before R
         # after n may first hold
@@ -489,12 +504,12 @@ class Encoding:
 
         def recovering(t: z3.ArithRef) -> z3.BoolRef:
             # m at t - Q, or m rises somewhere in (t - Q, t] and holds there
-            back = t - recovers_in
+            back = self.shift(t, -recovers_in)
             items = [self._and_then([self.le(0, back)], m, back)]
             items += [self._and_then([self.lt(back, r), self.le(r, t)], m, r) for r in rises]
             return self.any_of(items)
 
-        return self.polar(recovering, rises, [p + recovers_in for p in falls], earliest)
+        return self.polar(recovering, rises, [self.shift(p, recovers_in) for p in falls], earliest)
 
     def _and_then(
         self, conditions: list[z3.BoolRef], then: Callable[..., z3.BoolRef], *args: Any
@@ -528,7 +543,9 @@ class Encoding:
             starts = self._and_then([self.le(0, p), self.lt(p, INF)], sig.at, p)
             at_zero = self.same(p, 0)
             if starts is not self.false and at_zero is not self.true:
-                starts = self.all_of([starts, self.any_of([at_zero, self.negate(sig.at(p - 1))])])
+                starts = self.all_of(
+                    [starts, self.any_of([at_zero, self.negate(sig.at(self.shift(p, -1)))])]
+                )
             result.append((p, starts))
         return result
 
@@ -547,7 +564,7 @@ class Encoding:
             first = self.all_of([self.negate(self.same(p, points[j])) for j in range(i)])
             if first is self.false:
                 continue
-            now, before = sig.at(p), sig.at(p - 1)
+            now, before = sig.at(p), sig.at(self.shift(p, -1))
             up = self.all_of([now, self.negate(before)]) if p.get_id() in rising else self.false
             down = self.all_of([self.negate(now), before]) if p.get_id() in falling else self.false
             if up is self.false and down is self.false:
@@ -648,7 +665,7 @@ class Encoding:
                 return self.polar(
                     lambda t: self.all_of([sel, self.le(onset, t)]), [onset], [], earliest
                 )
-            end = onset + repair
+            end = self.shift(onset, repair)
             return self.polar(
                 lambda t: self.all_of([sel, self.le(onset, t), self.lt(t, end)]),
                 [onset],
@@ -670,12 +687,12 @@ class Encoding:
         return self.polar(
             lambda t: self.any_of(
                 [
-                    self.all_of([here, self.le(start, t), self.lt(t, start + repair)])
+                    self.all_of([here, self.le(start, t), self.lt(t, self.shift(start, repair))])
                     for here, start in cases
                 ]
             ),
             [start for _, start in cases],
-            [start + repair for _, start in cases],
+            [self.shift(start, repair) for _, start in cases],
             earliest,
         )
 
@@ -773,7 +790,9 @@ class Encoding:
                 window_expr = z3.If(condition, self.const(window), window_expr)
             detected = self.any_of([c for c, _ in cases])
             switch_at = o + window_expr
-            complete = self._and_then([starts, detected], self.covers, a, o, switch_at - 1)
+            complete = self._and_then(
+                [starts, detected], self.covers, a, o, self.shift(switch_at, -1)
+            )
             if complete is self.false:
                 continue
             stuck_now = stuck.at(switch_at) if stuck is not None else self.false
@@ -796,7 +815,7 @@ class Encoding:
                 return a.at(t)
             on_b = b.at(t)
             after = self.choose(
-                switched_stuck, self.any_of([self.lt(t, switch + manual), on_b]), on_b
+                switched_stuck, self.any_of([self.lt(t, self.shift(switch, manual)), on_b]), on_b
             )
             return after if before is self.false else self.choose(before, a.at(t), after)
 
@@ -807,7 +826,7 @@ class Encoding:
         return self.polar(
             at,
             [*a.rising(), *b.rising()],
-            [*a.falling(), *b.falling(), switch, switch + manual],
+            [*a.falling(), *b.falling(), switch, self.shift(switch, manual)],
             min(a.earliest, b.earliest),
         )
 
@@ -817,8 +836,8 @@ class Encoding:
         path = self.union([self.down[v] for v in spec.via])
         timeout = spec.timeout
         return self.signal(
-            lambda t: self.covers(path, t, t + timeout),
-            [*path.points, *[p - timeout for p in path.points]],
+            lambda t: self.covers(path, t, self.shift(t, timeout)),
+            [*path.points, *[self.shift(p, -timeout) for p in path.points]],
             path.earliest,
         )
 
@@ -877,7 +896,7 @@ class Encoding:
                         close > count_start,
                         close <= bound,
                         total(close) >= target,
-                        total(close - 1) < target,
+                        total(self.shift(close, -1)) < target,
                     ),
                 )
             )
@@ -890,7 +909,7 @@ class Encoding:
             tail = self.fresh_int(f"tail_{component.name}")
             self.constraints.append(tail == count_start)
             self.tails[component.index] = tail
-        ends = [c + reopen if reopen is not None else self.inf for c in closings]
+        ends = [self.shift(c, reopen) if reopen is not None else self.inf for c in closings]
 
         def at(t: z3.ArithRef) -> z3.BoolRef:
             return self.any_of(
@@ -994,7 +1013,7 @@ class Encoding:
                     done > start_var,
                     done <= bound,
                     self.measure(work, start_var, done) >= spec.takes,
-                    self.measure(work, start_var, done - 1) < spec.takes,
+                    self.measure(work, start_var, self.shift(done, -1)) < spec.takes,
                 ),
             )
         )
@@ -1137,14 +1156,15 @@ class Encoding:
                 continue
             limit = assertion.limit
             for p, starts in self.run_starts(sig):
+                end = self.shift(p, limit)
                 cases.append(
                     self._and_then(
-                        [starts, self.le(p + limit, horizon)],
+                        [starts, self.le(end, horizon)],
                         self._covered_to,
                         sig,
                         p,
-                        p + limit,
-                        violation_at == p + limit,
+                        end,
+                        violation_at == end,
                     )
                 )
         return self.any_of(cases), violation_at
