@@ -10,8 +10,9 @@ the instant term t?) together with the finite list of instant terms at which
 it may change (`points`).  Between two consecutive change points a signal is
 constant, so "A holds at every instant of [t, u]" is `A(t)` and `A(p)` for
 every change point p in (t, u], the first instant of a run of A is 0 or a
-change point, and the measure of A over [lo, hi) is a sum over the
-elementary segments between change points.  Instants that the semantics
+change point, and the measure of A over [lo, hi) is A(lo) · (hi − lo) plus,
+for each change point p in (lo, hi), ±(hi − p) where A starts or stops
+holding at p.  Instants that the semantics
 defines as "the first instant at which …" (a partition's closing, a job's
 completion, a store's fullness, the decisive switchover of a failover pair)
 are fresh integer variables pinned down by their defining property, e.g.
@@ -22,15 +23,22 @@ closings are unrolled up to a depth the search chooses (`depths`), and the
 encoding says from which instant the first left-out closing would count
 (`tails`), so that the search knows where it is exact.
 
+Formulas are folded as they are built (`Encoding.lt`, `all_of`, …): instants a
+constant apart are compared in Python, `true` and `false` leave the
+connectives, and a signal knows the earliest instant at which it may hold
+(`Sig.earliest`), before which it is `false` at numeral instants and has no
+change points.
+
 The v1 forms are formulas of the same kind.  A window list is a disjunction of
-its intervals (a daily list unrolled up to the time bound), with their ends as
-change points.  `open` hours conjoin a transaction's classes with its hours,
+its intervals (a daily list unrolled up to the instants read: the horizon or
+the time bound), with their ends as change points.  `open` hours conjoin a transaction's classes with its hours,
 and `CH.down` becomes "some transaction is within its hours and every one
 within them fails".  An assertion's window conjoins what it judges.  `rides out
 R` and `recovers in Q` (`_lagged`): with n the needs combined, m(s) = s ≥ R and
 n covers [s − R, s], x(t) = m holds at some instant of [t − Q, t], both exact
 by the change points (m changes only at p and p + R, x only at m's points and
-those + Q, for the change points p of n, and at R).
+those + Q, for the change points p of n, and at R unless n holds at no
+negative instant).
 """
 
 from __future__ import annotations
@@ -467,7 +475,9 @@ class Encoding:
                 ]
             )
 
-        return self.polar(inside, starts, [b for b in ends if b is not None], intervals[0][0])
+        return self.polar(
+            inside, starts, [b for b in ends if b is not None], min(a for a, _ in intervals)
+        )
 
     def _lagged(self, needs: Sig, rides_out: int, recovers_in: int) -> Sig:
         """`rides out R`, `recovers in Q` on the needs combined `n` (see the module).
@@ -552,12 +562,15 @@ class Encoding:
     def steps(self, sig: Sig) -> list[Step]:
         """The instants at which the signal may change: (p, whether p is the first
         point with its value, whether the signal starts to hold at p, whether it
-        stops holding at p).  Built once per signal."""
+        stops holding at p).  Built once per signal.
+
+        Both directions are asked at every point, whatever its polarity: another
+        point of the same value that comes later in the list is skipped, and it
+        may be a change of the other direction (a need's repair that is no change,
+        pinned where another need fails)."""
         key = id(sig)
         if key in self.step_cache:
             return self.step_cache[key][1]
-        rising = {p.get_id() for p in sig.rising()}
-        falling = {p.get_id() for p in sig.falling()}
         points = sig.points
         result = []
         for i, p in enumerate(points):
@@ -565,8 +578,8 @@ class Encoding:
             if first is self.false:
                 continue
             now, before = sig.at(p), sig.at(self.shift(p, -1))
-            up = self.all_of([now, self.negate(before)]) if p.get_id() in rising else self.false
-            down = self.all_of([self.negate(now), before]) if p.get_id() in falling else self.false
+            up = self.all_of([now, self.negate(before)])
+            down = self.all_of([self.negate(now), before])
             if up is self.false and down is self.false:
                 continue
             result.append((p, first, up, down))
