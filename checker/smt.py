@@ -9,8 +9,9 @@ the instant term t?) together with the finite list of instant terms at which
 it may change (`points`).  Between two consecutive change points a signal is
 constant, so "A holds at every instant of [t, u]" is `A(t)` and `A(p)` for
 every change point p in (t, u], the first instant of a run of A is 0 or a
-change point, and the measure of A over [lo, hi) is a sum over the
-elementary segments between change points.  Instants that the semantics
+change point, and the measure of A over [lo, hi) is A(lo) · (hi − lo) plus,
+for each change point p in (lo, hi), ±(hi − p) where A starts or stops
+holding at p.  Instants that the semantics
 defines as "the first instant at which …" (a partition's closing, a job's
 completion, a store's fullness, the decisive switchover of a failover pair)
 are fresh integer variables pinned down by their defining property, e.g.

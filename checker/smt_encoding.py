@@ -10,8 +10,9 @@ the instant term t?) together with the finite list of instant terms at which
 it may change (`points`).  Between two consecutive change points a signal is
 constant, so "A holds at every instant of [t, u]" is `A(t)` and `A(p)` for
 every change point p in (t, u], the first instant of a run of A is 0 or a
-change point, and the measure of A over [lo, hi) is a sum over the
-elementary segments between change points.  Instants that the semantics
+change point, and the measure of A over [lo, hi) is A(lo) · (hi − lo) plus,
+for each change point p in (lo, hi), ±(hi − p) where A starts or stops
+holding at p.  Instants that the semantics
 defines as "the first instant at which …" (a partition's closing, a job's
 completion, a store's fullness, the decisive switchover of a failover pair)
 are fresh integer variables pinned down by their defining property, e.g.
@@ -22,15 +23,22 @@ closings are unrolled up to a depth the search chooses (`depths`), and the
 encoding says from which instant the first left-out closing would count
 (`tails`), so that the search knows where it is exact.
 
+Formulas are folded as they are built (`Encoding.lt`, `all_of`, …): instants a
+constant apart are compared in Python, `true` and `false` leave the
+connectives, and a signal knows the earliest instant at which it may hold
+(`Sig.earliest`), before which it is `false` at numeral instants and has no
+change points.
+
 The v1 forms are formulas of the same kind.  A window list is a disjunction of
-its intervals (a daily list unrolled up to the time bound), with their ends as
-change points.  `open` hours conjoin a transaction's classes with its hours,
+its intervals (a daily list unrolled up to the instants read: the horizon or
+the time bound), with their ends as change points.  `open` hours conjoin a transaction's classes with its hours,
 and `CH.down` becomes "some transaction is within its hours and every one
 within them fails".  An assertion's window conjoins what it judges.  `rides out
 R` and `recovers in Q` (`_lagged`): with n the needs combined, m(s) = s ≥ R and
 n covers [s − R, s], x(t) = m holds at some instant of [t − Q, t], both exact
 by the change points (m changes only at p and p + R, x only at m's points and
-those + Q, for the change points p of n, and at R).
+those + Q, for the change points p of n, and at R unless n holds at no
+negative instant).
 """
 
 from __future__ import annotations
@@ -39,12 +47,19 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any, TypeVar
 
 import z3
 
 from failspec.checker import ir
 from failspec.checker.cone import can_fill, selectable_faults
 from failspec.checker.engine import check_deadline
+
+Term = TypeVar("Term", z3.ArithRef, z3.BoolRef)
+"""An instant or a formula (`Encoding.choose`)."""
+
+Step = tuple[z3.ArithRef, z3.BoolRef, z3.BoolRef, z3.BoolRef]
+"""A point at which a signal may change (`Encoding.steps`)."""
 
 INF = 10**15
 """'Never' / 'forever' as an integer instant, beyond every instant a model reaches."""
@@ -69,12 +84,21 @@ class Sig:
     `rises` and `falls`, when known, split the change points: the signal may start
     to hold only at a rise and stop only at a fall (None: unknown, read as every
     point).  They let `covers` look only at falls and `rides out`/`recovers in`
-    shift rises and falls apart without doubling the points."""
+    shift rises and falls apart without doubling the points.
+
+    `earliest` is an instant before which the signal holds nowhere, negative
+    instants included (-INF: nothing known; INF: it never holds): numeral points
+    before it are no change points, and at a numeral instant before it the signal
+    is `false` without a term (`Encoding.memo`).  With faults that start during
+    the day, the numerals of hours and windows before then cost nothing; and a
+    signal that holds at no negative instant rises at 0 only at one of its rises,
+    which `rides out` uses (`Encoding._lagged`)."""
 
     at: Callable[[z3.ArithRef], z3.BoolRef]
     points: list[z3.ArithRef] = field(default_factory=list)
     rises: list[z3.ArithRef] | None = None
     falls: list[z3.ArithRef] | None = None
+    earliest: int = -INF
 
     def rising(self) -> list[z3.ArithRef]:
         """The instants at which the signal may start to hold."""
@@ -83,15 +107,6 @@ class Sig:
     def falling(self) -> list[z3.ArithRef]:
         """The instants at which the signal may stop holding."""
         return self.points if self.falls is None else self.falls
-
-
-def _unique(points: list[z3.ArithRef]) -> list[z3.ArithRef]:
-    """The points simplified, each once, in order."""
-    unique: dict[int, z3.ArithRef] = {}
-    for p in points:
-        p = z3.simplify(p)
-        unique.setdefault(p.get_id(), p)
-    return list(unique.values())
 
 
 class Encoding:
@@ -128,16 +143,19 @@ class Encoding:
         self.tails: dict[int, z3.ArithRef] = {}
         self.constraints: list[z3.BoolRef] = []
         self.bound = ir.time_bound(model)
+        self.numerals: dict[int, z3.ArithRef] = {}
         self.true = z3.BoolVal(True, self.ctx)
         self.false = z3.BoolVal(False, self.ctx)
         self.zero = self.const(0)
         self.inf = self.const(INF)
         self.fresh_count = 0
-        self.canonical_terms: dict[int, z3.ArithRef] = {}
+        self.canonical_terms: dict[int, tuple[z3.ArithRef, int]] = {}
+        self.canonical_objects: dict[int, tuple[z3.ArithRef, int]] = {}
+        self.linear_objects: dict[int, tuple[int, int]] = {}
+        self.shifted: dict[tuple[int, int], z3.ArithRef] = {}
         self.canonical_keep: list[z3.ArithRef] = []
-        self.segment_cache: dict[
-            int, tuple[Sig, list[tuple[z3.ArithRef, z3.ArithRef, z3.BoolRef]]]
-        ] = {}
+        self.linear_terms: dict[int, tuple[int, int]] = {}
+        self.step_cache: dict[int, tuple[Sig, list[Step]]] = {}
         self.cone = cone
         self.selectable = selectable_faults(model, check, cone)
         self.sel: dict[int, z3.BoolRef] = {}
@@ -171,7 +189,10 @@ class Encoding:
     # --- helpers -------------------------------------------------------------------
 
     def const(self, value: int) -> z3.ArithRef:
-        return z3.IntVal(value, self.ctx)
+        found = self.numerals.get(value)
+        if found is None:
+            found = self.numerals[value] = z3.IntVal(value, self.ctx)
+        return found
 
     def fresh_int(self, name: str) -> z3.ArithRef:
         self.fresh_count += 1
@@ -181,62 +202,230 @@ class Encoding:
         self.fresh_count += 1
         return z3.Bool(f"{name}_{self.fresh_count}", self.ctx)
 
+    # Formulas are built folded: a comparison of two instants that differ by a
+    # constant (two numerals, or `c + x` and `d + x`) is decided here, and `true`
+    # and `false` are dropped from the connectives built on them, so that a
+    # signal evaluated where an operand is fixed (a window's end, a slot's own
+    # onset) costs no term.  Z3 would find the same, but only after Python had
+    # built every term through z3.py, which is most of the encoding's time.
+
+    def _connective(self, make: Callable[..., object], items: list[z3.BoolRef]) -> z3.BoolRef:
+        args = (z3.Ast * len(items))(*[item.as_ast() for item in items])
+        return z3.BoolRef(make(self.ctx.ref(), len(items), args), self.ctx)
+
+    def _fold(
+        self,
+        items: list[z3.BoolRef],
+        absorbing: z3.BoolRef,
+        neutral: z3.BoolRef,
+        make: Callable[..., object],
+    ) -> z3.BoolRef:
+        kept = []
+        for item in items:
+            if item is absorbing:
+                return absorbing
+            if item is not neutral:
+                kept.append(item)
+        if not kept:
+            return neutral
+        return kept[0] if len(kept) == 1 else self._connective(make, kept)
+
     def any_of(self, items: list[z3.BoolRef]) -> z3.BoolRef:
-        if not items:
-            return self.false
-        return items[0] if len(items) == 1 else z3.Or(items)
+        """The disjunction of `items`, `true` and `false` folded."""
+        return self._fold(items, self.true, self.false, z3.Z3_mk_or)
 
     def all_of(self, items: list[z3.BoolRef]) -> z3.BoolRef:
-        if not items:
-            return self.true
-        return items[0] if len(items) == 1 else z3.And(items)
+        """The conjunction of `items`, `true` and `false` folded."""
+        return self._fold(items, self.false, self.true, z3.Z3_mk_and)
 
-    def memo(self, fn: Callable[[z3.ArithRef], z3.BoolRef]) -> Callable[[z3.ArithRef], z3.BoolRef]:
+    def negate(self, item: z3.BoolRef) -> z3.BoolRef:
+        if item is self.true:
+            return self.false
+        if item is self.false:
+            return self.true
+        return z3.BoolRef(z3.Z3_mk_not(self.ctx.ref(), item.as_ast()), self.ctx)
+
+    def implies(self, condition: z3.BoolRef, item: z3.BoolRef) -> z3.BoolRef:
+        if condition is self.false or item is self.true:
+            return self.true
+        if condition is self.true:
+            return item
+        return z3.BoolRef(
+            z3.Z3_mk_implies(self.ctx.ref(), condition.as_ast(), item.as_ast()), self.ctx
+        )
+
+    def choose(self, condition: z3.BoolRef, then: Term, other: Term) -> Term:
+        """`If(condition, then, other)`, folded when `condition` is known."""
+        if condition is self.true:
+            return then
+        if condition is self.false:
+            return other
+        return z3.If(condition, then, other)
+
+    def _linear(self, t: z3.ArithRef) -> tuple[int, int]:
+        """(the id of t's symbolic part, or -1 for a numeral; t's constant offset), read
+        through sums and differences with numerals (`(p + 20) - 20` is p)."""
+        found = self.linear_objects.get(id(t))
+        if found is not None:
+            return found
+        key = t.get_id()
+        found = self.linear_terms.get(key)
+        if found is None:
+            found = (key, 0)
+            if z3.is_int_value(t):
+                found = (-1, t.as_long())
+            elif (z3.is_add(t) or z3.is_sub(t)) and t.num_args() == 2:
+                first, second = t.arg(0), t.arg(1)
+                sign = 1 if z3.is_add(t) else -1
+                if z3.is_int_value(second):
+                    base, offset = self._linear(first)
+                    found = (base, offset + sign * second.as_long())
+                elif sign == 1 and z3.is_int_value(first):
+                    base, offset = self._linear(second)
+                    found = (base, offset + first.as_long())
+            self.linear_terms[key] = found
+        self.linear_objects[id(t)] = found
+        # keep `t` (and with it its parts) alive, so that no id is reused
+        self.canonical_keep.append(t)
+        return found
+
+    def shift(self, t: z3.ArithRef, k: int) -> z3.ArithRef:
+        """The instant t + k, simplified: one term, and one Python object, per value
+        (so that every cache meets it at once)."""
+        base, offset = self._linear(t)
+        key = (base, offset + k)
+        found = self.shifted.get(key)
+        if found is None:
+            found = self.const(key[1]) if base == -1 else self.canonical(t + k)[0]
+            self.shifted[key] = found
+            self.linear_objects[id(found)] = key
+            self.canonical_objects[id(found)] = (found, found.get_id())
+            self.canonical_keep.append(found)
+        return found
+
+    def difference(self, a: z3.ArithRef | int, b: z3.ArithRef | int) -> int | None:
+        """a − b when it is a constant that the terms show, else None."""
+        base_a, offset_a = (-1, a) if isinstance(a, int) else self._linear(a)
+        base_b, offset_b = (-1, b) if isinstance(b, int) else self._linear(b)
+        return offset_a - offset_b if base_a == base_b else None
+
+    def _compare(
+        self,
+        make: Callable[..., object],
+        holds: Callable[[int], bool],
+        a: z3.ArithRef | int,
+        b: z3.ArithRef | int,
+    ) -> z3.BoolRef:
+        known = self.difference(a, b)
+        if known is not None:
+            return self.true if holds(known) else self.false
+        left = self.const(a) if isinstance(a, int) else a
+        right = self.const(b) if isinstance(b, int) else b
+        return z3.BoolRef(make(self.ctx.ref(), left.as_ast(), right.as_ast()), self.ctx)
+
+    def lt(self, a: z3.ArithRef | int, b: z3.ArithRef | int) -> z3.BoolRef:
+        """a < b, decided when the terms show it."""
+        return self._compare(z3.Z3_mk_lt, lambda d: d < 0, a, b)
+
+    def le(self, a: z3.ArithRef | int, b: z3.ArithRef | int) -> z3.BoolRef:
+        """a ≤ b, decided when the terms show it."""
+        return self._compare(z3.Z3_mk_le, lambda d: d <= 0, a, b)
+
+    def same(self, a: z3.ArithRef | int, b: z3.ArithRef | int) -> z3.BoolRef:
+        """a = b, decided when the terms show it."""
+        return self._compare(z3.Z3_mk_eq, lambda d: d == 0, a, b)
+
+    def memo(
+        self, fn: Callable[[z3.ArithRef], z3.BoolRef], earliest: int = -INF
+    ) -> Callable[[z3.ArithRef], z3.BoolRef]:
+        """`fn` evaluated once per instant (simplified), and `false` at the numeral
+        instants before `earliest`."""
         cache: dict[int, z3.BoolRef] = {}
 
         def at(t: z3.ArithRef) -> z3.BoolRef:
             # instants are simplified first, so that (p + 20) - 20 meets p in the cache
-            t = self.canonical(t)
-            key = t.get_id()
+            t, key = self.canonical(t)
             if key not in cache:
-                cache[key] = fn(t)
+                base, value = self._linear(t)
+                dark = base == -1 and value < earliest
+                cache[key] = self.false if dark else fn(t)
             return cache[key]
 
         return at
 
-    def canonical(self, t: z3.ArithRef) -> z3.ArithRef:
-        """The instant term `t`, simplified (each term once)."""
-        key = t.get_id()
-        found = self.canonical_terms.get(key)
+    def canonical(self, t: z3.ArithRef) -> tuple[z3.ArithRef, int]:
+        """The instant term `t` simplified, and its id (each term simplified once).
+
+        Looked up by the Python object first (the same points are read again and
+        again), then by the term; both are kept alive with their entries, so that
+        no id is reused."""
+        found = self.canonical_objects.get(id(t))
         if found is None:
-            found = z3.simplify(t)
-            self.canonical_terms[key] = found
-            # keep `t` alive with its entry, so that its id is not reused
+            key = t.get_id()
+            found = self.canonical_terms.get(key)
+            if found is None:
+                simple = z3.simplify(t)
+                found = (simple, simple.get_id())
+                self.canonical_terms[key] = found
+            self.canonical_objects[id(t)] = found
             self.canonical_keep.append(t)
         return found
+
+    def _unique(self, points: list[z3.ArithRef]) -> list[z3.ArithRef]:
+        """The points simplified, each once, in order."""
+        unique: dict[int, z3.ArithRef] = {}
+        for p in points:
+            simple, key = self.canonical(p)
+            unique.setdefault(key, simple)
+        return list(unique.values())
 
     def tick(self) -> None:
         """Stop building the encoding once the deadline has passed."""
         check_deadline(self.deadline)
 
-    def signal(self, fn: Callable[[z3.ArithRef], z3.BoolRef], points: list[z3.ArithRef]) -> Sig:
+    def signal(
+        self,
+        fn: Callable[[z3.ArithRef], z3.BoolRef],
+        points: list[z3.ArithRef],
+        earliest: int = -INF,
+    ) -> Sig:
+        """A signal that may change at `points` and holds nowhere before `earliest`."""
         self.tick()
-        return Sig(self.memo(fn), _unique(points))
+        return Sig(self.memo(fn, earliest), self._after(points, earliest), earliest=earliest)
+
+    def never(self) -> Sig:
+        """The signal that never holds."""
+        return Sig(lambda t: self.false, [], earliest=INF)
+
+    def _after(self, points: list[z3.ArithRef], earliest: int) -> list[z3.ArithRef]:
+        """The points simplified, each once, without the numerals before `earliest`:
+        a signal that holds nowhere before it does not change there."""
+        unique = self._unique(points)
+        if earliest == -INF:
+            return unique
+        kept = []
+        for p in unique:
+            base, value = self._linear(p)
+            if base != -1 or value >= earliest:
+                kept.append(p)
+        return kept
 
     def polar(
         self,
         fn: Callable[[z3.ArithRef], z3.BoolRef],
         rises: list[z3.ArithRef],
         falls: list[z3.ArithRef],
+        earliest: int = -INF,
     ) -> Sig:
-        """A signal that may start to hold only at `rises` and stop only at `falls`."""
+        """A signal that may start to hold only at `rises` and stop only at `falls`,
+        and holds nowhere before `earliest`."""
         self.tick()
-        rises, falls = _unique(rises), _unique(falls)
-        return Sig(self.memo(fn), _unique([*rises, *falls]), rises, falls)
+        rises, falls = self._after(rises, earliest), self._after(falls, earliest)
+        return Sig(self.memo(fn, earliest), self._unique([*rises, *falls]), rises, falls, earliest)
 
     def union(self, sigs: list[Sig]) -> Sig:
         if not sigs:
-            return Sig(lambda t: self.false, [])
+            return self.never()
         if len(sigs) == 1:
             return sigs[0]
         # a union starts to hold only where a member does, and stops only where one does
@@ -244,24 +433,50 @@ class Encoding:
             lambda t: self.any_of([s.at(t) for s in sigs]),
             [p for s in sigs for p in s.rising()],
             [p for s in sigs for p in s.falling()],
+            min(s.earliest for s in sigs),
         )
 
     def negation(self, sig: Sig) -> Sig:
-        return self.polar(lambda t: z3.Not(sig.at(t)), sig.falling(), sig.rising())
+        return self.polar(lambda t: self.negate(sig.at(t)), sig.falling(), sig.rising())
 
     def within(self, sig: Sig, window: Sig) -> Sig:
         """The instants at which both `sig` and `window` hold."""
-        return self.signal(lambda t: z3.And(sig.at(t), window.at(t)), [*sig.points, *window.points])
+
+        def both(t: z3.ArithRef) -> z3.BoolRef:
+            inside = window.at(t)  # first: outside the window, `sig` is not asked
+            return self.false if inside is self.false else self.all_of([inside, sig.at(t)])
+
+        # a conjunction starts to hold only where a conjunct does, and stops only where one does
+        return self.polar(
+            both,
+            [*sig.rising(), *window.rising()],
+            [*sig.falling(), *window.falling()],
+            max(sig.earliest, window.earliest),
+        )
 
     def windows(self, windows: ir.Windows, until: int) -> Sig:
-        """The instants of a window list, up to at least `until` (a daily list unrolled)."""
-        intervals = windows.unrolled(until)
+        """The instants of a window list, exact on [0, until] (a daily list unrolled).
+
+        Instants after `until` are never read (`until` is the horizon + 1 or the time
+        bound), so an interval that starts after it is left out, and an end after it
+        is no change point: the signal is then exact on [0, until] only, with fewer
+        points."""
+        intervals = [(a, b) for a, b in windows.unrolled(until) if a <= until]
         if not intervals:
-            return Sig(lambda t: self.false, [])
-        bounds = [(self.const(a), self.const(b)) for a, b in intervals]
-        return self.signal(
-            lambda t: self.any_of([z3.And(a <= t, t < b) for a, b in bounds]),
-            [p for pair in bounds for p in pair],
+            return self.never()
+        starts = [self.const(a) for a, _ in intervals]
+        ends = [self.const(b) if b <= until else None for _, b in intervals]
+
+        def inside(t: z3.ArithRef) -> z3.BoolRef:
+            return self.any_of(
+                [
+                    self.all_of([self.le(a, t), self.true if b is None else self.lt(t, b)])
+                    for a, b in zip(starts, ends, strict=True)
+                ]
+            )
+
+        return self.polar(
+            inside, starts, [b for b in ends if b is not None], min(a for a, _ in intervals)
         )
 
     def _lagged(self, needs: Sig, rides_out: int, recovers_in: int) -> Sig:
@@ -270,97 +485,129 @@ class Encoding:
         m(s) = s ≥ R and n covers [s − R, s]; x(t) = m somewhere in [t − Q, t].  m
         rises only at R or at p + R for a change point p of n and falls only at such
         a p, so x(t) is m(t − Q) or m at one of its rising points in (t − Q, t], and
-        x changes only at R, p + R and p + Q."""
+        x changes only at R, p + R and p + Q.  When n holds at no negative instant,
+        a run of n from 0 starts at one of its rises p = 0, so m's rise at R is p + R
+        and R itself is no change point."""
         if rides_out == 0 and recovers_in == 0:
             return needs
         lag = self.const(rides_out)
-        rises = [lag, *[p + rides_out for p in needs.rising()]]
+        rises = [lag] if needs.earliest < 0 else []
+        rises += [self.shift(p, rides_out) for p in needs.rising()]
         falls = needs.falling()
 
         def ridden(s: z3.ArithRef) -> z3.BoolRef:
             if rides_out == 0:
                 return needs.at(s)
-            return z3.And(s >= lag, self.covers(needs, s - lag, s))
+            after = self.le(lag, s)
+            if after is self.false:
+                return after
+            return self.all_of([after, self.covers(needs, self.shift(s, -rides_out), s)])
 
-        m = self.memo(ridden)
+        # m(s) needs s ≥ R and n at s - R: it holds nowhere before R, nor before R
+        # after n may first hold
+        earliest = min(INF, max(rides_out, needs.earliest + rides_out))
+        if rides_out == 0:
+            earliest = needs.earliest
+        m = self.memo(ridden, earliest)
         if recovers_in == 0:
-            return self.polar(m, rises, falls)
+            return self.polar(m, rises, falls, earliest)
 
         def recovering(t: z3.ArithRef) -> z3.BoolRef:
             # m at t - Q, or m rises somewhere in (t - Q, t] and holds there
-            back = t - recovers_in
-            items = [z3.And(back >= 0, m(back))]
-            items += [z3.And(back < r, r <= t, m(r)) for r in rises]
+            back = self.shift(t, -recovers_in)
+            items = [self._and_then([self.le(0, back)], m, back)]
+            items += [self._and_then([self.lt(back, r), self.le(r, t)], m, r) for r in rises]
             return self.any_of(items)
 
-        return self.polar(recovering, rises, [p + recovers_in for p in falls])
+        return self.polar(recovering, rises, [self.shift(p, recovers_in) for p in falls], earliest)
+
+    def _and_then(
+        self, conditions: list[z3.BoolRef], then: Callable[..., z3.BoolRef], *args: Any
+    ) -> z3.BoolRef:
+        """`conditions` and `then(*args)`, `then` not called when a condition is false."""
+        head = self.all_of(conditions)
+        return head if head is self.false else self.all_of([head, then(*args)])
 
     def _eligible(self, calls: Sig, comm: Sig, blocked: Sig) -> Callable[[z3.ArithRef], z3.BoolRef]:
         """At an instant: the calls are down, and neither comm nor `blocked` holds."""
-        return lambda t: z3.And(calls.at(t), z3.Not(comm.at(t)), z3.Not(blocked.at(t)))
+        return lambda t: self.all_of(
+            [calls.at(t), self.negate(comm.at(t)), self.negate(blocked.at(t))]
+        )
 
     def covers(self, sig: Sig, start: z3.ArithRef, end: z3.ArithRef) -> z3.BoolRef:
         """Does the signal hold at every instant of [start, end] (end inclusive)?  It
         does at start, and at every instant of (start, end] where it may stop."""
         items = [sig.at(start)]
         for p in sig.falling():
-            items.append(z3.Implies(z3.And(start < p, p <= end), sig.at(p)))
+            if items[0] is self.false:
+                break
+            inside = self.all_of([self.lt(start, p), self.le(p, end)])
+            if inside is not self.false:
+                items.append(self.implies(inside, sig.at(p)))
         return self.all_of(items)
 
     def run_starts(self, sig: Sig) -> list[tuple[z3.ArithRef, z3.BoolRef]]:
         """(instant, is it the first instant of a run of the signal at or after 0)."""
         result = []
         for p in [self.zero, *sig.points]:
-            starts = z3.And(
-                p >= 0,
-                p < INF,
-                sig.at(p),
-                z3.Or(p == 0, z3.Not(sig.at(p - 1))),
-            )
+            starts = self._and_then([self.le(0, p), self.lt(p, INF)], sig.at, p)
+            at_zero = self.same(p, 0)
+            if starts is not self.false and at_zero is not self.true:
+                starts = self.all_of(
+                    [starts, self.any_of([at_zero, self.negate(sig.at(self.shift(p, -1)))])]
+                )
             result.append((p, starts))
         return result
 
-    def segments(self, sig: Sig) -> list[tuple[z3.ArithRef, z3.ArithRef, z3.BoolRef]]:
-        """The elementary segments [p, next) of the signal, on each of which it is constant:
-        (p, next, whether p is the first change point with its value and the signal holds).
+    def steps(self, sig: Sig) -> list[Step]:
+        """The instants at which the signal may change: (p, whether p is the first
+        point with its value, whether the signal starts to hold at p, whether it
+        stops holding at p).  Built once per signal.
 
-        Built once per signal, so that each `measure` of it is linear in its points.
-        """
+        Both directions are asked at every point, whatever its polarity: another
+        point of the same value that comes later in the list is skipped, and it
+        may be a change of the other direction (a need's repair that is no change,
+        pinned where another need fails)."""
         key = id(sig)
-        if key in self.segment_cache:
-            return self.segment_cache[key][1]
-        points = [self.zero, *sig.points]
+        if key in self.step_cache:
+            return self.step_cache[key][1]
+        points = sig.points
         result = []
         for i, p in enumerate(points):
-            # the least point after p, or INF: bounded by every later point and equal
-            # to one of them (as constraints rather than a chain of if-then-elses,
-            # which measured up to four times slower to refute on partition counts)
-            following_var = self.fresh_int("next")
-            others = [q for q in points if q is not p]
-            self.constraints.append(following_var <= self.inf)
-            self.constraints += [z3.Implies(q > p, following_var <= q) for q in others]
-            self.constraints.append(
-                self.any_of(
-                    [
-                        following_var == self.inf,
-                        *[z3.And(q > p, following_var == q) for q in others],
-                    ]
-                )
-            )
-            first = self.all_of([p != points[j] for j in range(i)])
-            result.append((p, following_var, z3.And(first, sig.at(p))))
+            first = self.all_of([self.negate(self.same(p, points[j])) for j in range(i)])
+            if first is self.false:
+                continue
+            now, before = sig.at(p), sig.at(self.shift(p, -1))
+            up = self.all_of([now, self.negate(before)])
+            down = self.all_of([self.negate(now), before])
+            if up is self.false and down is self.false:
+                continue
+            result.append((p, first, up, down))
         # keep the signal alive with its cache entry, so that its id is not reused
-        self.segment_cache[key] = (sig, result)
+        self.step_cache[key] = (sig, result)
         return result
 
     def measure(self, sig: Sig, lo: z3.ArithRef, hi: z3.ArithRef) -> z3.ArithRef:
-        """The number of instants of [lo, hi) at which the signal holds (0 if hi ≤ lo)."""
+        """The number of instants of [lo, hi) at which the signal holds (0 if hi ≤ lo).
+
+        The signal's value at lo counted for every instant of [lo, hi), then each
+        change at a point p in (lo, hi) for the instants of [p, hi): +1 where it
+        starts to hold, -1 where it stops (no term per segment between points)."""
         self.tick()
         total: list[z3.ArithRef] = []
-        for p, following, holds in self.segments(sig):
-            start = z3.If(p > lo, p, lo)
-            end = z3.If(following < hi, following, hi)
-            total.append(z3.If(z3.And(holds, start < end), end - start, self.zero))
+        at_lo = self.all_of([sig.at(lo), self.lt(lo, hi)])
+        if at_lo is not self.false:
+            total.append(self.choose(at_lo, hi - lo, self.zero))
+        for p, first, up, down in self.steps(sig):
+            inside = self.all_of([first, self.lt(lo, p), self.lt(p, hi)])
+            if inside is self.false:
+                continue
+            change = self.choose(self.all_of([inside, up]), hi - p, self.zero)
+            if down is not self.false:
+                change = self.choose(self.all_of([inside, down]), p - hi, change)
+            total.append(change)
+        if not total:
+            return self.zero
         return z3.Sum(total) if len(total) > 1 else total[0]
 
     # --- components ----------------------------------------------------------------
@@ -423,26 +670,43 @@ class Encoding:
             )
 
     def _fault_signal(self, n: int) -> Sig:
-        repair = self.model.fault(n).repair
+        fault = self.model.fault(n)
+        repair, earliest = fault.repair, max(0, fault.earliest)  # no onset before it
         if self.slot_count is None:
             sel, onset = self.sel[n], self.onset[n]
             if repair is None:
-                return self.polar(lambda t: z3.And(sel, onset <= t), [onset], [])
-            end = onset + repair
-            return self.polar(lambda t: z3.And(sel, onset <= t, t < end), [onset], [end])
+                return self.polar(
+                    lambda t: self.all_of([sel, self.le(onset, t)]), [onset], [], earliest
+                )
+            end = self.shift(onset, repair)
+            return self.polar(
+                lambda t: self.all_of([sel, self.le(onset, t), self.lt(t, end)]),
+                [onset],
+                [end],
+                earliest,
+            )
         cases = [(number == n, start) for number, start in self.slots]
+        if not cases:
+            return self.never()  # no slot: no fault
         if repair is None:
             return self.polar(
-                lambda t: self.any_of([z3.And(here, start <= t) for here, start in cases]),
+                lambda t: self.any_of(
+                    [self.all_of([here, self.le(start, t)]) for here, start in cases]
+                ),
                 [start for _, start in cases],
                 [],
+                earliest,
             )
         return self.polar(
             lambda t: self.any_of(
-                [z3.And(here, start <= t, t < start + repair) for here, start in cases]
+                [
+                    self.all_of([here, self.le(start, t), self.lt(t, self.shift(start, repair))])
+                    for here, start in cases
+                ]
             ),
             [start for _, start in cases],
-            [start + repair for _, start in cases],
+            [self.shift(start, repair) for _, start in cases],
+            earliest,
         )
 
     def _latent(self, component: ir.Component) -> set[int]:
@@ -477,6 +741,7 @@ class Encoding:
                     at,
                     [p for m in members for p in m.rising()],
                     [p for m in members for p in m.falling()],
+                    min(m.earliest for m in members),
                 )
             )
         return self.union(groups)
@@ -518,17 +783,19 @@ class Encoding:
         best = self.inf
         best_stuck: z3.BoolRef = self.false
         for o, starts in self.run_starts(a):
+            if starts is self.false:
+                continue  # no run of A starts at o: no episode
             # the episode's mode: the first-numbered own fault of A active at o
             cases: list[tuple[z3.BoolRef, int]] = []
             earlier: list[z3.BoolRef] = []
             for n in own:
-                is_mode = self.all_of([self.active[n].at(o), *[z3.Not(e) for e in earlier]])
+                is_mode = self.all_of([self.active[n].at(o), *[self.negate(e) for e in earlier]])
                 earlier.append(self.active[n].at(o))
                 window = spec.window_for(self.model.fault(n).mode)
                 if window is not None:
                     cases.append((is_mode, window))
             if spec.detect_any is not None:
-                cases.append((self.all_of([z3.Not(e) for e in earlier]), spec.detect_any))
+                cases.append((self.all_of([self.negate(e) for e in earlier]), spec.detect_any))
             if not cases:
                 continue
             window_expr: z3.ArithRef = self.const(cases[-1][1])
@@ -536,43 +803,60 @@ class Encoding:
                 window_expr = z3.If(condition, self.const(window), window_expr)
             detected = self.any_of([c for c, _ in cases])
             switch_at = o + window_expr
-            complete = z3.And(starts, detected, self.covers(a, o, switch_at - 1))
+            complete = self._and_then(
+                [starts, detected], self.covers, a, o, self.shift(switch_at, -1)
+            )
+            if complete is self.false:
+                continue
             stuck_now = stuck.at(switch_at) if stuck is not None else self.false
-            decisive = complete if spec.manual is not None else z3.And(complete, z3.Not(stuck_now))
-            better = z3.And(decisive, switch_at < best)
-            best = z3.If(better, switch_at, best)
-            best_stuck = z3.If(better, stuck_now, best_stuck)
+            decisive = (
+                complete
+                if spec.manual is not None
+                else self.all_of([complete, self.negate(stuck_now)])
+            )
+            better = self.all_of([decisive, self.lt(switch_at, best)])
+            best = self.choose(better, switch_at, best)
+            best_stuck = self.choose(better, stuck_now, best_stuck)
         switch = self.fresh_int(f"switch_{component.name}")
         switched_stuck = self.fresh_bool(f"stuck_{component.name}")
         self.constraints += [switch == best, switched_stuck == best_stuck]
         manual = spec.manual or 0
 
         def at(t: z3.ArithRef) -> z3.BoolRef:
-            after = z3.If(switched_stuck, z3.Or(t < switch + manual, b.at(t)), b.at(t))
-            return z3.If(t < switch, a.at(t), after)
+            before = self.lt(t, switch)
+            if before is self.true:
+                return a.at(t)
+            on_b = b.at(t)
+            after = self.choose(
+                switched_stuck, self.any_of([self.lt(t, self.shift(switch, manual)), on_b]), on_b
+            )
+            return after if before is self.false else self.choose(before, a.at(t), after)
 
         # before the switch the pair follows A, which is down on [o, switch); from the
         # switch on (or the end of the manual recovery) it follows B: so it starts to
         # be down only where A or B does, and the switch can only bring it up
+        # (and a manual recovery comes after a switch, after A was down)
         return self.polar(
             at,
             [*a.rising(), *b.rising()],
-            [*a.falling(), *b.falling(), switch, switch + manual],
+            [*a.falling(), *b.falling(), switch, self.shift(switch, manual)],
+            min(a.earliest, b.earliest),
         )
 
     def _comm(self, spec: ir.ChannelSpec) -> Sig:
         if not spec.via:
-            return Sig(lambda t: self.false, [])
+            return self.never()
         path = self.union([self.down[v] for v in spec.via])
         timeout = spec.timeout
         return self.signal(
-            lambda t: self.covers(path, t, t + timeout),
-            [*path.points, *[p - timeout for p in path.points]],
+            lambda t: self.covers(path, t, self.shift(t, timeout)),
+            [*path.points, *[self.shift(p, -timeout) for p in path.points]],
+            path.earliest,
         )
 
     def _closures(self, component: ir.Component, spec: ir.PartitionSpec, own: Sig) -> Sig:
         if spec.closes_after is None or not spec.routed:
-            return Sig(lambda t: self.false, [])
+            return self.never()
         errors: list[tuple[Fraction, Sig]] = []
         for channel, txn in spec.routed:
             channel_spec = self.model.components[channel].spec
@@ -584,14 +868,16 @@ class Encoding:
             transaction = channel_spec.transactions[txn]
             calls = self.union([self.down[c] for c in transaction.calls])
             eligible = self.signal(
-                self._eligible(calls, comm, own), [*calls.points, *comm.points, *own.points]
+                self._eligible(calls, comm, own),
+                [*calls.points, *comm.points, *own.points],
+                calls.earliest,
             )
             if transaction.hours is not None:
                 # a transaction outside its hours is not attempted and counts no error
                 eligible = self.within(eligible, self.windows(transaction.hours, self.bound))
             errors.append((rate, eligible))
         if not errors:
-            return Sig(lambda t: self.false, [])
+            return self.never()
         scale = math.lcm(*[r.denominator for r, _ in errors])
         weights = [(int(r * scale), s) for r, s in errors]
         target = 60 * spec.closes_after * scale
@@ -623,7 +909,7 @@ class Encoding:
                         close > count_start,
                         close <= bound,
                         total(close) >= target,
-                        total(close - 1) < target,
+                        total(self.shift(close, -1)) < target,
                     ),
                 )
             )
@@ -636,56 +922,75 @@ class Encoding:
             tail = self.fresh_int(f"tail_{component.name}")
             self.constraints.append(tail == count_start)
             self.tails[component.index] = tail
-        ends = [c + reopen if reopen is not None else self.inf for c in closings]
+        ends = [self.shift(c, reopen) if reopen is not None else self.inf for c in closings]
 
         def at(t: z3.ArithRef) -> z3.BoolRef:
             return self.any_of(
-                [z3.And(c < INF, c <= t, t < e) for c, e in zip(closings, ends, strict=True)]
+                [
+                    self.all_of([self.lt(c, INF), self.le(c, t), self.lt(t, e)])
+                    for c, e in zip(closings, ends, strict=True)
+                ]
             )
 
-        return self.signal(at, [*closings, *ends])
+        # a closing counts errors before it: not before some transaction may fail
+        # (and after the count starts, at 0 or later)
+        earliest = max(1, min(s.earliest for _, s in weights)) if target > 0 else 1
+        return self.signal(at, [*closings, *ends], earliest)
 
     def _channel(self, index: int, spec: ir.ChannelSpec) -> Sig:
         comm = self._comm(spec)
-        partition = (
-            self.down[spec.through] if spec.through is not None else Sig(lambda t: self.false, [])
-        )
+        partition = self.down[spec.through] if spec.through is not None else self.never()
         partition_class = self.signal(
-            lambda t: z3.And(partition.at(t), z3.Not(comm.at(t))),
+            lambda t: self.all_of([partition.at(t), self.negate(comm.at(t))]),
             [*partition.points, *comm.points],
+            partition.earliest,
         )
-        fails_all = []
+        fails_all = []  # each transaction's failing whether attempted or not
         hours_all: list[Sig | None] = []
         for x, txn in enumerate(spec.transactions):
             calls = self.union([self.down[c] for c in txn.calls])
             service = self.signal(
                 self._eligible(calls, comm, partition),
                 [*calls.points, *comm.points, *partition.points],
+                calls.earliest,
             )
             classes = {"comm": comm, "partition": partition_class, "service": service}
+            fails = self.union(list(classes.values()))
             hours = None if txn.hours is None else self.windows(txn.hours, self.bound)
+            fails_all.append(fails)
+            hours_all.append(hours)
             if hours is not None:
                 # outside its hours a transaction is not attempted: no class at all
                 classes = {klass: self.within(sig, hours) for klass, sig in classes.items()}
+                fails = self.within(fails, hours)
             self.txn_class[(index, x)] = classes
-            fails = self.union(list(classes.values()))
             self.txn_fails[(index, x)] = fails
-            fails_all.append(fails)
-            hours_all.append(hours)
         if not fails_all:
-            return Sig(lambda t: self.false, [])
+            return self.never()
         points = [p for f in fails_all for p in f.points]
         if all(h is None for h in hours_all):
-            return self.signal(lambda t: self.all_of([f.at(t) for f in fails_all]), points)
+            return self.signal(
+                lambda t: self.all_of([f.at(t) for f in fails_all]),
+                points,
+                max(f.earliest for f in fails_all),
+            )
         points += [p for h in hours_all if h is not None for p in h.points]
 
         def all_attempted_fail(t: z3.ArithRef) -> z3.BoolRef:
             # some transaction is within its hours, and every one within them fails
             within = [self.true if h is None else h.at(t) for h in hours_all]
-            failing = [z3.Implies(w, f.at(t)) for w, f in zip(within, fails_all, strict=True)]
-            return z3.And(self.any_of(within), self.all_of(failing))
+            attempted = self.any_of(within)
+            if attempted is self.false:
+                return attempted
+            failing = [self.implies(w, f.at(t)) for w, f in zip(within, fails_all, strict=True)]
+            return self.all_of([attempted, *failing])
 
-        return self.signal(all_attempted_fail, points)
+        # an attempted transaction fails: not before it is within its hours and fails
+        earliest = min(
+            f.earliest if h is None else max(f.earliest, h.earliest)
+            for f, h in zip(fails_all, hours_all, strict=True)
+        )
+        return self.signal(all_attempted_fail, points, earliest)
 
     def _job(self, component: ir.Component, spec: ir.JobSpec, base: Sig) -> Sig:
         index = component.index
@@ -703,9 +1008,10 @@ class Encoding:
         self.job_start[index] = start_var
         inner = base  # the written stores are among its needs already
         down = self.polar(
-            lambda t: z3.And(t >= start_var, start_var < INF, inner.at(t)),
+            lambda t: self._and_then([self.le(start_var, t), self.lt(start_var, INF)], inner.at, t),
             [*inner.rising(), start_var],
             inner.falling(),
+            max(0, inner.earliest),  # the start is an instant or INF
         )
         work = self.negation(down)
         self.job_work[index] = work
@@ -720,7 +1026,7 @@ class Encoding:
                     done > start_var,
                     done <= bound,
                     self.measure(work, start_var, done) >= spec.takes,
-                    self.measure(work, start_var, done - 1) < spec.takes,
+                    self.measure(work, start_var, self.shift(done, -1)) < spec.takes,
                 ),
             )
         )
@@ -768,22 +1074,24 @@ class Encoding:
             return self.down[c]
         if what == "up":
             down = self.down[c]
-            return self.signal(lambda t: z3.Not(down.at(t)), down.points)
+            return self.signal(lambda t: self.negate(down.at(t)), down.points)
         if what == "closed":
-            return self.closed.get(c, Sig(lambda t: self.false, []))
+            return self.closed.get(c, self.never())
         if what == "full":
             full_from = self.full_from[c]
-            return self.signal(lambda t: t >= full_from, [full_from])
+            return self.signal(lambda t: self.le(full_from, t), [full_from])
         if what in ("done", "running"):
             start, done = self.job_start[c], self.job_done[c]
             if what == "done":
-                return self.signal(lambda t: t >= done, [done])
-            return self.signal(lambda t: z3.And(start <= t, t < done), [start, done])
+                return self.signal(lambda t: self.le(done, t), [done])
+            return self.signal(
+                lambda t: self.all_of([self.le(start, t), self.lt(t, done)]), [start, done]
+            )
         if what == "fault":
             for n in self.model.components[c].faults:
                 if self.model.fault(n).mode == atom.detail and n in self.active:
                     return self.active[n]
-            return Sig(lambda t: self.false, [])
+            return self.never()
         spec = self.model.components[c].spec
         assert isinstance(spec, ir.ChannelSpec)
         if what == "txn_fails":
@@ -808,12 +1116,28 @@ class Encoding:
             return self.atom(expr)
         if isinstance(expr, ir.NotExpr):
             inner = self.expr(expr.operand)
-            return self.signal(lambda t: z3.Not(inner.at(t)), inner.points)
+            return self.signal(lambda t: self.negate(inner.at(t)), inner.points)
         left, right = self.expr(expr.left), self.expr(expr.right)
         points = [*left.points, *right.points]
         if isinstance(expr, ir.AndExpr):
-            return self.signal(lambda t: z3.And(left.at(t), right.at(t)), points)
-        return self.signal(lambda t: z3.Or(left.at(t), right.at(t)), points)
+            return self.signal(
+                lambda t: self.all_of([left.at(t), right.at(t)]),
+                points,
+                max(left.earliest, right.earliest),
+            )
+        return self.signal(
+            lambda t: self.any_of([left.at(t), right.at(t)]),
+            points,
+            min(left.earliest, right.earliest),
+        )
+
+    def _holds_at(self, sig: Sig, t: z3.ArithRef, also: z3.BoolRef) -> z3.BoolRef:
+        return self.all_of([sig.at(t), also])
+
+    def _covered_to(
+        self, sig: Sig, start: z3.ArithRef, end: z3.ArithRef, also: z3.BoolRef
+    ) -> z3.BoolRef:
+        return self.all_of([self.covers(sig, start, end), also])
 
     def _encode_check(self) -> tuple[z3.BoolRef, z3.ArithRef]:
         horizon = self.model.horizon
@@ -833,16 +1157,27 @@ class Encoding:
             candidates = [self.zero, *sig.points]
             if isinstance(assertion, (ir.Never, ir.Always)):
                 for p in candidates:
-                    cases.append(z3.And(p >= 0, p <= horizon, sig.at(p), violation_at == p))
+                    cases.append(
+                        self._and_then(
+                            [self.le(0, p), self.le(p, horizon)],
+                            self._holds_at,
+                            sig,
+                            p,
+                            violation_at == p,
+                        )
+                    )
                 continue
             limit = assertion.limit
             for p, starts in self.run_starts(sig):
+                end = self.shift(p, limit)
                 cases.append(
-                    z3.And(
-                        starts,
-                        p + limit <= horizon,
-                        self.covers(sig, p, p + limit),
-                        violation_at == p + limit,
+                    self._and_then(
+                        [starts, self.le(end, horizon)],
+                        self._covered_to,
+                        sig,
+                        p,
+                        end,
+                        violation_at == end,
                     )
                 )
         return self.any_of(cases), violation_at

@@ -117,6 +117,61 @@ def test_a_window_wholly_past_the_horizon_judges_nothing() -> None:
     assert verdict(text) == HOLDS
 
 
+# The SMT engine reads a window only up to the horizon + 1 (an assertion's) or the
+# time bound (hours): a daily interval that opens after that is left out, and one
+# that opens before it and closes after it has no end.  Day 2's opening is read at
+# the horizon, the second of it and after it.
+@pytest.mark.parametrize(
+    ("horizon", "probe", "expected"),
+    [
+        ("day 2 00:00", "23:59:59", HOLDS),
+        ("day 2 00:00", "day 2 00:00", violated(86_400, ("d.crash", 86_400))),
+        ("day 2 00:00:01", "day 2 00:00:01", violated(86_401, ("d.crash", 86_401))),
+        ("23:59:59", "23:59:59", HOLDS),
+    ],
+)
+def test_a_daily_window_opening_at_the_horizon(horizon: str, probe: str, expected: Outcome) -> None:
+    assert verdict(WINDOW, horizon=horizon, window="00:00..01:00 daily", probe=probe) == expected
+
+
+# Before a fault's earliest onset nothing it causes holds, so the SMT engine drops
+# the change points there: a window's ends, and the R of `rides out`.
+EARLIEST = """
+    horizon 10m
+    device d {
+      fault crash from 100s until 300s$repair
+    }
+    service s {
+      needs d
+      $timing
+    }
+    check "c" {
+      faults at most 1
+      never s.down during $window
+    }
+"""
+
+
+@pytest.mark.parametrize(
+    ("repair", "timing", "window", "expected"),
+    [
+        # a window ending at the earliest onset, holding it, or opening a second later
+        ("", "", "99s..100s", HOLDS),
+        ("", "", "100s..101s", violated(100, ("d.crash", 100))),
+        ("", "", "101s..102s", violated(101, ("d.crash", 100))),
+        # the crash lasts 21s: s is down on [onset + 20, onset + 21), at 120 at the
+        # earliest, never in the 20 seconds after the earliest onset
+        (" repair 21s", "rides out 20s", "119s..120s", HOLDS),
+        (" repair 21s", "rides out 20s", "120s..121s", violated(120, ("d.crash", 100))),
+        (" repair 21s", "rides out 20s", "121s..122s", violated(121, ("d.crash", 101))),
+    ],
+)
+def test_nothing_holds_before_a_faults_earliest_onset(
+    repair: str, timing: str, window: str, expected: Outcome
+) -> None:
+    assert verdict(EARLIEST, repair=repair, timing=timing, window=window) == expected
+
+
 AT = """
     horizon 10m
     device d {
@@ -237,6 +292,27 @@ def test_a_transaction_is_attempted_only_within_its_hours(
     check: str, probe: str, expected: Outcome
 ) -> None:
     assert verdict(HOURS, check, probe=probe) == expected
+
+
+@pytest.mark.parametrize("check", ["fails", "reject", "down"])
+@pytest.mark.parametrize(
+    ("probe", "expected"),
+    [
+        # daily hours whose day 2 opens at the horizon, within the time bound (the
+        # SMT engine leaves out only what opens after the bound)
+        ("00:59:59", violated(3_599, ("svc.crash", 0), ("e.p", 3_599))),
+        ("01:00", HOLDS),
+        ("23:59:59", HOLDS),
+        ("day 2 00:00", violated(86_400, ("svc.crash", 0), ("e.p", 86_400))),
+    ],
+)
+def test_daily_hours_opening_again_at_the_horizon(
+    check: str, probe: str, expected: Outcome
+) -> None:
+    text = HOURS.replace("horizon 10m", "horizon day 2 00:00").replace(
+        "open 100s..200s", "open 00:00..01:00 daily"
+    )
+    assert verdict(text, check, probe=probe) == expected
 
 
 COMM_HOURS = """
