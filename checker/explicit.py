@@ -336,15 +336,21 @@ class Pace:
         spent = self.clock() - self.started
         projected = spent / self.done * (self.total - self.done) if self.done % 16 == 0 else 0
         if spent > self.seconds or projected > self.seconds:
-            self.acted = True
-            self.on_slow()
+            self.act()
 
     def poll(self) -> None:
         """Inside one fault set's search (`Limits.watch`): act once the current size has
         taken longer than `seconds`, however few sets it has."""
         if not self.acted and self.clock() - self.started > self.seconds:
-            self.acted = True
-            self.on_slow()
+            self.act()
+
+    def act(self) -> None:
+        """Call `on_slow`; once it returns, never again.  An `on_slow` that raises
+        (`give_up`) raises again at the next step or poll: a worker of a search in
+        several processes (`ask_each`) that gave up on one fault set gives up on
+        the next it was handed too, instead of searching it to the end."""
+        self.on_slow()
+        self.acted = True
 
 
 def _not_containing(

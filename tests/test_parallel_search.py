@@ -18,7 +18,7 @@ from model_strategies import models
 
 import failspec
 from failspec.checker import explicit
-from failspec.checker.engine import Reason, Verdict
+from failspec.checker.engine import Limits, Reason, Verdict
 from failspec.checker.explicit import ExplicitEngine, check_explicit
 from failspec.cli import main
 
@@ -28,6 +28,9 @@ KEPT = [
     REPO / "models" / "minori" / "before.fspec",
     REPO / "models" / "examples" / "atm-network.fspec",
 ]
+
+
+FX_TWO = "FX remittances meet the 13:00 cutoff under any two faults"
 
 
 @pytest.fixture(autouse=True)
@@ -96,13 +99,37 @@ def test_auto_first_phase_gives_up_inside_a_worker_as_in_one_process() -> None:
     assert (outcome.verdict, outcome.reason) == (Verdict.UNKNOWN, Reason.BUDGET)
 
 
+def test_a_worker_that_gave_up_gives_up_on_every_set_it_was_handed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each worker is handed several pairs; once `stop_after` (1 s) has passed, none
+    of them is searched to the end (before, a worker gave up on its first set only
+    and searched the next ones it had been handed, here 30 s each)."""
+    finished = tmp_path / "finished"
+
+    def slow_pairs(
+        model: object, check: object, numbers: tuple[int, ...], limits: Limits, only: object
+    ) -> None:
+        if len(numbers) < 2:
+            return
+        until = time.monotonic() + 30
+        while time.monotonic() < until:
+            limits.run()
+        with finished.open("a") as out:
+            out.write(f"{numbers}\n")
+
+    monkeypatch.setattr(explicit, "_best_for_set", slow_pairs)
+    model = failspec.load(REPO / "models" / "minori" / "before.fspec")
+    (check,) = [c for c in model.checks if c.name == FX_TWO]
+    outcome = ExplicitEngine(stop_after=1.0, jobs=2).decide(model, check, None)
+    assert (outcome.verdict, outcome.reason) == (Verdict.UNKNOWN, Reason.BUDGET)
+    assert not finished.exists()
+
+
 def run(argv: Sequence[str]) -> tuple[int, str, str]:
     stdout, stderr = io.StringIO(), io.StringIO()
     code = main(list(argv), stdout, stderr)
     return code, stdout.getvalue(), stderr.getvalue()
-
-
-FX_TWO = "FX remittances meet the 13:00 cutoff under any two faults"
 
 
 @pytest.mark.parametrize("engine", ["explicit", "auto"])
