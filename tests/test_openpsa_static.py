@@ -35,10 +35,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from failspec import mef_cutsets
+from failspec.checker import static_analysis
 from failspec.checker.openpsa_tree import static_problem
 from failspec.checker.probability_bounds import probability_interval
 from failspec.checker.static_analysis import (
     CutSetFamilies,
+    analyse,
     build_diagrams,
     importance,
     occurrences,
@@ -231,9 +233,8 @@ def _truth(document: str, events: int) -> Callable[[tuple[bool, ...]], bool]:
     return lambda state: value(gates["top"], state)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-@given(trees())
-def test_generated_trees_agree_with_brute_force(tree: tuple[str, int, list[float]]) -> None:
+def _brute_force(tree: tuple[str, int, list[float]]) -> tuple[set[frozenset[int]], float]:
+    """The minimal cut sets (event numbers) and the exact probability, over every state."""
     document, events, p = tree
     top = _truth(document, events)
     states = list(itertools.product([False, True], repeat=events))
@@ -242,6 +243,14 @@ def test_generated_trees_agree_with_brute_force(tree: tuple[str, int, list[float
     exact = math.fsum(
         math.prod(p[i] if s[i] else 1 - p[i] for i in range(events)) for s in states if top(s)
     )
+    return minimal, exact
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(trees())
+def test_generated_trees_agree_with_brute_force(tree: tuple[str, int, list[float]]) -> None:
+    document, _, _ = tree
+    minimal, exact = _brute_force(tree)
     with tempfile.TemporaryDirectory() as directory:
         path = os.path.join(directory, "t.xml")
         Path(path).write_text(document, encoding="utf-8")
@@ -251,6 +260,68 @@ def test_generated_trees_agree_with_brute_force(tree: tuple[str, int, list[float
     got = {frozenset(int(report.names[i][1:]) for i in c) for c in report.cut_sets}
     assert got == minimal
     assert report.probability == pytest.approx(exact, abs=1e-12)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@given(trees(), st.integers(1, 3))
+def test_without_the_bdds_the_results_agree_with_brute_force(
+    tree: tuple[str, int, list[float]], order: int
+) -> None:
+    """Past the first BDD budget (2 nodes here): a coherent tree's cut sets come bottom up
+    and equal the minimal ones of at most `order` events, `truncated` exactly; a
+    non-coherent tree's are not listed.  The probability is exact when no bound had to
+    be pruned (bounds of 10^9 nodes), else a rigorous interval that contains the exact
+    value (bounds of 1 node, every module's too)."""
+    document, _, _ = tree
+    minimal, exact = _brute_force(tree)
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(directory, "t.xml")
+        Path(path).write_text(document, encoding="utf-8")
+        problem = static_problem(read_model([path]), "top", 8760.0)
+    graph = problem.graph
+    number = [-1, *(int(name[1:]) for name in problem.names)]  # variable -> event number
+    listed = isinstance(graph.root, bool) or not graph.is_gate(abs(graph.root)) or graph.coherent
+    for bound_nodes in (1, 10**9):
+        found = analyse(graph, problem.probabilities, order, max_nodes=2, bound_nodes=bound_nodes)
+        if listed:
+            assert found.complete and found.stopped is None
+            got = {frozenset(number[v] for v in c) for c in found.cut_sets}
+            assert got == {s for s in minimal if len(s) <= order}
+            assert found.truncated == any(len(s) > order for s in minimal)
+        else:
+            assert (found.complete, found.stopped, found.cut_sets) == (False, "budget", [])
+        if found.probability is not None:
+            assert found.interval is None
+            assert found.probability == pytest.approx(exact, abs=1e-12)
+        else:
+            assert bound_nodes == 1 and found.interval is not None
+            low, high = found.interval
+            assert low - 1e-12 <= exact <= high + 1e-12
+
+
+def test_the_bottom_up_families_come_before_scrams_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the depth-first BDD passes its first budget (2 nodes here), Baobab1's cut sets
+    of order <= 4 come bottom up, and its probability from bounds that need no pruning
+    (10^6 nodes): the same cut sets and probability as the BDDs' (SCRAM's order, reached
+    when the bottom-up budget is 0)."""
+    problem = static_problem(read_model(files_of("Baobab1")), None, 8760.0)
+    expected = analyse(problem.graph, problem.probabilities, 4)
+    monkeypatch.setattr(static_analysis, "FIRST_TRY_NODES", 2)
+    bottom_up = analyse(problem.graph, problem.probabilities, 4, bound_nodes=10**6)
+    scrams_order = analyse(problem.graph, problem.probabilities, 4, quick_unions=0)
+    for found in (bottom_up, scrams_order):
+        assert (found.cut_sets, found.truncated, found.complete) == (
+            expected.cut_sets,
+            True,
+            True,
+        )
+        assert found.interval is None and found.probability is not None
+        assert expected.probability is not None
+        assert found.probability == pytest.approx(expected.probability, rel=1e-12)
+    assert len(expected.cut_sets) == 72
+    # With importance the BDDs are needed: SCRAM's order, not the bottom-up families.
+    with_importance = analyse(problem.graph, problem.probabilities, 4, with_importance=True)
+    assert with_importance.importance is not None
 
 
 # --- against SCRAM -----------------------------------------------------------------------
