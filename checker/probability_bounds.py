@@ -4,22 +4,22 @@ Every gate gets two BDDs, a lower one L ≤ f and an upper one U ≥ f (as Boole
 functions), built from its inputs' bounds: AND, OR and at-least-k are
 monotone in their inputs, so op(L_1, …) ≤ op(f_1, …) ≤ op(U_1, …), and a
 complemented edge swaps them (¬U ≤ ¬f ≤ ¬L).  When a bound outgrows
-`keep_nodes` nodes, it is *pruned*: the nodes least likely to be reached from
-its root (the probability of the path to them) are replaced by false in L and
+`keep_nodes` nodes, it is *pruned*: the nodes whose replacement changes its
+probability least by estimate (the probability of reaching the node from the
+root times the distance of the node's own probability from the leaf: cutting
+the least reached nodes instead made Baobab1's lower bound 10 times too low,
+for its failures lie on rarely reached paths) are replaced by false in L and
 by true in U, which keeps L a lower and U an upper bound whatever is cut.
 Then P(L_top) ≤ P(top) ≤ P(U_top), each exact on its diagram: the interval is
 rigorous, and as wide as what pruning cut (a point when nothing was cut).
 
 Modules are bounded one at a time: a module other than the top (no node below
-it is reachable from outside it: it is independent of everything else) is one
-variable of the diagrams that read it, whose probability is known to lie in the
-interval of its own bounds.  P(L) over variables whose probabilities are only
-known to lie in intervals is bounded below by interval arithmetic on the diagram:
-a node x·f1 + ¬x·f0 with P(x) in [a, b], P(f1) in [l1, h1] and P(f0) in [l0, h0]
-has its probability in [min over q ∈ {a, b} of q·l1 + (1 − q)·l0, max over
-q ∈ {a, b} of q·h1 + (1 − q)·h0] (linear in q, so the extremes are at the ends),
-and likewise above for P(U).  A module's diagrams then never grow inside its
-parents' (the 5,000-event tree of `bench/bench_cutsets.py` has 1,044 modules).
+it is reachable from outside it: it is independent of everything else) whose
+bounds needed no pruning has an exact probability, and from then on it is one
+variable of the diagrams that read it, with that probability, so its diagram
+never grows inside its parents' (the 5,000-event tree of `bench/bench_cutsets.py`
+has 1,044 modules: its interval [0.6089, 0.7264] became [0.6189, 0.6536]).  A
+module whose bounds were pruned stays inside its parents as any gate does.
 
 Diagrams no later gate reads are dropped by copying the live ones into a
 fresh manager when the current one passes `compact_nodes` nodes.
@@ -50,22 +50,12 @@ class ProbabilityInterval(NamedTuple):
     pruned: bool
 
 
-def _probability(
-    bdd: Bdd, root: int, low_p: Sequence[float], high_p: Sequence[float], upper: bool
-) -> float:
-    """A bound of P(root) when level v's probability is in [low_p[v], high_p[v]]: the
-    least (`upper` False) or the most it can be, by interval arithmetic (see the
-    module); exact when every interval is a point."""
+def _probability(bdd: Bdd, root: int, p: Sequence[float]) -> float:
     values = {FALSE: 0.0, TRUE: 1.0}
     low, high, level = bdd.low, bdd.high, bdd.level
-    pick = max if upper else min
     for i in nodes_upward(bdd, root):
-        a, b = low_p[level[i]], high_p[level[i]]
-        v1, v0 = values[high[i]], values[low[i]]
-        if a == b:
-            values[i] = a * v1 + (1.0 - a) * v0
-        else:
-            values[i] = pick(a * v1 + (1.0 - a) * v0, b * v1 + (1.0 - b) * v0)
+        q = p[level[i]]
+        values[i] = q * values[high[i]] + (1.0 - q) * values[low[i]]
     return values[root]
 
 
@@ -87,21 +77,31 @@ def _get(memo: dict[int, int], i: int) -> int:
 
 
 def _prune(bdd: Bdd, root: int, p: Sequence[float], keep: int, leaf: int) -> int:
-    """`root` with all but its `keep` most reached nodes replaced by `leaf`."""
+    """`root` with all but `keep` of its nodes replaced by `leaf`: those whose replacement
+    changes P(root) least, by estimate (the probability of reaching the node times how
+    far its own probability is from the leaf's)."""
     nodes = nodes_upward(bdd, root)
     if len(nodes) <= keep:
         return root
+    low, high, level = bdd.low, bdd.high, bdd.level
+    value = {FALSE: 0.0, TRUE: 1.0}
+    for i in nodes:  # children first
+        q = p[level[i]]
+        value[i] = q * value[high[i]] + (1.0 - q) * value[low[i]]
     reach = dict.fromkeys(nodes, 0.0)
     reach[root] = 1.0
-    low, high, level = bdd.low, bdd.high, bdd.level
     for i in reversed(nodes):  # parents first
         r, q = reach[i], p[level[i]]
         if high[i] > TRUE:
             reach[high[i]] += r * q
         if low[i] > TRUE:
             reach[low[i]] += r * (1.0 - q)
-    # Most reached first, ties by number (the sort is stable, `nodes` ascend).
-    cut = set(sorted(nodes, key=reach.__getitem__, reverse=True)[keep:])
+    if leaf == FALSE:
+        score = {i: reach[i] * value[i] for i in nodes}
+    else:
+        score = {i: reach[i] * (1.0 - value[i]) for i in nodes}
+    # Most at stake first, ties by number (the sort is stable, `nodes` ascend).
+    cut = set(sorted(nodes, key=score.__getitem__, reverse=True)[keep:])
     memo: dict[int, int] = {FALSE: FALSE, TRUE: TRUE}
     node = bdd.node
     for i in nodes:  # children first
@@ -136,28 +136,24 @@ def probability_interval(
             if root > 0
             else ProbabilityInterval(1 - q, 1 - q, False)
         )
-    low_p, high_p = list(by_level), list(by_level)
     modules = graph.modules - {abs(root)}
-    bounder = _Bounder(graph, order, by_level, keep_nodes, compact_nodes, modules)
+    bounder = _Bounder(graph, order, by_level, keep_nodes, compact_nodes)
     bounder.bdd.deadline = deadline
     with recursion_room(len(order) + 10):
         for g in graph.reachable():
             bounder.add(g)
-            if g in modules:  # one variable from now on, its probability in an interval
-                lo, hi = bounder.bounds.pop(g)
-                level = order[g]
-                low_p[level] = _probability(bounder.bdd, lo, low_p, high_p, False)
-                high_p[level] = _probability(bounder.bdd, hi, low_p, high_p, True)
-                by_level[level] = (low_p[level] + high_p[level]) / 2
+            lo, hi = bounder.bounds[g]
+            if g in modules and lo == hi:  # exact: one variable from now on
+                del bounder.bounds[g]
+                bounder.variables.add(g)
+                by_level[order[g]] = _probability(bounder.bdd, lo, by_level)
             check_deadline(deadline)
     bdd = bounder.bdd
     lo, hi = bounder.bounds[abs(root)]
     if root < 0:
         lo, hi = bdd.negate(hi), bdd.negate(lo)
     return ProbabilityInterval(
-        _probability(bdd, lo, low_p, high_p, False),
-        _probability(bdd, hi, low_p, high_p, True),
-        bounder.pruned,
+        _probability(bdd, lo, by_level), _probability(bdd, hi, by_level), bounder.pruned
     )
 
 
@@ -171,10 +167,10 @@ class _Bounder:
         by_level: list[float],
         keep_nodes: int,
         compact_nodes: int,
-        modules: frozenset[int],
     ) -> None:
         self.graph = graph
-        self.modules = modules
+        self.variables: set[int] = set()
+        """The modules read as variables (see the module)."""
         self.order = order
         self.by_level = by_level
         self.keep = keep_nodes
@@ -185,12 +181,12 @@ class _Bounder:
         self.uses: dict[int, int] = {}
         for g in graph.reachable():
             for i in graph.gate(g).inputs:
-                if abs(i) > graph.variables and abs(i) not in modules:
+                if abs(i) > graph.variables:
                     self.uses[abs(i)] = self.uses.get(abs(i), 0) + 1
 
     def _input(self, i: int) -> tuple[int, int]:
         a = abs(i)
-        if a <= self.graph.variables or a in self.modules:
+        if a <= self.graph.variables or a in self.variables:
             lo = hi = self.bdd.variable(self.order[a])
         else:
             lo, hi = self.bounds[a]
