@@ -37,6 +37,7 @@ from hypothesis import strategies as st
 from failspec import mef_cutsets
 from failspec.checker import static_analysis
 from failspec.checker.openpsa_tree import static_problem
+from failspec.checker.pdag import GraphBuilder
 from failspec.checker.probability_bounds import probability_interval
 from failspec.checker.static_analysis import (
     CutSetFamilies,
@@ -322,6 +323,22 @@ def test_the_bottom_up_families_come_before_scrams_order(monkeypatch: pytest.Mon
     # With importance the BDDs are needed: SCRAM's order, not the bottom-up families.
     with_importance = analyse(problem.graph, problem.probabilities, 4, with_importance=True)
     assert with_importance.importance is not None
+
+
+def test_cut_sets_bound_the_probability_only_through_disjoint_ones() -> None:
+    """(a ∧ b) ∨ (a ∧ c), every event 0.5, exactly 0.375: without the BDDs and with bounds
+    pruned to 1 node, the interval is narrowed by the cut sets to at least 0.25 (one of
+    the two sets: they share a) and at most 0.5 (their sum, no longer cut set exists);
+    treating the two overlapping sets as independent would give 0.4375, above the
+    exact value."""
+    builder = GraphBuilder(3)
+    both = [builder.conjoin([1, 2]), builder.conjoin([1, 3])]
+    graph = builder.build(builder.disjoin(both))
+    found = analyse(graph, [0.5, 0.5, 0.5], 2, max_nodes=2, bound_nodes=1)
+    assert found.cut_sets == [(1, 2), (1, 3)] and found.truncated is False
+    assert found.interval is not None
+    low, high = found.interval
+    assert 0.25 - 1e-12 <= low <= 0.375 <= high <= 0.5 + 1e-12
 
 
 @pytest.mark.parametrize("name", ["das9601", "baobab2"])
