@@ -128,6 +128,12 @@ class Bdd(_Diagram):
         """The node testing `level` with these children (reduced: low == high is low)."""
         return low if low == high else self._make(level, low, high)
 
+    def forget_operations(self) -> None:
+        """Empty the memo of AND and OR (the nodes stay): to bound memory when the
+        operands met so far will not come again."""
+        self._and.clear()
+        self._or.clear()
+
     def negate(self, a: int) -> int:
         """NOT a."""
         found = self._not.get(a)

@@ -31,12 +31,13 @@ from failspec.checker.pdag import Pdag
 
 CutSet = tuple[int, ...]
 
-MAX_UNIONS = 10_000_000
+MAX_UNIONS = 4_000_000
 """The most unions of two sets the products may form before the search gives up
-(DiagramTooLarge): a count, so that the outcome never depends on the machine.  The
-random 5,000-event tree's pairs take 240,000 (under a second), Baobab1's sets of order
-<= 6 take 3.6 million (4 s); nus9601's sets of order <= 4 had not come after 76 million
-(40 s): past this budget in about 10 s."""
+(DiagramTooLarge), when the BDDs did not fit either: a count, so that the outcome never
+depends on the machine.  The random 5,000-event tree's pairs take 240,000 (under a
+second), Baobab1's sets of order <= 6 take 3.6 million (4 s); nus9601's sets of order
+<= 4 had not come after 76 million (40 s), and pass this budget in under 5 s (10
+million, the budget before, took 13 s of its 60)."""
 
 
 class OrderLimitedFamilies(NamedTuple):
@@ -48,14 +49,14 @@ class OrderLimitedFamilies(NamedTuple):
 
 
 def order_limited_cut_sets(
-    graph: Pdag, max_order: int, deadline: float | None = None
+    graph: Pdag, max_order: int, deadline: float | None = None, max_unions: int = MAX_UNIONS
 ) -> OrderLimitedFamilies:
     """The minimal cut sets of the coherent `graph`'s root gate up to `max_order`.
-    Raise DiagramTooLarge past MAX_UNIONS unions of two sets, TimeLimitHit past
+    Raise DiagramTooLarge past `max_unions` unions of two sets, TimeLimitHit past
     `deadline` (a `time.perf_counter()` value)."""
     n = graph.variables
     families: dict[int, _Family] = {}
-    work = _Work(deadline)
+    work = _Work(deadline, max_unions)
 
     def family_of(node: int) -> _Family:
         if node > n:
@@ -76,46 +77,57 @@ def order_limited_cut_sets(
 
 
 def _fails_outside(graph: Pdag, kept: list[CutSet]) -> bool:
-    """Whether some set of variables fails the root and contains no set of `kept`."""
+    """Whether some set of variables fails the root and contains no set of `kept`.
+
+    The question goes to Z3 (a fresh context) as one SMT-LIB text: building it term by
+    term through z3's Python API took a second on the 5,000-event tree, the text a
+    tenth of that."""
     import z3  # loaded only when a truncated family must be checked
 
-    context = z3.Context()
     n = graph.variables
-    value: dict[int, z3.BoolRef] = {}
 
-    def of(node: int) -> z3.BoolRef:
-        if node not in value:
-            value[node] = z3.Bool(f"v{node}", context)
-        return value[node]
+    def name(node: int) -> str:
+        return f"v{node}" if node <= n else f"g{node}"
 
+    lines: list[str] = []
+    declared: set[int] = set()
     for g in graph.reachable():
         gate = graph.gate(g)
-        inputs = [of(i) for i in gate.inputs]
+        for i in gate.inputs:
+            if i <= n and i not in declared:
+                declared.add(i)
+                lines.append(f"(declare-const v{i} Bool)")
+        inputs = " ".join(map(name, gate.inputs))
         if gate.k == 1:
-            value[g] = z3.Or(*inputs)
-        elif gate.k == len(inputs):
-            value[g] = z3.And(*inputs)
+            operator = "or"
+        elif gate.k == len(gate.inputs):
+            operator = "and"
         else:
-            value[g] = z3.AtLeast(*inputs, gate.k)
-    solver = z3.Solver(ctx=context)
+            operator = f"(_ at-least {gate.k})"
+        lines.append(f"(define-fun g{g} () Bool ({operator} {inputs}))")
     root = graph.root
     assert not isinstance(root, bool) and root > n
-    solver.add(value[root])
+    lines.append(f"(assert g{root})")
     for cut_set in kept:
-        solver.add(z3.Not(z3.And(*(of(v) for v in cut_set), context)))
+        members = " ".join(map(name, cut_set))
+        lines.append(f"(assert (not (and {members} true)))")
+    context = z3.Context()
+    solver = z3.Solver(ctx=context)
+    solver.add(z3.parse_smt2_string("\n".join(lines), ctx=context))
     return bool(solver.check() == z3.sat)
 
 
 class _Work:
-    """The unions formed so far, against MAX_UNIONS, and the deadline."""
+    """The unions formed so far, against their budget, and the deadline."""
 
-    def __init__(self, deadline: float | None) -> None:
+    def __init__(self, deadline: float | None, max_unions: int) -> None:
         self.unions = 0
         self.deadline = deadline
+        self.max_unions = max_unions
 
     def add(self, unions: int) -> None:
         self.unions += unions
-        if self.unions > MAX_UNIONS:
+        if self.unions > self.max_unions:
             raise DiagramTooLarge
         check_deadline(self.deadline)
 

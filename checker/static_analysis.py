@@ -28,9 +28,10 @@ is built inline in its parent.
 
 from __future__ import annotations
 
+import gc
 import math
-from collections.abc import Iterator, Sequence
-from typing import Literal, NamedTuple
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from failspec.checker.decision_diagrams import (
     FALSE,
@@ -46,6 +47,9 @@ from failspec.checker.decision_diagrams import (
     recursion_room,
 )
 from failspec.checker.pdag import Pdag, Value, depth_first_order, preprocess, variable_order
+
+if TYPE_CHECKING:
+    from failspec.checker.order_limited_families import OrderLimitedFamilies
 
 NODE_BUDGET = 3_500_000
 """The most nodes a tree's BDDs may have together before the analysis gives up (a
@@ -100,6 +104,59 @@ FIRST_TRY_NODES = 500_000
 """The budget of the first variable order tried (`build_diagrams`)."""
 
 
+class _Prepared(NamedTuple):
+    """A preprocessed graph, its coherent modules and the modules that become
+    variables of their parents' BDDs."""
+
+    graph: Pdag
+    module_variables: frozenset[int]
+    coherent: dict[int, bool]
+
+
+def _prepare(graph: Pdag) -> _Prepared:
+    graph = preprocess(graph)
+    assert not isinstance(graph.root, bool)
+    coherent = _coherent_modules(graph)
+    module_variables = frozenset(
+        m for m in graph.modules if coherent.get(m, False) and m != abs(graph.root)
+    )
+    return _Prepared(graph, module_variables, coherent)
+
+
+def _first_try(
+    prepared: _Prepared, max_nodes: int | None, deadline: float | None
+) -> ModularDiagram:
+    """The diagrams in the depth-first order within FIRST_TRY_NODES (or `max_nodes`, if
+    smaller)."""
+    first = FIRST_TRY_NODES if max_nodes is None else min(max_nodes, FIRST_TRY_NODES)
+    graph = prepared.graph
+    return _build(
+        graph,
+        depth_first_order(graph),
+        prepared.module_variables,
+        prepared.coherent,
+        first,
+        deadline,
+    )
+
+
+def _second_try(
+    prepared: _Prepared, max_nodes: int | None, deadline: float | None
+) -> ModularDiagram:
+    """The diagrams in SCRAM's order within `max_nodes`, and within its growth envelope
+    (GROWTH_POWER)."""
+    graph = prepared.graph
+    return _build(
+        graph,
+        variable_order(graph),
+        prepared.module_variables,
+        prepared.coherent,
+        max_nodes,
+        deadline,
+        growth=True,
+    )
+
+
 def build_diagrams(
     graph: Pdag, max_nodes: int | None = NODE_BUDGET, deadline: float | None = None
 ) -> ModularDiagram:
@@ -109,18 +166,30 @@ def build_diagrams(
     first within FIRST_TRY_NODES nodes, then SCRAM's topological order with the whole
     budget: neither is better on every tree (on the 43 Aralia trees the first is far
     smaller on edf9202, the second on edf9204 and cea9601)."""
-    graph = preprocess(graph)
-    assert not isinstance(graph.root, bool)
-    coherent = _coherent_modules(graph)
-    module_variables = frozenset(
-        m for m in graph.modules if coherent.get(m, False) and m != abs(graph.root)
-    )
-    first = FIRST_TRY_NODES if max_nodes is None else min(max_nodes, FIRST_TRY_NODES)
+    prepared = _prepare(graph)
     try:
-        return _build(graph, depth_first_order(graph), module_variables, coherent, first, deadline)
+        return _first_try(prepared, max_nodes, deadline)
     except DiagramTooLarge:
-        order = variable_order(graph)
-        return _build(graph, order, module_variables, coherent, max_nodes, deadline)
+        return _second_try(prepared, max_nodes, deadline)
+
+
+GROWTH_FLOOR = FIRST_TRY_NODES
+GROWTH_POWER = 4
+"""SCRAM's order is given up once the diagrams pass max(GROWTH_FLOOR, budget × f^4) nodes
+with a fraction f of the gates built (inclusive of the gate being built): a diagram
+that grows this fast early on does not fit the budget by the end.  Measured on the 56
+benchmark trees, every one whose BDD fits stays under it with a margin (the closest:
+edf9203 passes 500,000 nodes with 78.5 % of its gates, where it may have 1.33
+million; cea9601 needs 3.05 million and passes 1 million at 97 %), while das9701 and
+nus9601, past the budget at the end, pass it at 500,000 nodes with 45 % and 18 % of
+their gates: 2 to 3 s instead of 22 s.  A count, not a time: the same input always
+gives the same output."""
+
+
+def _envelope(max_nodes: int, built: float) -> int:
+    """The most nodes allowed with a fraction `built` of the gates built (see
+    GROWTH_POWER)."""
+    return min(max_nodes, max(GROWTH_FLOOR, int(max_nodes * built**GROWTH_POWER)))
 
 
 def _build(
@@ -130,13 +199,19 @@ def _build(
     coherent: dict[int, bool],
     max_nodes: int | None,
     deadline: float | None,
+    growth: bool = False,
 ) -> ModularDiagram:
+    """The modular BDDs in `order`; DiagramTooLarge past `max_nodes` nodes and, with
+    `growth`, past `_envelope`'s share of them for the gates built so far."""
     bdd = Bdd(max_nodes, deadline)
     built: dict[int, int] = {}
     roots: dict[int, int] = {}
     n = graph.variables
+    gates = graph.reachable()
     with recursion_room(len(order) + 10):
-        for g in graph.reachable():  # inputs first, so every input is built
+        for done, g in enumerate(gates, 1):  # inputs first, so every input is built
+            if growth and max_nodes is not None:
+                bdd.max_nodes = _envelope(max_nodes, done / len(gates))
             gate = graph.gate(g)
             inputs: list[int] = []
             for i in gate.inputs:
@@ -512,6 +587,16 @@ def support(graph: Pdag) -> list[int]:
     return sorted(found)
 
 
+QUICK_UNIONS = 400_000
+"""The unions of two sets the bottom-up families may form (`order_limited_families.py`)
+when the depth-first BDD has passed FIRST_TRY_NODES, before SCRAM's order is tried with
+the whole node budget: a count, so that the outcome never depends on the machine.  The
+random 5,000-event tree of `bench/bench_cutsets.py` needs 240,000 at order 2 (half a
+second) where its BDD passes 3.5 million nodes (15 s); on edf9203, edf9204 and edfpa14o
+(order 4), whose BDDs fit in SCRAM's order and whose families do not come within 10
+million unions, the attempt costs 0.5 to 0.8 s."""
+
+
 def analyse(
     graph: Pdag,
     probability_of: Sequence[float | None],
@@ -520,12 +605,20 @@ def analyse(
     deadline: float | None = None,
     max_nodes: int = NODE_BUDGET,
     bound_nodes: int = 2_000,
+    quick_unions: int = QUICK_UNIONS,
 ) -> StaticAnalysis:
     """The minimal cut sets of `graph`'s root up to `max_order`, whether a longer one
     exists, its exact probability (`probability_of[v - 1]` is variable v's, None: none)
-    and, `with_importance`, every listed event's importance.  Past `max_nodes` diagram
-    nodes no cut set is listed and the probability is a rigorous interval
-    (`probability_bounds.py`, bounds of at most `bound_nodes` nodes a gate); past
+    and, `with_importance`, every listed event's importance.
+
+    The BDDs come first in the depth-first order within FIRST_TRY_NODES.  Past that,
+    a coherent graph's cut sets are tried bottom up within `quick_unions` unions
+    (not `with_importance`, which needs the BDDs): when they come, the probability is
+    the one of `probability_bounds.py` (exact when nothing had to be pruned, else a
+    rigorous interval) and SCRAM's order is not tried.  Otherwise the BDDs in SCRAM's
+    order, within `max_nodes` nodes; past them the cut sets bottom up within
+    `order_limited_families.MAX_UNIONS` (coherent graphs only; none listed past it) and
+    the probability likewise (bounds of at most `bound_nodes` nodes a gate).  Past
     `deadline` (a `time.perf_counter()` value) the analysis stops with what it had
     completed (the exact probability comes before the cut sets)."""
     if max_order < 0:
@@ -536,13 +629,24 @@ def analyse(
     root = graph.root
     if isinstance(root, bool) or not graph.is_gate(abs(root)):
         return _trivial(root, p, missing, max_order, with_importance)
+    from failspec.checker.order_limited_families import MAX_UNIONS
+
+    timed_out = StaticAnalysis(max_order, [], False, "time", None, None, None, None, missing, None)
     try:
         check_deadline(deadline)
-        diagram = build_diagrams(graph, max_nodes, deadline)
-    except DiagramTooLarge:
-        return _bounded(graph, p, missing, max_order, deadline, bound_nodes)
+        prepared = _prepare(graph)
+        diagram = _within_budget(_first_try, prepared, max_nodes, deadline)
+        if diagram is None and graph.coherent and not with_importance:
+            found = _families(graph, max_order, deadline, quick_unions)
+            if found is not None:
+                return _bounded(graph, p, missing, max_order, found, deadline, bound_nodes)
+        if diagram is None:
+            diagram = _within_budget(_second_try, prepared, max_nodes, deadline)
+        if diagram is None:
+            found = _families(graph, max_order, deadline, MAX_UNIONS) if graph.coherent else None
+            return _bounded(graph, p, missing, max_order, found, deadline, bound_nodes)
     except TimeLimitHit:
-        return StaticAnalysis(max_order, [], False, "time", None, None, None, None, missing, None)
+        return timed_out
     quantities = None if missing else probabilities(diagram, p)
     exact = None if quantities is None else quantities.top
     try:
@@ -560,13 +664,13 @@ def analyse(
         except TimeLimitHit:
             truncated, stopped = None, "time"
     rare = None
-    found: list[Importance] | None = None
+    found_importance: list[Importance] | None = None
     if quantities is not None:
         rare = _rare_event(cut_sets, p)
         if with_importance:
-            found = importance(diagram, quantities, p, occurrences(cut_sets))
+            found_importance = importance(diagram, quantities, p, occurrences(cut_sets))
     return StaticAnalysis(
-        max_order, cut_sets, True, stopped, truncated, exact, rare, None, missing, found
+        max_order, cut_sets, True, stopped, truncated, exact, rare, None, missing, found_importance
     )
 
 
@@ -600,43 +704,93 @@ def _rare_event(cut_sets: Sequence[CutSet], p: Sequence[float]) -> float:
     return min(1.0, math.fsum(prod(map(of, c)) for c in cut_sets))
 
 
+def _within_budget(
+    build: Callable[[_Prepared, int | None, float | None], ModularDiagram],
+    prepared: _Prepared,
+    max_nodes: int,
+    deadline: float | None,
+) -> ModularDiagram | None:
+    """The diagrams `build` makes, or None past the node budget.  A failed manager's
+    nodes are held by reference cycles (its operations are recursive closures), so they
+    are collected at once, outside the handler (whose traceback holds them too): a
+    3.5-million-node manager is over a gigabyte that the next attempt needs."""
+    try:
+        return build(prepared, max_nodes, deadline)
+    except DiagramTooLarge:
+        pass
+    gc.collect()
+    return None
+
+
+def _cut_set_bounds(found: OrderLimitedFamilies, p: Sequence[float]) -> tuple[float, float]:
+    """Bounds of a coherent tree's probability from its minimal cut sets of at most the
+    order limit: below, P(some set of a family of cut sets with pairwise disjoint events
+    fails) = 1 − Π(1 − P(C)) (the sets fail independently, and each fails the top),
+    the family chosen greedily by decreasing P(C), ties by the sets' order; above, when
+    no minimal cut set is longer than the limit, the sum of their probabilities (the
+    union bound), else 1.  On the 5,000-event tree of `bench/bench_cutsets.py` the 976
+    single events alone give 0.6234, above the pruned bounds' 0.6189."""
+    of = [0.0, *p].__getitem__  # variable v's probability at v
+    chances = [(math.prod(map(of, c)), c) for c in found.cut_sets]
+    used: set[int] = set()
+    log_none = 0.0  # log P(no chosen set fails)
+    for chance, c in sorted(chances, key=lambda item: -item[0]):  # stable: ties in order
+        if used.isdisjoint(c):
+            used.update(c)
+            log_none += math.log1p(-chance) if chance < 1.0 else -math.inf
+    low = -math.expm1(log_none)
+    high = 1.0 if found.truncated else min(1.0, math.fsum(chance for chance, _ in chances))
+    return low, high
+
+
+def _families(
+    graph: Pdag, max_order: int, deadline: float | None, max_unions: int
+) -> OrderLimitedFamilies | None:
+    """The coherent graph's cut sets bottom up, or None past `max_unions` unions
+    (TimeLimitHit past `deadline`)."""
+    from failspec.checker.order_limited_families import order_limited_cut_sets
+
+    try:
+        return order_limited_cut_sets(graph, max_order, deadline, max_unions)
+    except DiagramTooLarge:
+        return None
+
+
 def _bounded(
     graph: Pdag,
     p: Sequence[float],
     missing: tuple[int, ...],
     max_order: int,
+    found: OrderLimitedFamilies | None,
     deadline: float | None,
     bound_nodes: int,
 ) -> StaticAnalysis:
-    """When the BDDs are out of reach: the cut sets bottom up if the graph is coherent
-    (`order_limited_families.py`; none past its own budget), and a rigorous interval
-    for the probability."""
-    from failspec.checker.order_limited_families import order_limited_cut_sets
+    """Without the BDDs: the cut sets `found` bottom up (None: they were out of reach
+    too), and the probability from `probability_bounds.py`: exact when no bound had to
+    be pruned, else a rigorous interval, narrowed by what the cut sets tell
+    (`_cut_set_bounds`)."""
     from failspec.checker.probability_bounds import probability_interval
 
     cut_sets: list[CutSet] = []
     complete, truncated = False, None
     stopped: Stopped | None = "budget"
-    if graph.coherent:
-        try:
-            found = order_limited_cut_sets(graph, max_order, deadline)
-            cut_sets, complete, truncated, stopped = found.cut_sets, True, found.truncated, None
-        except DiagramTooLarge:
-            pass
-        except TimeLimitHit:
-            return StaticAnalysis(
-                max_order, [], False, "time", None, None, None, None, missing, None
-            )
-    interval = None
-    rare = None
+    if found is not None:
+        cut_sets, complete, truncated, stopped = found.cut_sets, True, found.truncated, None
+    exact = interval = rare = None
     if not missing:
         try:
             bounds = probability_interval(graph, p, bound_nodes, deadline)
-            interval = (bounds.low, bounds.high)
+            if bounds.pruned:
+                interval = (bounds.low, bounds.high)
+                if found is not None:
+                    low, high = _cut_set_bounds(found, p)
+                    interval = (max(bounds.low, low), min(bounds.high, high))
+            else:
+                exact = bounds.low  # nothing was cut: the BDD of the whole tree
         except TimeLimitHit:
             stopped = "time"
         if complete:
             rare = _rare_event(cut_sets, p)
     return StaticAnalysis(
-        max_order, cut_sets, complete, stopped, truncated, None, rare, interval, missing, None
+        max_order, cut_sets, complete, stopped, truncated, exact, rare, interval, missing, None
     )

@@ -35,10 +35,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from failspec import mef_cutsets
+from failspec.checker import static_analysis
 from failspec.checker.openpsa_tree import static_problem
+from failspec.checker.pdag import GraphBuilder
 from failspec.checker.probability_bounds import probability_interval
 from failspec.checker.static_analysis import (
     CutSetFamilies,
+    analyse,
     build_diagrams,
     importance,
     occurrences,
@@ -231,9 +234,8 @@ def _truth(document: str, events: int) -> Callable[[tuple[bool, ...]], bool]:
     return lambda state: value(gates["top"], state)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-@given(trees())
-def test_generated_trees_agree_with_brute_force(tree: tuple[str, int, list[float]]) -> None:
+def _brute_force(tree: tuple[str, int, list[float]]) -> tuple[set[frozenset[int]], float]:
+    """The minimal cut sets (event numbers) and the exact probability, over every state."""
     document, events, p = tree
     top = _truth(document, events)
     states = list(itertools.product([False, True], repeat=events))
@@ -242,6 +244,14 @@ def test_generated_trees_agree_with_brute_force(tree: tuple[str, int, list[float
     exact = math.fsum(
         math.prod(p[i] if s[i] else 1 - p[i] for i in range(events)) for s in states if top(s)
     )
+    return minimal, exact
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(trees())
+def test_generated_trees_agree_with_brute_force(tree: tuple[str, int, list[float]]) -> None:
+    document, _, _ = tree
+    minimal, exact = _brute_force(tree)
     with tempfile.TemporaryDirectory() as directory:
         path = os.path.join(directory, "t.xml")
         Path(path).write_text(document, encoding="utf-8")
@@ -251,6 +261,114 @@ def test_generated_trees_agree_with_brute_force(tree: tuple[str, int, list[float
     got = {frozenset(int(report.names[i][1:]) for i in c) for c in report.cut_sets}
     assert got == minimal
     assert report.probability == pytest.approx(exact, abs=1e-12)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@given(trees(), st.integers(1, 3))
+def test_without_the_bdds_the_results_agree_with_brute_force(
+    tree: tuple[str, int, list[float]], order: int
+) -> None:
+    """Past the first BDD budget (2 nodes here): a coherent tree's cut sets come bottom up
+    and equal the minimal ones of at most `order` events, `truncated` exactly; a
+    non-coherent tree's are not listed.  The probability is exact when no bound had to
+    be pruned (bounds of 10^9 nodes), else a rigorous interval that contains the exact
+    value (bounds of 1 node, every module's too)."""
+    document, _, _ = tree
+    minimal, exact = _brute_force(tree)
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(directory, "t.xml")
+        Path(path).write_text(document, encoding="utf-8")
+        problem = static_problem(read_model([path]), "top", 8760.0)
+    graph = problem.graph
+    number = [-1, *(int(name[1:]) for name in problem.names)]  # variable -> event number
+    listed = isinstance(graph.root, bool) or not graph.is_gate(abs(graph.root)) or graph.coherent
+    for bound_nodes in (1, 10**9):
+        found = analyse(graph, problem.probabilities, order, max_nodes=2, bound_nodes=bound_nodes)
+        if listed:
+            assert found.complete and found.stopped is None
+            got = {frozenset(number[v] for v in c) for c in found.cut_sets}
+            assert got == {s for s in minimal if len(s) <= order}
+            assert found.truncated == any(len(s) > order for s in minimal)
+        else:
+            assert (found.complete, found.stopped, found.cut_sets) == (False, "budget", [])
+        if found.probability is not None:
+            assert found.interval is None
+            assert found.probability == pytest.approx(exact, abs=1e-12)
+        else:
+            assert bound_nodes == 1 and found.interval is not None
+            low, high = found.interval
+            assert low - 1e-12 <= exact <= high + 1e-12
+
+
+def test_the_bottom_up_families_come_before_scrams_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the depth-first BDD passes its first budget (2 nodes here), Baobab1's cut sets
+    of order <= 4 come bottom up, and its probability from bounds that need no pruning
+    (10^6 nodes): the same cut sets and probability as the BDDs' (SCRAM's order, reached
+    when the bottom-up budget is 0)."""
+    problem = static_problem(read_model(files_of("Baobab1")), None, 8760.0)
+    expected = analyse(problem.graph, problem.probabilities, 4)
+    monkeypatch.setattr(static_analysis, "FIRST_TRY_NODES", 2)
+    bottom_up = analyse(problem.graph, problem.probabilities, 4, bound_nodes=10**6)
+    scrams_order = analyse(problem.graph, problem.probabilities, 4, quick_unions=0)
+    for found in (bottom_up, scrams_order):
+        assert (found.cut_sets, found.truncated, found.complete) == (
+            expected.cut_sets,
+            True,
+            True,
+        )
+        assert found.interval is None and found.probability is not None
+        assert expected.probability is not None
+        assert found.probability == pytest.approx(expected.probability, rel=1e-12)
+    assert len(expected.cut_sets) == 72
+    # With importance the BDDs are needed: SCRAM's order, not the bottom-up families.
+    with_importance = analyse(problem.graph, problem.probabilities, 4, with_importance=True)
+    assert with_importance.importance is not None
+
+
+def test_cut_sets_bound_the_probability_only_through_disjoint_ones() -> None:
+    """(a ∧ b) ∨ (a ∧ c), every event 0.5, exactly 0.375: without the BDDs and with bounds
+    pruned to 1 node, the interval is narrowed by the cut sets to at least 0.25 (one of
+    the two sets: they share a) and at most 0.5 (their sum, no longer cut set exists);
+    treating the two overlapping sets as independent would give 0.4375, above the
+    exact value."""
+    builder = GraphBuilder(3)
+    both = [builder.conjoin([1, 2]), builder.conjoin([1, 3])]
+    graph = builder.build(builder.disjoin(both))
+    found = analyse(graph, [0.5, 0.5, 0.5], 2, max_nodes=2, bound_nodes=1)
+    assert found.cut_sets == [(1, 2), (1, 3)] and found.truncated is False
+    assert found.interval is not None
+    low, high = found.interval
+    assert 0.25 - 1e-12 <= low <= 0.375 <= high <= 0.5 + 1e-12
+
+
+@pytest.mark.parametrize("name", ["das9601", "baobab2"])
+def test_scrams_order_is_given_up_when_it_grows_too_fast(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the first try's budget and the growth envelope's floor at 2 nodes, SCRAM's
+    order is given up at its first gates though the whole budget would hold its BDD:
+    then baobab2's cut sets come bottom up (the BDDs' own), das9601 (non-coherent) lists
+    none, and both probabilities lie in bounds (pruned at 20 nodes a gate) that contain
+    the BDDs' exact value."""
+    problem = static_problem(read_model(files_of(name)), None, 8760.0)
+    expected = analyse(problem.graph, problem.probabilities, 4)
+    assert expected.probability is not None and expected.stopped is None
+    monkeypatch.setattr(static_analysis, "FIRST_TRY_NODES", 2)
+    monkeypatch.setattr(static_analysis, "GROWTH_FLOOR", 2)
+    found = analyse(problem.graph, problem.probabilities, 4, quick_unions=0, bound_nodes=20)
+    if problem.graph.coherent:
+        assert (found.cut_sets, found.truncated, found.stopped) == (
+            expected.cut_sets,
+            expected.truncated,
+            None,
+        )
+    else:
+        assert (found.cut_sets, found.complete, found.stopped) == ([], False, "budget")
+    assert found.probability is None and found.interval is not None
+    low, high = found.interval
+    assert low <= expected.probability * (1 + 1e-12)
+    assert expected.probability <= high * (1 + 1e-12)
+    assert low < high
 
 
 # --- against SCRAM -----------------------------------------------------------------------
