@@ -108,6 +108,12 @@ def main(argv: Sequence[str], stdout: IO[str], stderr: IO[str]) -> int:
     parser.add_argument("--pretty", action="store_true", help="indented JSON")
     parser.add_argument("--importance", action="store_true", help="importance factors")
     parser.add_argument("--timeout", metavar="S", type=_seconds, help="seconds for the analysis")
+    parser.add_argument(
+        "--jobs",
+        metavar="N",
+        type=_jobs,
+        help="accepted as for a check; the analysis is one process",
+    )
     try:
         args = parser.parse_args(list(argv))
     except SystemExit as leaving:
@@ -123,6 +129,12 @@ def main(argv: Sequence[str], stdout: IO[str], stderr: IO[str]) -> int:
         args.timeout,
     )
     return run(options, stdout, stderr)
+
+
+def _jobs(text: str) -> int:
+    from failspec.options import jobs_count
+
+    return jobs_count(text)
 
 
 def _seconds(text: str) -> float:

@@ -163,3 +163,11 @@ def test_a_slow_first_task_holds_back_no_worker(tmp_path: Path) -> None:
         return index * index
 
     assert list(run_in_order(list(range(count)), task, 2)) == [i * i for i in range(count)]
+
+
+def test_static_cut_sets_accept_jobs_and_print_the_same() -> None:
+    tree = str(REPO / "bench" / "data" / "scram" / "SmallTree" / "SmallTree.xml")
+    one = run(["cutsets", tree, "--static"])
+    assert one[0] == 1 and "2 pairs" in one[1]
+    assert run(["cutsets", tree, "--static", "--jobs", "2"]) == one
+    assert run(["cutsets", tree, "--static", "--jobs", "0"])[0] == 2
