@@ -116,8 +116,9 @@ def probability_line(report: StaticReport) -> str:
     if report.interval is not None:
         low, high = report.interval
         return (
-            f"probability {over}: between {low:.6g} and {high:.6g} (a rigorous interval from "
-            "pruned decision diagrams; the exact value was out of reach)"
+            f"probability {over}: between {low:.6g} and {high:.6g} (a rigorous interval, from "
+            "pruned decision diagrams and, where they narrow it, the minimal cut sets; the "
+            "exact value was out of reach)"
         )
     if report.missing:
         hint = " (give --mission D for a rate)" if report.mission_hours is None else ""
