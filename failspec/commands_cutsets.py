@@ -8,11 +8,9 @@ was hit.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import time
 from collections import Counter
-from pathlib import Path
 from typing import IO, Any
 
 from failspec.api import cut_sets as timed_cut_sets_of
@@ -27,6 +25,7 @@ from failspec.commands_check import result_cache
 from failspec.counterexamples.static_report import write_static_json, write_static_text
 from failspec.counterexamples.text import format_duration, format_instant
 from failspec.counterexamples.trace import trace_to_json
+from failspec.exit_codes import ExitCode
 from failspec.mef_cutsets import DEFAULT_MAX_ORDER as DEFAULT_STATIC_ORDER
 from failspec.mef_cutsets import is_mef, options_from, static_exit_code
 from failspec.mef_cutsets import run as run_mef
@@ -35,12 +34,13 @@ from failspec.options import (
     add_cache_options,
     add_jobs_option,
     positive_seconds,
+    render_spec_failure,
     resolve_target,
     target_options,
 )
 from failspec.parallel import default_jobs
 from failspec.spec.durations import LiteralError, parse_duration
-from failspec.spec.errors import SpecError, SpecErrors, render_errors
+from failspec.spec.errors import SpecError, SpecErrors
 
 COMMANDS = ("cutsets",)
 CUTSETS_FORMAT = "failspec-cutsets/1"
@@ -113,12 +113,8 @@ def run_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> i
     try:
         model = load(args.file)
     except (SpecErrors, SpecError) as failure:
-        errors = failure.errors if isinstance(failure, SpecErrors) else [failure]
-        sources = {}
-        with contextlib.suppress(OSError, UnicodeDecodeError):
-            sources[args.file] = Path(args.file).read_text(encoding="utf-8")
-        stderr.write(render_errors(errors, sources))
-        return 2
+        stderr.write(render_spec_failure(failure))
+        return ExitCode.BAD_INPUT
     try:
         return _run_cutsets(model, args, stdout, deadline)
     except BadInput as error:

@@ -18,7 +18,7 @@ from failspec.options import (
     BadInput,
     add_format_option,
     positive_seconds,
-    render_spec_errors,
+    render_spec_failure,
     resolve_target,
     target_options,
 )
@@ -84,8 +84,7 @@ def run_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> i
         except OSError as error:
             raise BadInput(f"cannot write {args.output}: {error.strerror or error}") from None
     except (SpecErrors, SpecError) as failure:
-        errors = failure.errors if isinstance(failure, SpecErrors) else [failure]
-        stderr.write(render_spec_errors(errors))
+        stderr.write(render_spec_failure(failure))
         return ExitCode.BAD_INPUT
     except BadInput as error:
         stderr.write(f"failspec: {error}\n")

@@ -14,7 +14,7 @@ import json
 from typing import IO, Any
 
 from failspec.exit_codes import ExitCode, exit_code_of
-from failspec.options import add_format_option, positive_seconds, render_spec_errors
+from failspec.options import add_format_option, positive_seconds, render_spec_failure
 from failspec.spec.errors import SpecError, SpecErrors
 
 COMMANDS = ("fmea",)
@@ -47,8 +47,7 @@ def run_command(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> i
     try:
         model = load(args.file)
     except (SpecErrors, SpecError) as failure:
-        errors = failure.errors if isinstance(failure, SpecErrors) else [failure]
-        stderr.write(render_spec_errors(errors))
+        stderr.write(render_spec_failure(failure))
         return ExitCode.BAD_INPUT
     document = fmea_document(model, args.timeout)
     if args.format == "json":

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from failspec.spec.errors import SpecError, render_errors
+from failspec.spec.errors import SpecError, SpecErrors, render_errors
 
 if TYPE_CHECKING:
     from failspec.checker import ir
@@ -38,6 +38,11 @@ def read_sources(errors: Sequence[SpecError]) -> dict[str, str]:
 def render_spec_errors(errors: Sequence[SpecError]) -> str:
     """Every error as `file:line:col: message`, its source line, a caret and its hint."""
     return render_errors(list(errors), read_sources(errors))
+
+
+def render_spec_failure(failure: SpecError | SpecErrors) -> str:
+    """`render_spec_errors` of what loading a model raised: one error or several."""
+    return render_spec_errors(failure.errors if isinstance(failure, SpecErrors) else [failure])
 
 
 def add_format_option(
