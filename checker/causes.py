@@ -12,7 +12,9 @@ How it is built:
    job's start, stalls and end, a channel's failures and actions), and the
    edges of its `down` signal.  A cause is a `_Ref`: "the latest event of this
    component and kind (and transaction) at or before instant t", so a cause
-   never needs to know an id.
+   never needs to know an id; or, for what lies ahead (a `comm` failure ends
+   a timeout before its path is back), an `_Ahead`: what announced that later
+   event, found on its chains of causes (decision 56).
 2. The proposals are sorted by instant, then by evaluation order, then by kind
    within a component (a fault before the `down` it causes, a `fails` before its
    `action`), and numbered 1, 2, …; then every reference is resolved to the
@@ -37,6 +39,7 @@ simulator's (`Run.needs_raw`, `Run.hours`, `Episode.no_switchover`).
 from __future__ import annotations
 
 import bisect
+import collections
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -168,6 +171,22 @@ class _Ref:
     at: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Ahead:
+    """A cause that lies ahead: the event named by `key` at instant `at`, later than
+    the event it explains at `by`.  A cause must come first, so what is named is
+    what announced it: on each chain of that event's causes, the first event at or
+    before `by` (a fault with its repair, a switchover started with its due
+    instant, a switchover stuck until its manual recovery)."""
+
+    key: _Key
+    at: int
+    by: int
+
+
+_Cause = _Ref | _Ahead
+
+
 @dataclass(slots=True)
 class _Proposal:
     """An event before it has an id: where it sorts, what it is, what caused it."""
@@ -178,7 +197,7 @@ class _Proposal:
     key: _Key
     component: str
     fact: Fact
-    cause: list[_Ref]
+    cause: list[_Cause]
 
     def sort_key(self) -> tuple[int, int, int, int]:
         return (self.at, self.position, KIND_RANK[self.key.kind], self.sequence)
@@ -431,13 +450,17 @@ def _class_reasons(
 
 def _recovery_reasons(
     facts: _Facts, channel: int, txn: int, failed: FailureClass, t: int
-) -> list[_Ref]:
+) -> list[_Cause]:
     """What came back at t so that the transaction no longer fails with `failed`.
 
-    A `comm` failure ends `timeout` seconds before its access path is back (the
-    retries then succeed), so nothing earlier than it is its cause: no reference.
+    A `comm` failure ends `timeout` seconds before its access path is back (a
+    retry from t on succeeds within the timeout): its causes are what announced
+    the return of the path's members that come back then (`_Ahead`).
     """
     spec = _channel_spec(facts, channel)
+    if failed == FailureClass.COMM:
+        back = t + spec.timeout
+        return [_Ahead(_Key(v, EventKind.UP), back, t) for v in spec.via if facts.went_up(v, back)]
     if failed == FailureClass.PARTITION and spec.through is not None:
         return [
             _Ref(_Key(spec.through, EventKind.REOPENED), t),
@@ -461,7 +484,7 @@ class _Proposals:
         self.items: list[_Proposal] = []
         self.position = 0
 
-    def add(self, at: int, key: _Key, fact: Fact, cause: Iterable[_Ref] = ()) -> None:
+    def add(self, at: int, key: _Key, fact: Fact, cause: Iterable[_Cause] = ()) -> None:
         if at <= self.until:
             name = self.facts.name(key.component)
             self.items.append(
@@ -648,9 +671,10 @@ def _propose_channel(p: _Proposals, component: ir.Component, spec: ir.ChannelSpe
                     key = _Key(index, EventKind.NOT_ATTEMPTED, transaction=x)
                     p.add(at, key, NotAttempted(txn.name, _hours_text(txn)))
                 else:
-                    cause = _recovery_reasons(facts, index, x, previous, at)
                     key = _Key(index, EventKind.RECOVERS, transaction=x)
-                    p.add(at, key, Recovers(txn.name), cause)
+                    back = at + spec.timeout if previous == FailureClass.COMM else None
+                    reasons = _recovery_reasons(facts, index, x, previous, at)
+                    p.add(at, key, Recovers(txn.name, back), reasons)
             else:
                 fails = _Key(index, EventKind.FAILS, transaction=x)
                 cause = _class_reasons(facts, index, x, now, at)
@@ -793,12 +817,64 @@ class _Index:
         return self.instants[lo:hi]
 
 
+def _events_until(facts: _Facts, until: int) -> tuple[list[_Proposal], tuple[TraceEvent, ...]]:
+    """The proposals and numbered events at instants up to `until`.  Events are
+    proposed a channel's timeout further, so that a cause lying ahead (`_Ahead`)
+    finds what announced it; the events past `until` come last and are cut off."""
+    proposals = _propose(facts, until + _lookahead(facts.model))
+    events = _number(proposals, _Index(proposals))
+    kept = bisect.bisect_right([p.at for p in proposals], until)
+    return proposals[:kept], events[:kept]
+
+
+def _lookahead(model: ir.Model) -> int:
+    """How far ahead of an event a cause of it may lie: the longest channel timeout."""
+    timeouts = [c.spec.timeout for c in model.components if isinstance(c.spec, ir.ChannelSpec)]
+    return max(timeouts, default=0)
+
+
 def _number(proposals: list[_Proposal], index: _Index) -> tuple[TraceEvent, ...]:
+    plain = [
+        index.resolve_all([c for c in proposal.cause if isinstance(c, _Ref)], event_id)
+        for event_id, proposal in enumerate(proposals, start=1)
+    ]
     events = []
     for event_id, proposal in enumerate(proposals, start=1):
-        cause = index.resolve_all(proposal.cause, event_id)
+        cause = plain[event_id - 1]
+        ahead = [c for c in proposal.cause if isinstance(c, _Ahead)]
+        if ahead:
+            found = [a for c in ahead for a in _announcers(c, index, proposals, plain, event_id)]
+            cause = tuple(dict.fromkeys([*cause, *found]))
         events.append(TraceEvent(event_id, proposal.at, proposal.component, proposal.fact, cause))
     return tuple(events)
+
+
+def _announcers(
+    ahead: _Ahead,
+    index: _Index,
+    proposals: list[_Proposal],
+    plain: list[tuple[int, ...]],
+    before: int,
+) -> list[int]:
+    """The ids of what announced the event `ahead` names: walking back along its
+    causes (`plain`, the resolved `_Ref`s of every event), the first event on each
+    chain at or before `ahead.by` and numbered below `before`."""
+    start = index.resolve(_Ref(ahead.key, ahead.at), NEVER_RESOLVED)
+    if start is None or proposals[start - 1].at != ahead.at:
+        return []
+    found = []
+    seen = {start}
+    queue = collections.deque([start])
+    while queue:
+        for cause in plain[queue.popleft() - 1]:
+            if cause in seen:
+                continue
+            seen.add(cause)
+            if proposals[cause - 1].at <= ahead.by and cause < before:
+                found.append(cause)
+            else:
+                queue.append(cause)
+    return found
 
 
 # --- the violation ----------------------------------------------------------------------
@@ -1100,9 +1176,8 @@ def build_trace(model: ir.Model, check: ir.Check, scenario: dict[int, int]) -> T
         raise ValueError("the scenario does not violate the check")
     at, assertion_index = _n(verdict[0]), verdict[1]
     facts = _Facts(run)
-    proposals = _propose(facts, at)
+    proposals, events = _events_until(facts, at)
     index = _Index(proposals)
-    events = _number(proposals, index)
     violation = _violation(facts, index, events, check.assertions[assertion_index], at)
     faults = tuple(
         TraceFault(
@@ -1136,7 +1211,5 @@ def build_trace(model: ir.Model, check: ir.Check, scenario: dict[int, int]) -> T
 def build_timeline(model: ir.Model, scenario: dict[int, int], until: int) -> tuple[TraceEvent, ...]:
     """Every event of the concrete scenario's run at instants up to `until`, numbered
     from 1, each with the ids of its causes: the timeline `failspec simulate` prints."""
-    run = simulate(model, dict(scenario), Ctx(), until=until)
-    facts = _Facts(run)
-    proposals = _propose(facts, until)
-    return _number(proposals, _Index(proposals))
+    run = simulate(model, dict(scenario), Ctx(), until=until + _lookahead(model))
+    return _events_until(_Facts(run), until)[1]

@@ -240,10 +240,14 @@ class Fails:
 
 @dataclass(frozen=True, slots=True)
 class Recovers:
-    """A channel's `transaction` no longer fails."""
+    """A channel's `transaction` no longer fails.  After a `comm` failure,
+    `path_back` is the instant its access path is back: the recovery comes the
+    channel's timeout before it, when a retry succeeds within the timeout (None
+    after the other classes)."""
 
     kind: ClassVar[EventKind] = EventKind.RECOVERS
     transaction: str
+    path_back: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -660,6 +664,7 @@ _FIELD_READERS: dict[str, _FieldReader] = {
     "action": lambda r, k: r.required_text(k),
     "rides_out": lambda r, k: r.required_instant(k),
     "back": lambda r, k: r.instant(k, optional=True),
+    "path_back": lambda r, k: r.instant(k, optional=True),
     "recovers_in": lambda r, k: r.required_instant(k),
     "until": lambda r, k: r.required_instant(k),
     "hours": lambda r, k: r.required_text(k),

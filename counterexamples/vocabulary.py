@@ -206,6 +206,12 @@ def _recovering_detail(fact: Recovering) -> str:
     return f"down {more} more: recovers in {more}, until {format_instant(fact.until)}"
 
 
+def _recovers_detail(fact: Recovers) -> str | None:
+    if fact.path_back is None:
+        return None
+    return f"its access path is back at {format_instant(fact.path_back)}, within the timeout"
+
+
 def _hours_detail(fact: Attempted | NotAttempted) -> str:
     where = "within" if isinstance(fact, Attempted) else "outside"
     return f"{where} its hours: open {fact.hours}"
@@ -214,6 +220,7 @@ def _hours_detail(fact: Attempted | NotAttempted) -> str:
 _DETAILS: dict[type, Callable[[Any], str | None]] = {
     RidingOut: _riding_out_detail,
     Recovering: _recovering_detail,
+    Recovers: _recovers_detail,
     Attempted: _hours_detail,
     NotAttempted: _hours_detail,
     Fault: _fault_detail,

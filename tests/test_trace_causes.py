@@ -16,16 +16,18 @@ from hypothesis import HealthCheck, given, settings
 from model_strategies import models, operations_models, recovery_models
 
 import failspec
-from failspec.checker.causes import build_trace
+from failspec.checker.causes import build_timeline, build_trace
 from failspec.checker.explicit import ExplicitEngine
 from failspec.checker.smt import SmtEngine
 from failspec.counterexamples.causal_chain import causal_chain
-from failspec.counterexamples.text import render_trace_text
+from failspec.counterexamples.text import render_trace_text, timeline_lines
 from failspec.counterexamples.trace import (
     EventKind,
     Fault,
+    Recovers,
     Stalled,
     Trace,
+    TraceEvent,
     ViolationKind,
     trace_from_json,
     trace_to_json,
@@ -91,6 +93,10 @@ def check_every_counterexample(text: str, seen: Counter[str]) -> None:
             seen["violation " + kind + (" with faults" if trace.faults else "")] += 1
             for event in trace.events:
                 seen["event " + event.kind.value] += 1
+                # What ends a failure comes first, even where it lies ahead: a
+                # `comm` failure ends a timeout before its path is back.
+                if event.kind == EventKind.RECOVERS:
+                    assert event.cause, (event, check.name, text)
                 if event.id in chain:
                     seen["chain " + event.kind.value] += 1
 
@@ -207,3 +213,95 @@ def test_a_late_job_names_the_fault_the_missing_switchover_and_the_stall(
     assert miss is not None and [trace.event(s).component for s in miss.stalls] == [
         "morning_startup"
     ]
+
+
+COMM = """model comm "a channel's retries outlast an outage of its path"
+horizon 1h
+
+device card_a {
+  fault flap repair 5m
+  fault crash
+}
+device card_b {
+  fault crash
+}
+failover pair {
+  primary card_a
+  secondary card_b
+  detect crash within 10s
+  fault stuck
+  manual 20m
+}
+service host {
+}
+channel atm {
+  via card_a
+  timeout 30s
+  transaction withdrawal {
+    calls host
+  }
+  on comm -> retain
+}
+channel atm2 {
+  via pair
+  timeout 30s
+  transaction withdrawal {
+    calls host
+  }
+  on comm -> retain
+}
+scenario "a stuck switchover" {
+  pair.stuck at 00:00
+  card_a.crash at 00:10
+}
+check "the ATM is not back before its pair" {
+  scenario "a stuck switchover"
+  never atm2.up and pair.down
+}
+"""
+
+
+def _recoveries(events: tuple[TraceEvent, ...], channel: str) -> list[TraceEvent]:
+    return [e for e in events if e.component == channel and isinstance(e.fact, Recovers)]
+
+
+def test_a_comm_recovery_names_what_announced_its_path_back() -> None:
+    """A `comm` failure ends the timeout before its path is back (00:15:00 − 30 s):
+    its cause is the fault that carries the repair, and `path_back` says when."""
+    model = failspec.loads(COMM)
+    flap = failspec.api.fault_numbers(model, [("card_a", "flap")])
+    assert flap is not None
+    events = build_timeline(model, {flap[0]: 600}, model.horizon)
+    (recovery,) = _recoveries(events, "atm")
+    assert (recovery.at, recovery.fact) == (14 * 60 + 30, Recovers("withdrawal", 900))
+    assert [(events[c - 1].component, events[c - 1].kind) for c in recovery.cause] == [
+        ("card_a", EventKind.FAULT)
+    ]
+    assert all(c < recovery.id for c in recovery.cause)
+    # The second before it the transaction still fails: nothing else ends it.
+    assert not [e for e in events if e.component == "atm" and 600 < e.at < recovery.at]
+    line = next(x for x in timeline_lines(events) if "withdrawal recovers" in x)
+    assert "← card_a.flap  (its access path is back at 00:15:00, within the timeout)" in line
+
+
+def test_a_trace_cut_at_the_violation_still_names_the_cause_ahead() -> None:
+    """The violation (00:29:40, the ATM back while its pair is down) comes before the
+    path is back (00:30:10): the trace ends at the violation, and the recovery names
+    the stuck switchover whose manual recovery brings the path back."""
+    model = failspec.loads(COMM)
+    (result,) = failspec.check(model)
+    trace = result.counterexample
+    assert trace is not None
+    assert trace.violation.at == 29 * 60 + 40
+    assert max(e.at for e in trace.events) == trace.violation.at
+    (recovery,) = _recoveries(trace.events, "atm2")
+    assert recovery.at == trace.violation.at
+    assert recovery.fact == Recovers("withdrawal", 30 * 60 + 10)
+    causes = [trace.event(c) for c in recovery.cause]
+    assert [(e.component, e.kind) for e in causes] == [("pair", EventKind.SWITCHOVER_STUCK)]
+    assert_well_formed(trace)
+    document = trace_to_json(trace)
+    (event,) = [e for e in document["events"] if e["id"] == recovery.id]
+    assert event["path_back"] == 30 * 60 + 10
+    del event["path_back"]  # a trace written before the field: read as None
+    assert _recoveries(trace_from_json(document).events, "atm2")[0].fact.path_back is None
