@@ -66,6 +66,22 @@ class OverBudget(Exception):
     """A bound on the amount of work passed; turned into `Reason.BUDGET` at the engine's edge."""
 
 
+class Progress:
+    """How far a search by the number of faults got: `cleared` is the largest k such
+    that no scenario of at most k faults violates the check (None: none yet).  An
+    engine raises it as each size is searched to the end, and reads it at its edge
+    when a limit stops it (`Outcome.holds_up_to`)."""
+
+    __slots__ = ("cleared",)
+
+    def __init__(self) -> None:
+        self.cleared: int | None = None
+
+    def clear(self, size: int) -> None:
+        """No scenario of `size` faults violates the check (nor of fewer: searched before)."""
+        self.cleared = size
+
+
 class Limits:
     """What one engine call may spend: a deadline (a `time.perf_counter()` value) and,
     optionally, a number of *runs* (a deterministic measure of work, unlike time).
@@ -132,6 +148,10 @@ class Outcome:
     is the violation instant, both set exactly when the verdict is `violated`.
     `reason` is set exactly when it is `unknown`; `detail` says more in words
     (`partition 'p' may close more than 64 times before the time bound`).
+    `holds_up_to`, when unknown, is what was proved before the limit: no scenario
+    of at most that many faults violates the check (None: not even the
+    fault-free run was decided).  Both engines search by the number of faults,
+    fewest first, so the sizes they finished are a proof of the check for them.
     """
 
     verdict: Verdict
@@ -141,6 +161,7 @@ class Outcome:
     detail: str | None = None
     engine: str | None = None
     """The engine that decided (set by the engine classes; `auto` reports its part)."""
+    holds_up_to: int | None = None
 
     @staticmethod
     def holds() -> Outcome:
@@ -151,8 +172,10 @@ class Outcome:
         return Outcome(Verdict.VIOLATED, dict(scenario), violation_at)
 
     @staticmethod
-    def unknown(reason: Reason, detail: str | None = None) -> Outcome:
-        return Outcome(Verdict.UNKNOWN, reason=reason, detail=detail)
+    def unknown(
+        reason: Reason, detail: str | None = None, holds_up_to: int | None = None
+    ) -> Outcome:
+        return Outcome(Verdict.UNKNOWN, reason=reason, detail=detail, holds_up_to=holds_up_to)
 
     def by(self, engine: str) -> Outcome:
         """The same outcome, decided by `engine`."""
@@ -160,10 +183,18 @@ class Outcome:
 
     @property
     def explanation(self) -> str | None:
-        """Why the verdict is unknown, in words: the detail, else the reason's word."""
+        """Why the verdict is unknown, in words: the detail, else the reason's word;
+        then what was proved before the limit (`timeout; no scenario of at most 1
+        fault violates it`)."""
         if self.reason is None:
             return None
-        return self.detail or self.reason.value
+        words = self.detail or self.reason.value
+        if self.holds_up_to is None:
+            return words
+        if self.holds_up_to == 0:
+            return f"{words}; the fault-free run does not violate it"
+        faults = "fault" if self.holds_up_to == 1 else "faults"
+        return f"{words}; no scenario of at most {self.holds_up_to} {faults} violates it"
 
 
 CutSet = tuple[int, ...]

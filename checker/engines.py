@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from failspec.checker import ir
 from failspec.checker.engine import ENGINE_NAMES, CutSetOrder, Engine, Outcome, Reason, Verdict
@@ -54,6 +54,11 @@ def _definite(outcome: Outcome) -> bool:
     return outcome.verdict != Verdict.UNKNOWN
 
 
+def _proved(outcome: Outcome) -> int:
+    """The most faults for which an unknown outcome proved the check (−1: none)."""
+    return -1 if outcome.holds_up_to is None else outcome.holds_up_to
+
+
 def _searched_to_the_end(orders: list[CutSetOrder]) -> bool:
     return bool(orders) and orders[-1].complete
 
@@ -80,13 +85,17 @@ class AutoEngine:
             return first
         from failspec.checker.smt import SmtEngine  # Z3 is loaded only when needed
 
-        return first_of(
+        raced = first_of(
             [
                 lambda: ExplicitEngine(yield_after=YIELD_AFTER).decide(model, check, deadline),
                 lambda: SmtEngine().decide(model, check, deadline),
             ],
             _definite,
+            _proved,
         )
+        if raced.verdict == Verdict.UNKNOWN and _proved(first) > _proved(raced):
+            return replace(raced, holds_up_to=first.holds_up_to)
+        return raced
 
     def cut_sets(
         self, model: ir.Model, check: ir.Check, max_order: int, deadline: float | None

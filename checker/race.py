@@ -47,17 +47,24 @@ def can_race() -> bool:
     return sys.platform == "linux"
 
 
-def first_of(computations: Sequence[Callable[[], T]], accept: Callable[[T], bool]) -> T:
+def first_of(
+    computations: Sequence[Callable[[], T]],
+    accept: Callable[[T], bool],
+    rank: Callable[[T], int] | None = None,
+) -> T:
     """The first result of `computations` that `accept` takes, computed in parallel;
-    if none is accepted, the result of the first computation.  An exception of a
-    computation is raised (as RuntimeError, with its type and message) only when no
-    other computation gives a result."""
+    if none is accepted, the result that `rank` puts highest (the first of those
+    ranked equal; without `rank`, the result of the first computation).  An
+    exception of a computation is raised (as RuntimeError, with its type and
+    message) only when no other computation gives a result."""
     if not can_race() or len(computations) == 1:
+        computed = []
         for compute in computations:
             answer = compute()
             if accept(answer):
                 return answer
-        return computations[0]()
+            computed.append(answer)
+        return _best(computed, rank)
     context = multiprocessing.get_context("fork")
     racers = []
     for compute in computations:
@@ -88,9 +95,14 @@ def first_of(computations: Sequence[Callable[[], T]], accept: Callable[[T], bool
             process.join()
             receive.close()
     answers = [results[i] for i in range(len(racers))]
-    for found in answers:
-        if not isinstance(found, _Failed):
-            return found
+    found = [answer for answer in answers if not isinstance(answer, _Failed)]
+    if found:
+        return _best(found, rank)
     failed = answers[0]
     assert isinstance(failed, _Failed)
     raise RuntimeError(f"{failed.kind}: {failed.message}")
+
+
+def _best(answers: list[T], rank: Callable[[T], int] | None) -> T:
+    """The first of `answers` that `rank` puts highest (without `rank`, the first)."""
+    return answers[0] if rank is None else max(answers, key=rank)

@@ -57,6 +57,7 @@ from failspec.checker.engine import (
     InternalError,
     Outcome,
     OutOfTime,
+    Progress,
     Reason,
     Verdict,
     Witness,
@@ -146,18 +147,19 @@ def check_smt(
     first; the verdict and counterexample never depend on them (the tests run
     every combination), only the time does.
     """
+    progress = Progress()
     try:
         parts = check_parts(model, check)
         solvers = [_Solver(model, part, deadline, slots, first_depth) for part in parts]
         if check.scenario is not None:
             return _solve_scenario(solvers, check.scenario)
-        return _solve_parts(solvers)
+        return _solve_parts(solvers, progress)
     except Unsupported as error:
-        return Outcome.unknown(Reason.UNSUPPORTED, str(error))
+        return Outcome.unknown(Reason.UNSUPPORTED, str(error), progress.cleared)
     except SolverGaveUp as error:
-        return Outcome.unknown(Reason.SOLVER, str(error))
+        return Outcome.unknown(Reason.SOLVER, str(error), progress.cleared)
     except OutOfTime:
-        return Outcome.unknown(Reason.TIMEOUT)
+        return Outcome.unknown(Reason.TIMEOUT, holds_up_to=progress.cleared)
 
 
 def minimal_violating_sets(
@@ -249,7 +251,7 @@ def _enumerate(solver: _Solver, k: int, found: list[tuple[int, ...]]) -> bool:
         query.facts.append(exclude(chosen))
 
 
-def _solve_parts(solvers: list[_Solver]) -> Outcome:
+def _solve_parts(solvers: list[_Solver], progress: Progress) -> Outcome:
     """The canonical counterexample of a check split into parts (`check_parts`).
 
     A scenario violates the check when it violates some part, at the earliest of
@@ -282,6 +284,7 @@ def _solve_parts(solvers: list[_Solver]) -> Outcome:
             else:
                 queries.append(query)
         if best is None:
+            progress.clear(k)
             continue
         numbers = [q.fewest_numbers() for q in queries]
         least = min(numbers)

@@ -5,7 +5,8 @@ print the same bytes (apart from `seconds`, the measured time of each check):
 
     {"format": "failspec-report/1",
      "results": [{"file": …, "line": …, "model": …, "check": …, "verdict": …,
-                  "reason": …, "engine": …, "seconds": …, "counterexample": {…} | null}],
+                  "reason": …, "holds_up_to": …, "engine": …, "seconds": …,
+                  "counterexample": {…} | null}],
      "summary": {"checks": …, "holds": …, "violated": …, "unknown": …},
      "errors": [{"file": …, "line": …, "column": …, "end_line": …, "end_column": …,
                  "message": …, "hint": …}]}
@@ -43,6 +44,8 @@ class CheckOutcome(Protocol):
     @property
     def reason(self) -> str | None: ...
     @property
+    def holds_up_to(self) -> int | None: ...
+    @property
     def engine(self) -> str: ...
     @property
     def seconds(self) -> float: ...
@@ -60,6 +63,7 @@ def result_to_json(result: CheckOutcome) -> dict[str, Any]:
         "check": result.check,
         "verdict": result.verdict,
         "reason": result.reason,
+        "holds_up_to": result.holds_up_to,
         "engine": result.engine,
         "seconds": result.seconds,
         "counterexample": None if counterexample is None else trace_to_json(counterexample),

@@ -79,6 +79,8 @@ def _result(result: Any, where: str) -> None:
         _text(item, key, where)
     _text(item, "reason", where, optional=True)
     _whole(item, "line", where)
+    if item.get("holds_up_to") is not None:  # absent from reports of older versions
+        _whole(item, "holds_up_to", where)
     verdict = _field(item, "verdict", where)
     if verdict not in VERDICTS:
         raise ReportShapeError(

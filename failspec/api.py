@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +59,9 @@ class CheckResult:
     counterexample: Trace | None
     reason: str | None = None
     """Why the verdict is `unknown` (the limit that was hit), in words."""
+    holds_up_to: int | None = None
+    """When `unknown`: no scenario of at most this many faults violates the check
+    (what was proved before the limit); None when not even that is known."""
     cached: bool = False
     """Answered from the result cache (its counterexample replayed), not decided anew."""
 
@@ -145,9 +148,10 @@ def _check_one(
         )
         entry = CachedVerdict(outcome.verdict.value, used, scenario, outcome.violation_at)
         cache.keep_verdict(key, entry)
-    return _result(
+    result = _result(
         model, item, outcome.verdict, used, started, counterexample, outcome.explanation, False
     )
+    return replace(result, holds_up_to=outcome.holds_up_to)
 
 
 def _result(

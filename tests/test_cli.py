@@ -48,6 +48,7 @@ RESULT_KEYS = [
     "check",
     "verdict",
     "reason",
+    "holds_up_to",
     "engine",
     "seconds",
     "counterexample",

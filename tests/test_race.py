@@ -30,6 +30,18 @@ def test_an_unacceptable_answer_waits_for_the_others() -> None:
     assert race.first_of([lambda: slow(-1, 0.2), lambda: slow(-2, 0)], lambda v: v > 0) == -1
 
 
+@pytest.mark.parametrize("fork", [True, False])
+def test_none_acceptable_gives_the_answer_ranked_highest(
+    fork: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With `rank`, the unaccepted answer it ranks highest, the first of equals."""
+    monkeypatch.setattr(race, "can_race", lambda: fork)
+    no = lambda v: False  # noqa: E731
+    assert race.first_of([lambda: slow(1, 0), lambda: slow(3, 0.2)], no, abs) == 3
+    assert race.first_of([lambda: slow(-3, 0.2), lambda: slow(3, 0)], no, abs) == -3
+    assert race.first_of([lambda: slow(1, 0), lambda: slow(3, 0.2)], no) == 1
+
+
 def test_a_racer_that_fails_loses_and_all_failing_is_an_error() -> None:
     def fail() -> int:
         raise ValueError("no")
