@@ -37,6 +37,7 @@ from typing import TypeVar
 
 from failspec.checker import ir
 from failspec.checker.cone import check_parts, cone_of, dependency_cone, selectable_faults
+from failspec.checker.conjuncts import ConjunctScreen, screen_of
 from failspec.checker.engine import (
     CutSet,
     CutSetOrder,
@@ -130,17 +131,24 @@ class ExplicitEngine:
         if pace is not None:
             limits.watch = pace.poll
         jobs = 1 if self.max_runs is not None else self.jobs
+        screens: list[ConjunctScreen | None] = [None]
 
         def ask(numbers: tuple[int, ...]) -> Candidate | None:
             check_deadline(deadline)
-            return _best_for_set(model, check, numbers, limits, scope.only)
+            return _best_for_set(model, check, numbers, limits, scope.only, None)
 
         for size in range(min(max_order, len(candidates)) + 1):
             level: list[tuple[CutSet, Witness]] = []
             if pace is not None:
                 pace.level(math.comb(len(candidates), size))
-            unknown = _not_containing(itertools.combinations(candidates, size), found, pace)
             try:
+                if size == SCREEN_FROM:
+                    screens = [_screen(model, check, scope, limits)]
+                sets = _screened(_level([(check, scope)], size), screens)
+                if pace is not None and screens[0] is not None:
+                    # the pace is of the sets that are simulated, without the screen's runs
+                    pace.level(_count(_screened(_level([(check, scope)], size), screens)))
+                unknown = _not_containing((numbers for numbers, _ in sets), found, pace)
                 with contextlib.closing(ask_each(unknown, ask, jobs)) as answers:
                     for numbers, best in answers:
                         if pace is not None:
@@ -185,7 +193,7 @@ def check_explicit(
         parts = check_parts(model, check) if cone else [check]
         scopes = [(part, Scope.of(model, part, cone)) for part in parts]
         jobs = 1 if max_runs is not None else jobs
-        best = _search(check, limits, _best_for_set, model, scopes, pace, jobs)
+        best = _search(check, limits, _best_for_set, model, scopes, pace, jobs, deepen=True)
     except OutOfTime:
         return Outcome.unknown(Reason.TIMEOUT)
     except OverBudget:
@@ -230,7 +238,8 @@ def canonical_for_fault_set(
         onsets = tuple(o for _, o in check.scenario)
         at = _concrete_violation(model, check, numbers, onsets, Limits(deadline))
         return None if at is None else (at, numbers, onsets)
-    return _best_for_set(model, check, numbers, Limits(deadline), Scope.of(model, check, True).only)
+    scope = Scope.of(model, check, True)
+    return _best_for_set(model, check, numbers, Limits(deadline), scope.only, None)
 
 
 def _outcome(best: Candidate | None) -> Outcome:
@@ -258,10 +267,12 @@ class Scope:
 
 
 BestForSet = Callable[
-    [ir.Model, ir.Check, tuple[int, ...], Limits, "frozenset[int] | None"], "Candidate | None"
+    [ir.Model, ir.Check, tuple[int, ...], Limits, "frozenset[int] | None", "int | None"],
+    "Candidate | None",
 ]
 """The canonical violating scenario of exactly one fault set (or None), within limits,
-simulating only the given components (None: all)."""
+simulating only the given components (None: all); with a last argument `until`
+(an instant), it may also answer None when the set violates only after `until`."""
 
 
 def _search(
@@ -272,39 +283,114 @@ def _search(
     scopes: list[tuple[ir.Check, Scope]],
     pace: Pace | None = None,
     jobs: int = 1,
+    deepen: bool = False,
 ) -> Candidate | None:
     """The canonical counterexample of `check`, or None, asking about each of its parts
     (`cone.check_parts`) in its own scope.  The check is violated exactly when a part
     is, at the earliest of the parts' instants; at the fewest faults that violate it,
     the canonical scenario's faults all lie in the cone of the part that is violated
     first (without the others it would violate that part with fewer), so the
-    canonical answer is the least of the parts' canonical answers at that size."""
+    canonical answer is the least of the parts' canonical answers at that size.
+
+    With `deepen`, the sets of a size are asked first only for violations up to a
+    few early instants (`_rounds`), each round exact for the instants it asks
+    about: the first round with a violation has the canonical one, which is the
+    earliest.  Within a round, once a set is violated at v, a later set is asked
+    only for violations before v (`_until`): only those could be more canonical."""
     most = max((len(scope.faults) for _, scope in scopes), default=0)
+    screens: list[ConjunctScreen | None] = [None] * len(scopes)
+    best: Candidate | None = None
+    limit: int | None = None
 
     def ask(numbered: tuple[tuple[int, ...], int]) -> Candidate | None:
         numbers, i = numbered
         part, scope = scopes[i]
-        return best_for_set(model, part, numbers, limits, scope.only)
+        until = _until(best, numbers)
+        if limit is not None:
+            until = limit if until is None else min(until, limit)
+        return best_for_set(model, part, numbers, limits, scope.only, until)
 
     for size in range(min(check.at_most, most) + 1):
-        best: Candidate | None = None
+        total = sum(math.comb(len(scope.faults), size) for _, scope in scopes)
         if pace is not None:
-            pace.level(sum(math.comb(len(scope.faults), size) for _, scope in scopes))
-        # every part's fault sets in one ascending order of fault numbers: once a
-        # scenario is violated at the first instant there is, no later set can be
-        # more canonical
-        sets = heapq.merge(*(_sets_of(i, scope, size) for i, (_, scope) in enumerate(scopes)))
-        with contextlib.closing(ask_each(sets, ask, jobs)) as answers:
-            for (numbers, _), candidate in answers:
-                if best is not None and best[0] == 0 and numbers > best[1]:
-                    break
-                if pace is not None:
-                    pace.step()
-                if candidate is not None and (best is None or candidate < best):
-                    best = candidate
-        if best is not None:
-            return best
+            pace.level(total)
+        if size == SCREEN_FROM:
+            screens = [_screen(model, part, scope, limits) for part, scope in scopes]
+        if any(screen is not None for screen in screens):
+            # the pace is of the sets that are simulated, without the screen's runs
+            total = _count(_screened(_level(scopes, size), screens))
+        for limit in _rounds(model, scopes, size) if deepen else [None]:
+            if pace is not None:
+                pace.level(total)
+            sets = _screened(_level(scopes, size), screens)
+            with contextlib.closing(ask_each(sets, ask, jobs)) as answers:
+                for (numbers, _), candidate in answers:
+                    if best is not None and best[0] == 0 and numbers > best[1]:
+                        break
+                    if pace is not None:
+                        pace.step()
+                    if candidate is not None and (best is None or candidate < best):
+                        best = candidate
+            if best is not None:
+                return best
     return None
+
+
+DEEPENING = (64, 8)
+"""The first rounds of a size's search (`_rounds`) ask for violations up to the
+horizon divided by each of these, then the last for any."""
+
+DEEPEN_FROM = 2
+"""The size of fault sets from which a search deepens: a single fault's runs are
+cheap, and a round would only ask them again."""
+
+
+def _rounds(model: ir.Model, scopes: list[tuple[ir.Check, Scope]], size: int) -> list[int | None]:
+    """The latest violation instants the rounds of a size's search ask about (None:
+    any), in increasing order.  Only a partition that reopens makes a run's cost
+    grow with the instant it must be exact to (its closings are worked out one by
+    one up to the run's bound, and with free onsets each may split the zone), so
+    without one in a scope there is one round."""
+    if size < DEEPEN_FROM or not any(_reopens(model, scope) for _, scope in scopes):
+        return [None]
+    early = sorted({model.horizon // d for d in DEEPENING if 0 < model.horizon // d})
+    return [*early, None]
+
+
+def _reopens(model: ir.Model, scope: Scope) -> bool:
+    """Does a partition the scope simulates reopen?"""
+    components = (
+        model.components if scope.only is None else [model.components[i] for i in scope.only]
+    )
+    return any(
+        isinstance(c.spec, ir.PartitionSpec) and c.spec.reopens_after is not None
+        for c in components
+    )
+
+
+def _until(best: Candidate | None, numbers: tuple[int, ...]) -> int | None:
+    """The latest violation instant at which the set `numbers` could still be more
+    canonical than `best` (None: any): the instant of `best` for a set of no greater
+    fault numbers, the instant before it for a later set."""
+    if best is None:
+        return None
+    return best[0] if numbers <= best[1] else best[0] - 1
+
+
+SCREEN_FROM = 2
+"""The size of fault sets from which a part's conjunction is screened side by side
+(`conjuncts.py`): a single fault is its own table's question, so the screen's one
+zone exploration per fault and side pays only from pairs on."""
+
+
+def _screen(
+    model: ir.Model, part: ir.Check, scope: Scope, limits: Limits
+) -> ConjunctScreen | None:
+    """The part's conjunction screen, in its cone only: without the cone
+    (`cone=False`) nothing the cone analysis says is used, the screen included."""
+    if scope.only is None:
+        return None
+    return screen_of(model, part, scope.faults, limits)
 
 
 class Pace:
@@ -399,6 +485,30 @@ def give_up() -> None:
     raise OverBudget
 
 
+def _level(
+    scopes: list[tuple[ir.Check, Scope]], size: int
+) -> Iterator[tuple[tuple[int, ...], int]]:
+    """Every part's fault sets of `size` in one ascending order of fault numbers, each
+    with its part's index: once a scenario is violated at the first instant there
+    is, no later set can be more canonical."""
+    return heapq.merge(*(_sets_of(i, scope, size) for i, (_, scope) in enumerate(scopes)))
+
+
+def _screened(
+    sets: Iterable[tuple[tuple[int, ...], int]], screens: list[ConjunctScreen | None]
+) -> Iterator[tuple[tuple[int, ...], int]]:
+    """The sets their part's screen does not rule out, in order (in this process, so
+    that the sets left out cost other processes nothing)."""
+    for numbers, part in sets:
+        screen = screens[part]
+        if screen is None or not screen.rules_out(numbers):
+            yield numbers, part
+
+
+def _count(items: Iterable[object]) -> int:
+    return sum(1 for _ in items)
+
+
 def _sets_of(part: int, scope: Scope, size: int) -> Iterator[tuple[tuple[int, ...], int]]:
     """The scope's fault sets of `size`, ascending, each with its part's index."""
     for numbers in itertools.combinations(scope.faults, size):
@@ -431,6 +541,7 @@ def _best_for_set_brute(
     numbers: tuple[int, ...],
     limits: Limits,
     only: frozenset[int] | None,
+    until: int | None,
 ) -> Candidate | None:
     best: Candidate | None = None
     for onsets in itertools.product(*_windows(model, numbers)):
@@ -446,7 +557,14 @@ def _best_for_set(
     numbers: tuple[int, ...],
     limits: Limits,
     only: frozenset[int] | None,
+    until: int | None,
 ) -> Candidate | None:
+    """The canonical violating scenario of the fault set `numbers` (or None), zone by
+    zone.  With `until` (an instant), only violations at or before it are looked
+    for: the runs need only be exact up to it (`simulate`'s `exact_to`), and a zone
+    whose least violation instant is later is dropped — where the run was exact up
+    to `until`, a violation at or before it is the whole run's, and one after it in
+    the short run means none at or before it in the whole run."""
     if not numbers:
         limits.run()
         at = _concrete_violation(model, check, (), (), limits, only)
@@ -461,14 +579,15 @@ def _best_for_set(
         limits.run()
         ctx = Ctx(work.pop(), limits)
         try:
-            result = judge(simulate(model, scenario, ctx, only=only), ctx, check)
+            run = simulate(model, scenario, ctx, only=only, exact_to=until)
+            result = judge(run, ctx, check)
             found = None if result is None else _minimum(ctx.zone, result[0])
         except NeedsConcrete:
             work.extend(ctx.pending)
             work.extend(_split(ctx.zone))
             continue
         work.extend(ctx.pending)
-        if found is not None:
+        if found is not None and (until is None or found[0] <= until):
             candidate = (found[0], numbers, found[1])
             if best is None or candidate < best:
                 best = candidate
