@@ -94,9 +94,7 @@ def sides_of(assertion: ir.Assertion) -> tuple[ir.Expr, ir.Expr, bool] | None:
     """The two sides of the conjunction the assertion is violated within, and whether
     a side's violating instants are those at which it does *not* hold (`always L or
     R`); None when the assertion judges no conjunction."""
-    if isinstance(assertion, (ir.Never, ir.LastsAtMost)) and isinstance(
-        assertion.expr, ir.AndExpr
-    ):
+    if isinstance(assertion, (ir.Never, ir.LastsAtMost)) and isinstance(assertion.expr, ir.AndExpr):
         return assertion.expr.left, assertion.expr.right, False
     if isinstance(assertion, ir.Always) and isinstance(assertion.expr, ir.OrExpr):
         return assertion.expr.left, assertion.expr.right, True

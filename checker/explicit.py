@@ -36,7 +36,15 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from failspec.checker import ir
-from failspec.checker.cone import check_parts, cone_of, dependency_cone, selectable_faults
+from failspec.checker.cone import (
+    can_fill,
+    check_parts,
+    cone_of,
+    dependency_cone,
+    downstream_of,
+    fault_readers,
+    selectable_faults,
+)
 from failspec.checker.conjuncts import ConjunctScreen, screen_of
 from failspec.checker.engine import (
     CutSet,
@@ -62,7 +70,7 @@ from failspec.checker.signals import (
     new_zone,
     zone_bounds,
 )
-from failspec.checker.simulate import judge, simulate
+from failspec.checker.simulate import Reuse, Run, judge, simulate
 from failspec.parallel import run_in_order
 
 Candidate = tuple[int, tuple[int, ...], tuple[int, ...]]
@@ -135,7 +143,7 @@ class ExplicitEngine:
 
         def ask(numbers: tuple[int, ...]) -> Candidate | None:
             check_deadline(deadline)
-            return _best_for_set(model, check, numbers, limits, scope.only, None)
+            return _best_for_set(model, check, numbers, limits, scope, None)
 
         for size in range(min(max_order, len(candidates)) + 1):
             level: list[tuple[CutSet, Witness]] = []
@@ -239,7 +247,7 @@ def canonical_for_fault_set(
         at = _concrete_violation(model, check, numbers, onsets, Limits(deadline))
         return None if at is None else (at, numbers, onsets)
     scope = Scope.of(model, check, True)
-    return _best_for_set(model, check, numbers, Limits(deadline), scope.only, None)
+    return _best_for_set(model, check, numbers, Limits(deadline), scope, None)
 
 
 def _outcome(best: Candidate | None) -> Outcome:
@@ -256,6 +264,9 @@ class Scope:
 
     faults: list[int]
     only: frozenset[int] | None
+    baseline: Baseline | None = None
+    """The fault-free run of `only`, from which a run with faults takes the signals of
+    what does not depend on them (None: every run computes every component)."""
 
     @staticmethod
     def of(model: ir.Model, check: ir.Check, cone: bool) -> Scope:
@@ -263,16 +274,38 @@ class Scope:
             allowed = [n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest]
             return Scope(sorted(allowed), None)
         faults = selectable_faults(model, check, cone_of(model, check))
-        return Scope(sorted(faults), frozenset(dependency_cone(model, check)))
+        only = frozenset(dependency_cone(model, check))
+        return Scope(sorted(faults), only, Baseline.of(model, only))
+
+    def reuse(self, model: ir.Model, numbers: tuple[int, ...]) -> Reuse | None:
+        """What a run of the fault set `numbers` may take from the fault-free run."""
+        if self.baseline is None or not numbers:
+            return None
+        faulty = {model.fault(n).component for n in numbers}
+        return Reuse(self.baseline.run, downstream_of(self.baseline.readers, faulty))
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """The fault-free run of a scope's components, and which of them read which."""
+
+    run: Run
+    readers: dict[int, tuple[int, ...]]
+
+    @staticmethod
+    def of(model: ir.Model, only: frozenset[int]) -> Baseline | None:
+        """None where a store of `only` can fill (`simulate.Reuse`)."""
+        if any(can_fill(model.components[index].spec) for index in only):
+            return None
+        return Baseline(simulate(model, {}, Ctx(), only=only), fault_readers(model, only))
 
 
 BestForSet = Callable[
-    [ir.Model, ir.Check, tuple[int, ...], Limits, "frozenset[int] | None", "int | None"],
-    "Candidate | None",
+    [ir.Model, ir.Check, tuple[int, ...], Limits, "Scope", "int | None"], "Candidate | None"
 ]
 """The canonical violating scenario of exactly one fault set (or None), within limits,
-simulating only the given components (None: all); with a last argument `until`
-(an instant), it may also answer None when the set violates only after `until`."""
+simulating only the scope's components; with a last argument `until` (an instant),
+it may also answer None when the set violates only after `until`."""
 
 
 def _search(
@@ -308,7 +341,7 @@ def _search(
         until = _until(best, numbers)
         if limit is not None:
             until = limit if until is None else min(until, limit)
-        return best_for_set(model, part, numbers, limits, scope.only, until)
+        return best_for_set(model, part, numbers, limits, scope, until)
 
     for size in range(min(check.at_most, most) + 1):
         total = sum(math.comb(len(scope.faults), size) for _, scope in scopes)
@@ -319,7 +352,8 @@ def _search(
         if any(screen is not None for screen in screens):
             # the pace is of the sets that are simulated, without the screen's runs
             total = _count(_screened(_level(scopes, size), screens))
-        for limit in _rounds(model, scopes, size) if deepen else [None]:
+        for round_limit in _rounds(model, scopes, size) if deepen else [None]:
+            limit = round_limit  # read by `ask`
             if pace is not None:
                 pace.level(total)
             sets = _screened(_level(scopes, size), screens)
@@ -353,7 +387,7 @@ def _rounds(model: ir.Model, scopes: list[tuple[ir.Check, Scope]], size: int) ->
     without one in a scope there is one round."""
     if size < DEEPEN_FROM or not any(_reopens(model, scope) for _, scope in scopes):
         return [None]
-    early = sorted({model.horizon // d for d in DEEPENING if 0 < model.horizon // d})
+    early = sorted({model.horizon // d for d in DEEPENING if model.horizon // d > 0})
     return [*early, None]
 
 
@@ -383,9 +417,7 @@ SCREEN_FROM = 2
 zone exploration per fault and side pays only from pairs on."""
 
 
-def _screen(
-    model: ir.Model, part: ir.Check, scope: Scope, limits: Limits
-) -> ConjunctScreen | None:
+def _screen(model: ir.Model, part: ir.Check, scope: Scope, limits: Limits) -> ConjunctScreen | None:
     """The part's conjunction screen, in its cone only: without the cone
     (`cone=False`) nothing the cone analysis says is used, the screen included."""
     if scope.only is None:
@@ -526,10 +558,11 @@ def _concrete_violation(
     onsets: tuple[int, ...],
     limits: Limits | None = None,
     only: frozenset[int] | None = None,
+    reuse: Reuse | None = None,
 ) -> int | None:
     ctx = Ctx(limits=limits)
     scenario: dict[int, Time] = dict(zip(numbers, onsets, strict=True))
-    result = judge(simulate(model, scenario, ctx, only=only), ctx, check)
+    result = judge(simulate(model, scenario, ctx, only=only, reuse=reuse), ctx, check)
     if result is None:
         return None
     return int(concrete(result[0]))
@@ -540,12 +573,12 @@ def _best_for_set_brute(
     check: ir.Check,
     numbers: tuple[int, ...],
     limits: Limits,
-    only: frozenset[int] | None,
+    scope: Scope,
     until: int | None,
 ) -> Candidate | None:
     best: Candidate | None = None
     for onsets in itertools.product(*_windows(model, numbers)):
-        at = _concrete_violation(model, check, numbers, onsets, None, only)
+        at = _concrete_violation(model, check, numbers, onsets, None, scope.only)
         if at is not None and (best is None or (at, numbers, onsets) < best):
             best = (at, numbers, onsets)
     return best
@@ -556,7 +589,7 @@ def _best_for_set(
     check: ir.Check,
     numbers: tuple[int, ...],
     limits: Limits,
-    only: frozenset[int] | None,
+    scope: Scope,
     until: int | None,
 ) -> Candidate | None:
     """The canonical violating scenario of the fault set `numbers` (or None), zone by
@@ -567,8 +600,9 @@ def _best_for_set(
     the short run means none at or before it in the whole run."""
     if not numbers:
         limits.run()
-        at = _concrete_violation(model, check, (), (), limits, only)
+        at = _concrete_violation(model, check, (), (), limits, scope.only)
         return None if at is None else (at, (), ())
+    only, reuse = scope.only, scope.reuse(model, numbers)
     initial = new_zone([(model.fault(n).earliest, model.fault(n).latest) for n in numbers])
     if initial is None:
         return None
@@ -579,7 +613,7 @@ def _best_for_set(
         limits.run()
         ctx = Ctx(work.pop(), limits)
         try:
-            run = simulate(model, scenario, ctx, only=only, exact_to=until)
+            run = simulate(model, scenario, ctx, only=only, exact_to=until, reuse=reuse)
             result = judge(run, ctx, check)
             found = None if result is None else _minimum(ctx.zone, result[0])
         except NeedsConcrete:

@@ -1,14 +1,15 @@
-"""The explicit engine's two shortcuts for a search over fault sets are exact.
+"""The explicit engine's shortcuts in a search over fault sets are exact.
 
 The conjunction screen (`checker/conjuncts.py`) answers "no" for a fault set
 only when no onsets of it violate; the early rounds (`explicit._rounds`) and
 the bound from the best violation so far ask the simulator for runs exact only
-up to an instant (`simulate(..., exact_to=…)`).  Generated models with a
-conjunction over two sides, sharing faults or not, are decided as brute force
-and the search without either shortcut decide them; the boundaries — sides
-whose instants touch but do not overlap, a violation at the last instant they
-overlap, a violation at a round's last instant and just after it — are
-checked on models written out."""
+up to an instant (`simulate(..., exact_to=…)`); a run with faults takes the
+signals of what does not depend on them from the fault-free run
+(`simulate.Reuse`).  Generated models with a conjunction over two sides,
+sharing faults or not, are decided as brute force and the search without the
+shortcuts decide them; the boundaries — sides whose instants touch but do not
+overlap, a violation at the last instant they overlap, a violation at a
+round's last instant and just after it — are checked on models written out."""
 
 from __future__ import annotations
 
@@ -20,25 +21,27 @@ from model_strategies import conjunction_models, models
 
 import failspec
 from failspec.checker import explicit, ir
-from failspec.checker.cone import check_parts
+from failspec.checker.cone import check_parts, dependency_cone, downstream_of
 from failspec.checker.conjuncts import screen_of
 from failspec.checker.engine import Limits, Reason, Verdict
 from failspec.checker.explicit import (
+    Baseline,
     Scope,
     canonical_for_fault_set,
     check_brute_force,
     check_explicit,
 )
 from failspec.checker.signals import Time
-from failspec.checker.simulate import simulate, violation_of
+from failspec.checker.simulate import Reuse, simulate, violation_of
 
 
 def plain(model: ir.Model, check: ir.Check, monkeypatch: pytest.MonkeyPatch) -> object:
-    """The explicit engine's answer without the screen and without early rounds."""
+    """The explicit engine's answer without any of the shortcuts."""
     with monkeypatch.context() as patched:
         patched.setattr(explicit, "SCREEN_FROM", 10**6)
         patched.setattr(explicit, "DEEPEN_FROM", 10**6)
         patched.setattr(explicit, "_until", lambda best, numbers: None)
+        patched.setattr(explicit.Baseline, "of", lambda model, only: None)
         return check_explicit(model, check)
 
 
@@ -92,6 +95,53 @@ def test_a_run_exact_to_an_instant_agrees_with_the_whole_run_up_to_it(text: str)
             mine, theirs = getattr(short, table), getattr(whole, table)
             for index, signal in theirs.items():
                 assert clip(mine[index], until) == clip(signal, until), (table, until, text)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=models())
+def test_a_run_that_reuses_the_fault_free_run_has_every_signal_of_a_whole_run(
+    text: str,
+) -> None:
+    """Each fault alone and each pair, at its earliest onset: the components that do
+    not depend on a faulty one keep the fault-free run's signals, and every table
+    of the run is as if all were computed."""
+    model = failspec.loads(text, "generated.fspec")
+    for check in model.checks:
+        only = frozenset(dependency_cone(model, check))
+        baseline = Baseline.of(model, only)
+        if baseline is None:
+            continue
+        allowed = [n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest]
+        for size in (1, 2):
+            for numbers in itertools.combinations(allowed, size):
+                scenario: dict[int, Time] = {n: model.fault(n).earliest for n in numbers}
+                faulty = {model.fault(n).component for n in numbers}
+                reuse = Reuse(baseline.run, downstream_of(baseline.readers, faulty))
+                whole = simulate(model, dict(scenario), only=only)
+                reused = simulate(model, dict(scenario), only=only, reuse=reuse)
+                for table in TABLES:
+                    assert getattr(reused, table) == getattr(whole, table), (table, text)
+
+
+TABLES = (
+    "fault_active",
+    "episodes",
+    "own_down",
+    "needs_raw",
+    "needs_down",
+    "down",
+    "pair_down",
+    "closed",
+    "full",
+    "job_start",
+    "job_done",
+    "job_working",
+    "txn_class",
+    "txn_fails",
+    "all_fail",
+)
+"""Every table of `simulate.Run` but its hours (a cache of fixed windows, which the
+reused run has for every channel)."""
 
 
 def clip(signal: tuple[tuple[object, object], ...], until: int) -> list[tuple[int, int]]:
