@@ -98,7 +98,10 @@ class ExplicitEngine:
     (`auto`'s first phase, `engines.py`)."""
     yield_after: float | None = None
     """Likewise, but lower the process's priority instead (`auto`'s race: on a
-    busy machine the other engine gets the processor first)."""
+    busy machine the other engine gets the processor first).  Measured in this
+    process's processor time, not on the clock: a racer has no workers, and on a
+    busy machine the clock would count other processes' work as its own, so that
+    it would yield, and starve, where its own work is short (decision 57)."""
     jobs: int = 1
     """Ask about the fault sets of one size in up to this many forked processes
     (`ask_each`); the answers are merged in the order of the sets, so every `jobs`
@@ -108,7 +111,7 @@ class ExplicitEngine:
         if self.stop_after is not None:
             return Pace(self.stop_after, give_up)
         if self.yield_after is not None:
-            return Pace(self.yield_after, lower_priority)
+            return Pace(self.yield_after, lower_priority, time.process_time)
         return None
 
     @property
