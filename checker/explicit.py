@@ -98,10 +98,12 @@ class ExplicitEngine:
     (`auto`'s first phase, `engines.py`)."""
     yield_after: float | None = None
     """Likewise, but lower the process's priority instead (`auto`'s race: on a
-    busy machine the other engine gets the processor first).  Measured in this
-    process's processor time, not on the clock: a racer has no workers, and on a
+    busy machine the other engine gets the processor first).  The pace projects by
+    this process's processor time, not the clock: a racer has no workers, and on a
     busy machine the clock would count other processes' work as its own, so that
-    it would yield, and starve, where its own work is short (decision 57)."""
+    it would yield, and starve, where its own work is short; what a size has
+    already taken is still measured on the clock, which bounds how long the other
+    engine shared the processor (decision 57)."""
     jobs: int = 1
     """Ask about the fault sets of one size in up to this many forked processes
     (`ask_each`); the answers are merged in the order of the sets, so every `jobs`
@@ -111,7 +113,7 @@ class ExplicitEngine:
         if self.stop_after is not None:
             return Pace(self.stop_after, give_up)
         if self.yield_after is not None:
-            return Pace(self.yield_after, lower_priority, time.process_time)
+            return Pace(self.yield_after, lower_priority, work=time.process_time)
         return None
 
     @property
@@ -430,24 +432,29 @@ def _screen(model: ir.Model, part: ir.Check, scope: Scope, limits: Limits) -> Co
 
 class Pace:
     """Measures the time per fault set of the current size and acts once (`on_slow`)
-    when that size has taken, or at the pace so far would take, more than `seconds`."""
+    when that size has taken more than `seconds` on `clock`, or at the pace so far
+    would take more than `seconds` of `work` (by default the same clock; the race's
+    yield projects by its own processor time, decision 57)."""
 
     def __init__(
         self,
         seconds: float,
         on_slow: Callable[[], None],
         clock: Callable[[], float] = time.perf_counter,
+        work: Callable[[], float] | None = None,
     ) -> None:
         self.seconds = seconds
         self.on_slow = on_slow
         self.clock = clock
+        self.work = work or clock
         self.started = clock()
+        self.worked = self.work()
         self.total = 0
         self.done = 0
         self.acted = False
 
     def level(self, total: int) -> None:
-        self.started, self.total, self.done = self.clock(), total, 0
+        self.started, self.worked, self.total, self.done = self.clock(), self.work(), total, 0
 
     def step(self) -> None:
         """One more fault set of the current size is being asked about."""
@@ -455,7 +462,9 @@ class Pace:
         if self.acted:
             return
         spent = self.clock() - self.started
-        projected = spent / self.done * (self.total - self.done) if self.done % 16 == 0 else 0
+        projected = 0.0
+        if self.done % 16 == 0:
+            projected = (self.work() - self.worked) / self.done * (self.total - self.done)
         if spent > self.seconds or projected > self.seconds:
             self.act()
 
