@@ -103,7 +103,7 @@ class ExplicitEngine:
     busy machine the clock would count other processes' work as its own, so that
     it would yield, and starve, where its own work is short; what a size has
     already taken is still measured on the clock, which bounds how long the other
-    engine shared the processor (decision 57)."""
+    engine shared the processor (decision 58)."""
     jobs: int = 1
     """Ask about the fault sets of one size in up to this many forked processes
     (`ask_each`); the answers are merged in the order of the sets, so every `jobs`
@@ -375,9 +375,12 @@ def _search(
     return None
 
 
-DEEPENING = (64, 8)
+DEEPENING = (64,)
 """The first rounds of a size's search (`_rounds`) ask for violations up to the
-horizon divided by each of these, then the last for any."""
+horizon divided by each of these, then the last for any.  One early round: where
+a set's runs cost as much cut short as whole (the layered models' failovers and
+jobs on two free onsets), a check that holds pays every early round on top of
+the last, and a second one (horizon / 8) would make that three times."""
 
 DEEPEN_FROM = 2
 """The size of fault sets from which a search deepens: a single fault's runs are
@@ -434,7 +437,7 @@ class Pace:
     """Measures the time per fault set of the current size and acts once (`on_slow`)
     when that size has taken more than `seconds` on `clock`, or at the pace so far
     would take more than `seconds` of `work` (by default the same clock; the race's
-    yield projects by its own processor time, decision 57)."""
+    yield projects by its own processor time, decision 58)."""
 
     def __init__(
         self,

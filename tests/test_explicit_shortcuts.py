@@ -45,7 +45,7 @@ def plain(model: ir.Model, check: ir.Check, monkeypatch: pytest.MonkeyPatch) -> 
         return check_explicit(model, check)
 
 
-@pytest.mark.parametrize("deepening", [explicit.DEEPENING, (4, 2)])
+@pytest.mark.parametrize("deepening", [explicit.DEEPENING, (4, 2)], ids=["default", "4-2"])
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(text=conjunction_models())
 def test_conjunctions_are_decided_as_brute_force_decides_them(
@@ -282,12 +282,14 @@ check "c" {{
 
 @pytest.mark.parametrize("onset", [6, 7, 8])
 def test_a_violation_at_the_last_instant_of_an_early_round_and_just_after_it(
-    onset: int,
+    onset: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The first round asks for violations up to 64 // 8 = 8 (64 // 64 = 1 before it):
+    """With two early rounds, the second asks for violations up to 64 // 8 = 8 (the
+    first up to 64 // 64 = 1):
     the partition closes a second after `s` goes down (one error at 60 a minute), so
     the violation comes at onset + 1: 7, 8 (the round's last instant) or 9 (the next
     round's).  Each of `d` and `e` alone leaves `s` up."""
+    monkeypatch.setattr(explicit, "DEEPENING", (64, 8))
     model = failspec.loads(REOPENING.format(onset=onset), "rounds.fspec")
     (check,) = model.checks
     assert explicit._rounds(model, [(check, Scope.of(model, check, True))], 2) == [1, 8, None]

@@ -96,7 +96,7 @@ def test_the_explicit_engine_acts_on_its_pace_once_past_its_projection() -> None
 
 
 def test_the_racing_explicit_engine_yields_by_its_own_processor_time() -> None:
-    """The race's yield projects by the racer's own work (decision 57): on a busy
+    """The race's yield projects by the racer's own work (decision 58): on a busy
     machine the clock counts other processes' too; what a size has taken stays on
     the clock.  `auto`'s first phase, whose search may have workers, projects by
     the clock."""
