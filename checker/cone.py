@@ -102,6 +102,43 @@ def dependency_cone(model: ir.Model, check: ir.Check) -> tuple[int, ...]:
     return tuple(sorted(cone))
 
 
+def fault_readers(model: ir.Model, only: frozenset[int]) -> dict[int, tuple[int, ...]]:
+    """For each component of `only` (a set closed under what its components read, such
+    as a dependency cone), the components of `only` that read it directly: the
+    readings `dependency_cone` follows (the IR's readings, a partition's routed
+    channels, a store's writers), reversed."""
+    readers: dict[int, list[int]] = {index: [] for index in only}
+
+    def add(reader: int, read: int) -> None:
+        if reader in only and read in only:
+            readers[read].append(reader)
+
+    for reader, read in model.reads:
+        add(reader, read)
+    for index in only:
+        spec = model.components[index].spec
+        if isinstance(spec, ir.PartitionSpec):
+            for channel, _ in spec.routed:
+                add(index, channel)
+        elif isinstance(spec, ir.StoreSpec):
+            for job, _ in spec.writers:
+                add(index, job)
+    return {index: tuple(sorted(set(r))) for index, r in readers.items()}
+
+
+def downstream_of(readers: dict[int, tuple[int, ...]], sources: set[int]) -> frozenset[int]:
+    """The components that read one of `sources`, transitively, and the sources: every
+    component whose signals can depend on them (`fault_readers`)."""
+    found: set[int] = set()
+    pending = [s for s in sources if s in readers]
+    while pending:
+        index = pending.pop()
+        if index not in found:
+            found.add(index)
+            pending.extend(readers[index])
+    return frozenset(found)
+
+
 def can_fill(spec: ir.KindSpec) -> TypeGuard[ir.StoreSpec]:
     """Is this a store that its writers can fill?  (One whose capacity is at least
     all the records written into it is never full, whatever its writers do.)"""

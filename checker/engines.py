@@ -37,8 +37,9 @@ measured so far would take, longer than this (`ExplicitEngine.stop_after`)."""
 
 
 YIELD_AFTER = 10.0
-"""Seconds: in a race, the explicit engine's process lowers its priority once it
-projects more than this for the fault sets of its current size (`ExplicitEngine`):
+"""Seconds of its own processor time: in a race, the explicit engine's process
+lowers its priority once it projects more than this for the fault sets of its
+current size (`ExplicitEngine`):
 where it is slow it would most often lose, and on a busy machine sharing the
 processor equally would slow the SMT engine as much."""
 

@@ -36,7 +36,16 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from failspec.checker import ir
-from failspec.checker.cone import check_parts, cone_of, dependency_cone, selectable_faults
+from failspec.checker.cone import (
+    can_fill,
+    check_parts,
+    cone_of,
+    dependency_cone,
+    downstream_of,
+    fault_readers,
+    selectable_faults,
+)
+from failspec.checker.conjuncts import ConjunctScreen, screen_of
 from failspec.checker.engine import (
     CutSet,
     CutSetOrder,
@@ -61,7 +70,7 @@ from failspec.checker.signals import (
     new_zone,
     zone_bounds,
 )
-from failspec.checker.simulate import judge, simulate
+from failspec.checker.simulate import Reuse, Run, judge, simulate
 from failspec.parallel import run_in_order
 
 Candidate = tuple[int, tuple[int, ...], tuple[int, ...]]
@@ -89,7 +98,12 @@ class ExplicitEngine:
     (`auto`'s first phase, `engines.py`)."""
     yield_after: float | None = None
     """Likewise, but lower the process's priority instead (`auto`'s race: on a
-    busy machine the other engine gets the processor first)."""
+    busy machine the other engine gets the processor first).  The pace projects by
+    this process's processor time, not the clock: a racer has no workers, and on a
+    busy machine the clock would count other processes' work as its own, so that
+    it would yield, and starve, where its own work is short; what a size has
+    already taken is still measured on the clock, which bounds how long the other
+    engine shared the processor (decision 58)."""
     jobs: int = 1
     """Ask about the fault sets of one size in up to this many forked processes
     (`ask_each`); the answers are merged in the order of the sets, so every `jobs`
@@ -99,7 +113,7 @@ class ExplicitEngine:
         if self.stop_after is not None:
             return Pace(self.stop_after, give_up)
         if self.yield_after is not None:
-            return Pace(self.yield_after, lower_priority)
+            return Pace(self.yield_after, lower_priority, work=time.process_time)
         return None
 
     @property
@@ -130,17 +144,24 @@ class ExplicitEngine:
         if pace is not None:
             limits.watch = pace.poll
         jobs = 1 if self.max_runs is not None else self.jobs
+        screens: list[ConjunctScreen | None] = [None]
 
         def ask(numbers: tuple[int, ...]) -> Candidate | None:
             check_deadline(deadline)
-            return _best_for_set(model, check, numbers, limits, scope.only)
+            return _best_for_set(model, check, numbers, limits, scope, None)
 
         for size in range(min(max_order, len(candidates)) + 1):
             level: list[tuple[CutSet, Witness]] = []
             if pace is not None:
                 pace.level(math.comb(len(candidates), size))
-            unknown = _not_containing(itertools.combinations(candidates, size), found, pace)
             try:
+                if size == SCREEN_FROM:
+                    screens = [_screen(model, check, scope, limits)]
+                sets = _screened(_level([(check, scope)], size), screens)
+                if pace is not None and screens[0] is not None:
+                    # the pace is of the sets that are simulated, without the screen's runs
+                    pace.level(_count(_screened(_level([(check, scope)], size), screens)))
+                unknown = _not_containing((numbers for numbers, _ in sets), found, pace)
                 with contextlib.closing(ask_each(unknown, ask, jobs)) as answers:
                     for numbers, best in answers:
                         if pace is not None:
@@ -185,7 +206,7 @@ def check_explicit(
         parts = check_parts(model, check) if cone else [check]
         scopes = [(part, Scope.of(model, part, cone)) for part in parts]
         jobs = 1 if max_runs is not None else jobs
-        best = _search(check, limits, _best_for_set, model, scopes, pace, jobs)
+        best = _search(check, limits, _best_for_set, model, scopes, pace, jobs, deepen=True)
     except OutOfTime:
         return Outcome.unknown(Reason.TIMEOUT)
     except OverBudget:
@@ -230,7 +251,8 @@ def canonical_for_fault_set(
         onsets = tuple(o for _, o in check.scenario)
         at = _concrete_violation(model, check, numbers, onsets, Limits(deadline))
         return None if at is None else (at, numbers, onsets)
-    return _best_for_set(model, check, numbers, Limits(deadline), Scope.of(model, check, True).only)
+    scope = Scope.of(model, check, True)
+    return _best_for_set(model, check, numbers, Limits(deadline), scope, None)
 
 
 def _outcome(best: Candidate | None) -> Outcome:
@@ -247,6 +269,9 @@ class Scope:
 
     faults: list[int]
     only: frozenset[int] | None
+    baseline: Baseline | None = None
+    """The fault-free run of `only`, from which a run with faults takes the signals of
+    what does not depend on them (None: every run computes every component)."""
 
     @staticmethod
     def of(model: ir.Model, check: ir.Check, cone: bool) -> Scope:
@@ -254,14 +279,38 @@ class Scope:
             allowed = [n for n in check.faults if model.fault(n).earliest <= model.fault(n).latest]
             return Scope(sorted(allowed), None)
         faults = selectable_faults(model, check, cone_of(model, check))
-        return Scope(sorted(faults), frozenset(dependency_cone(model, check)))
+        only = frozenset(dependency_cone(model, check))
+        return Scope(sorted(faults), only, Baseline.of(model, only))
+
+    def reuse(self, model: ir.Model, numbers: tuple[int, ...]) -> Reuse | None:
+        """What a run of the fault set `numbers` may take from the fault-free run."""
+        if self.baseline is None or not numbers:
+            return None
+        faulty = {model.fault(n).component for n in numbers}
+        return Reuse(self.baseline.run, downstream_of(self.baseline.readers, faulty))
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """The fault-free run of a scope's components, and which of them read which."""
+
+    run: Run
+    readers: dict[int, tuple[int, ...]]
+
+    @staticmethod
+    def of(model: ir.Model, only: frozenset[int]) -> Baseline | None:
+        """None where a store of `only` can fill (`simulate.Reuse`)."""
+        if any(can_fill(model.components[index].spec) for index in only):
+            return None
+        return Baseline(simulate(model, {}, Ctx(), only=only), fault_readers(model, only))
 
 
 BestForSet = Callable[
-    [ir.Model, ir.Check, tuple[int, ...], Limits, "frozenset[int] | None"], "Candidate | None"
+    [ir.Model, ir.Check, tuple[int, ...], Limits, "Scope", "int | None"], "Candidate | None"
 ]
 """The canonical violating scenario of exactly one fault set (or None), within limits,
-simulating only the given components (None: all)."""
+simulating only the scope's components; with a last argument `until` (an instant),
+it may also answer None when the set violates only after `until`."""
 
 
 def _search(
@@ -272,61 +321,143 @@ def _search(
     scopes: list[tuple[ir.Check, Scope]],
     pace: Pace | None = None,
     jobs: int = 1,
+    deepen: bool = False,
 ) -> Candidate | None:
     """The canonical counterexample of `check`, or None, asking about each of its parts
     (`cone.check_parts`) in its own scope.  The check is violated exactly when a part
     is, at the earliest of the parts' instants; at the fewest faults that violate it,
     the canonical scenario's faults all lie in the cone of the part that is violated
     first (without the others it would violate that part with fewer), so the
-    canonical answer is the least of the parts' canonical answers at that size."""
+    canonical answer is the least of the parts' canonical answers at that size.
+
+    With `deepen`, the sets of a size are asked first only for violations up to a
+    few early instants (`_rounds`), each round exact for the instants it asks
+    about: the first round with a violation has the canonical one, which is the
+    earliest.  Within a round, once a set is violated at v, a later set is asked
+    only for violations before v (`_until`): only those could be more canonical."""
     most = max((len(scope.faults) for _, scope in scopes), default=0)
+    screens: list[ConjunctScreen | None] = [None] * len(scopes)
+    best: Candidate | None = None
+    limit: int | None = None
 
     def ask(numbered: tuple[tuple[int, ...], int]) -> Candidate | None:
         numbers, i = numbered
         part, scope = scopes[i]
-        return best_for_set(model, part, numbers, limits, scope.only)
+        until = _until(best, numbers)
+        if limit is not None:
+            until = limit if until is None else min(until, limit)
+        return best_for_set(model, part, numbers, limits, scope, until)
 
     for size in range(min(check.at_most, most) + 1):
-        best: Candidate | None = None
+        total = sum(math.comb(len(scope.faults), size) for _, scope in scopes)
         if pace is not None:
-            pace.level(sum(math.comb(len(scope.faults), size) for _, scope in scopes))
-        # every part's fault sets in one ascending order of fault numbers: once a
-        # scenario is violated at the first instant there is, no later set can be
-        # more canonical
-        sets = heapq.merge(*(_sets_of(i, scope, size) for i, (_, scope) in enumerate(scopes)))
-        with contextlib.closing(ask_each(sets, ask, jobs)) as answers:
-            for (numbers, _), candidate in answers:
-                if best is not None and best[0] == 0 and numbers > best[1]:
-                    break
-                if pace is not None:
-                    pace.step()
-                if candidate is not None and (best is None or candidate < best):
-                    best = candidate
-        if best is not None:
-            return best
+            pace.level(total)
+        if size == SCREEN_FROM:
+            screens = [_screen(model, part, scope, limits) for part, scope in scopes]
+        if any(screen is not None for screen in screens):
+            # the pace is of the sets that are simulated, without the screen's runs
+            total = _count(_screened(_level(scopes, size), screens))
+        for round_limit in _rounds(model, scopes, size) if deepen else [None]:
+            limit = round_limit  # read by `ask`
+            if pace is not None:
+                pace.level(total)
+            sets = _screened(_level(scopes, size), screens)
+            with contextlib.closing(ask_each(sets, ask, jobs)) as answers:
+                for (numbers, _), candidate in answers:
+                    if best is not None and best[0] == 0 and numbers > best[1]:
+                        break
+                    if pace is not None:
+                        pace.step()
+                    if candidate is not None and (best is None or candidate < best):
+                        best = candidate
+            if best is not None:
+                return best
     return None
+
+
+DEEPENING = (64,)
+"""The first rounds of a size's search (`_rounds`) ask for violations up to the
+horizon divided by each of these, then the last for any.  One early round: where
+a set's runs cost as much cut short as whole (the layered models' failovers and
+jobs on two free onsets), a check that holds pays every early round on top of
+the last, and a second one (horizon / 8) would make that three times."""
+
+DEEPEN_FROM = 2
+"""The size of fault sets from which a search deepens: a single fault's runs are
+cheap, and a round would only ask them again."""
+
+
+def _rounds(model: ir.Model, scopes: list[tuple[ir.Check, Scope]], size: int) -> list[int | None]:
+    """The latest violation instants the rounds of a size's search ask about (None:
+    any), in increasing order.  Only a partition that reopens makes a run's cost
+    grow with the instant it must be exact to (its closings are worked out one by
+    one up to the run's bound, and with free onsets each may split the zone), so
+    without one in a scope there is one round."""
+    if size < DEEPEN_FROM or not any(_reopens(model, scope) for _, scope in scopes):
+        return [None]
+    early = sorted({model.horizon // d for d in DEEPENING if model.horizon // d > 0})
+    return [*early, None]
+
+
+def _reopens(model: ir.Model, scope: Scope) -> bool:
+    """Does a partition the scope simulates reopen?"""
+    components = (
+        model.components if scope.only is None else [model.components[i] for i in scope.only]
+    )
+    return any(
+        isinstance(c.spec, ir.PartitionSpec) and c.spec.reopens_after is not None
+        for c in components
+    )
+
+
+def _until(best: Candidate | None, numbers: tuple[int, ...]) -> int | None:
+    """The latest violation instant at which the set `numbers` could still be more
+    canonical than `best` (None: any): the instant of `best` for a set of no greater
+    fault numbers, the instant before it for a later set."""
+    if best is None:
+        return None
+    return best[0] if numbers <= best[1] else best[0] - 1
+
+
+SCREEN_FROM = 2
+"""The size of fault sets from which a part's conjunction is screened side by side
+(`conjuncts.py`): a single fault is its own table's question, so the screen's one
+zone exploration per fault and side pays only from pairs on."""
+
+
+def _screen(model: ir.Model, part: ir.Check, scope: Scope, limits: Limits) -> ConjunctScreen | None:
+    """The part's conjunction screen, in its cone only: without the cone
+    (`cone=False`) nothing the cone analysis says is used, the screen included."""
+    if scope.only is None:
+        return None
+    return screen_of(model, part, scope.faults, limits)
 
 
 class Pace:
     """Measures the time per fault set of the current size and acts once (`on_slow`)
-    when that size has taken, or at the pace so far would take, more than `seconds`."""
+    when that size has taken more than `seconds` on `clock`, or at the pace so far
+    would take more than `seconds` of `work` (by default the same clock; the race's
+    yield projects by its own processor time, decision 58)."""
 
     def __init__(
         self,
         seconds: float,
         on_slow: Callable[[], None],
         clock: Callable[[], float] = time.perf_counter,
+        work: Callable[[], float] | None = None,
     ) -> None:
         self.seconds = seconds
         self.on_slow = on_slow
         self.clock = clock
+        self.work = work or clock
         self.started = clock()
+        self.worked = self.work()
         self.total = 0
         self.done = 0
         self.acted = False
 
     def level(self, total: int) -> None:
-        self.started, self.total, self.done = self.clock(), total, 0
+        self.started, self.worked, self.total, self.done = self.clock(), self.work(), total, 0
 
     def step(self) -> None:
         """One more fault set of the current size is being asked about."""
@@ -334,7 +465,9 @@ class Pace:
         if self.acted:
             return
         spent = self.clock() - self.started
-        projected = spent / self.done * (self.total - self.done) if self.done % 16 == 0 else 0
+        projected = 0.0
+        if self.done % 16 == 0:
+            projected = (self.work() - self.worked) / self.done * (self.total - self.done)
         if spent > self.seconds or projected > self.seconds:
             self.act()
 
@@ -399,6 +532,30 @@ def give_up() -> None:
     raise OverBudget
 
 
+def _level(
+    scopes: list[tuple[ir.Check, Scope]], size: int
+) -> Iterator[tuple[tuple[int, ...], int]]:
+    """Every part's fault sets of `size` in one ascending order of fault numbers, each
+    with its part's index: once a scenario is violated at the first instant there
+    is, no later set can be more canonical."""
+    return heapq.merge(*(_sets_of(i, scope, size) for i, (_, scope) in enumerate(scopes)))
+
+
+def _screened(
+    sets: Iterable[tuple[tuple[int, ...], int]], screens: list[ConjunctScreen | None]
+) -> Iterator[tuple[tuple[int, ...], int]]:
+    """The sets their part's screen does not rule out, in order (in this process, so
+    that the sets left out cost other processes nothing)."""
+    for numbers, part in sets:
+        screen = screens[part]
+        if screen is None or not screen.rules_out(numbers):
+            yield numbers, part
+
+
+def _count(items: Iterable[object]) -> int:
+    return sum(1 for _ in items)
+
+
 def _sets_of(part: int, scope: Scope, size: int) -> Iterator[tuple[tuple[int, ...], int]]:
     """The scope's fault sets of `size`, ascending, each with its part's index."""
     for numbers in itertools.combinations(scope.faults, size):
@@ -416,10 +573,11 @@ def _concrete_violation(
     onsets: tuple[int, ...],
     limits: Limits | None = None,
     only: frozenset[int] | None = None,
+    reuse: Reuse | None = None,
 ) -> int | None:
     ctx = Ctx(limits=limits)
     scenario: dict[int, Time] = dict(zip(numbers, onsets, strict=True))
-    result = judge(simulate(model, scenario, ctx, only=only), ctx, check)
+    result = judge(simulate(model, scenario, ctx, only=only, reuse=reuse), ctx, check)
     if result is None:
         return None
     return int(concrete(result[0]))
@@ -430,11 +588,12 @@ def _best_for_set_brute(
     check: ir.Check,
     numbers: tuple[int, ...],
     limits: Limits,
-    only: frozenset[int] | None,
+    scope: Scope,
+    until: int | None,
 ) -> Candidate | None:
     best: Candidate | None = None
     for onsets in itertools.product(*_windows(model, numbers)):
-        at = _concrete_violation(model, check, numbers, onsets, None, only)
+        at = _concrete_violation(model, check, numbers, onsets, None, scope.only)
         if at is not None and (best is None or (at, numbers, onsets) < best):
             best = (at, numbers, onsets)
     return best
@@ -445,12 +604,20 @@ def _best_for_set(
     check: ir.Check,
     numbers: tuple[int, ...],
     limits: Limits,
-    only: frozenset[int] | None,
+    scope: Scope,
+    until: int | None,
 ) -> Candidate | None:
+    """The canonical violating scenario of the fault set `numbers` (or None), zone by
+    zone.  With `until` (an instant), only violations at or before it are looked
+    for: the runs need only be exact up to it (`simulate`'s `exact_to`), and a zone
+    whose least violation instant is later is dropped — where the run was exact up
+    to `until`, a violation at or before it is the whole run's, and one after it in
+    the short run means none at or before it in the whole run."""
     if not numbers:
         limits.run()
-        at = _concrete_violation(model, check, (), (), limits, only)
+        at = _concrete_violation(model, check, (), (), limits, scope.only)
         return None if at is None else (at, (), ())
+    only, reuse = scope.only, scope.reuse(model, numbers)
     initial = new_zone([(model.fault(n).earliest, model.fault(n).latest) for n in numbers])
     if initial is None:
         return None
@@ -461,14 +628,15 @@ def _best_for_set(
         limits.run()
         ctx = Ctx(work.pop(), limits)
         try:
-            result = judge(simulate(model, scenario, ctx, only=only), ctx, check)
+            run = simulate(model, scenario, ctx, only=only, exact_to=until, reuse=reuse)
+            result = judge(run, ctx, check)
             found = None if result is None else _minimum(ctx.zone, result[0])
         except NeedsConcrete:
             work.extend(ctx.pending)
             work.extend(_split(ctx.zone))
             continue
         work.extend(ctx.pending)
-        if found is not None:
+        if found is not None and (until is None or found[0] <= until):
             candidate = (found[0], numbers, found[1])
             if best is None or candidate < best:
                 best = candidate

@@ -112,6 +112,8 @@ def simulate(
     ctx: Ctx | None = None,
     until: int | None = None,
     only: frozenset[int] | None = None,
+    exact_to: int | None = None,
+    reuse: Reuse | None = None,
 ) -> Run:
     """Return every signal of `model` under `scenario` (fault number → onset).
 
@@ -119,19 +121,50 @@ def simulate(
     `until` (an instant, for a timeline that reads further) up to that instant too.
     With `only` (a set of components closed under what they read, such as
     `cone.dependency_cone`), just those components are simulated: their signals
-    are the same as in the whole model's run, and the others have none."""
+    are the same as in the whole model's run, and the others have none.
+
+    With `exact_to` (an instant), the run need only be exact up to that instant:
+    partitions' closings are worked out only up to it plus every channel's
+    look-ahead (`exact_bound`), so a partition that reopens all day costs only
+    its first closings.  Every signal then agrees with the whole run's at every
+    instant up to `exact_to`, and a judgement whose violation instant is at most
+    `exact_to` is the whole run's.
+
+    With `reuse`, the components outside `reuse.fresh` take their signals from
+    `reuse.run` instead of being computed (see `Reuse`)."""
     ctx = ctx or Ctx()
-    bound = ir.time_bound(model)
+    # a run to reuse was simulated to the time bound (`Reuse`), which costs a walk
+    # over the whole model to find
+    bound = ir.time_bound(model) if reuse is None else reuse.run.bound
     if until is not None:
         bound = max(bound, until + 2)
     full_from: dict[int, Time] = {}
     order = list(model.order) if only is None else [i for i in model.order if i in only]
+    if exact_to is not None:
+        bound = min(bound, exact_bound(model, exact_to, order))
     while True:
-        run = _simulate_once(model, scenario, ctx, full_from, bound, order)
+        run = _simulate_once(model, scenario, ctx, full_from, bound, order, reuse)
         filling = _next_fullness(model, run, ctx, full_from, order)
         if not filling:
             return run
         full_from.update(filling)
+
+
+def exact_bound(model: ir.Model, latest: int, simulated: list[int]) -> int:
+    """The bound of a run of the components `simulated` (closed under what they read)
+    exact up to the instant `latest`: `ir.time_bound`'s rule with `latest` for the
+    horizon (a channel reads its access path up to `timeout` seconds ahead, and such
+    look-aheads chain, so every timeout on the way is added; a chain of readings
+    stays among the simulated components).  Nothing but a partition's closings and
+    a transaction's hours stops at the bound; a closing found before it is found as
+    without it, and the intervals before it are the same."""
+    components = model.components
+    lookahead = 0
+    for index in simulated:
+        spec = components[index].spec
+        if isinstance(spec, ir.ChannelSpec):
+            lookahead += spec.timeout
+    return latest + lookahead + 2
 
 
 def _simulate_once(
@@ -141,14 +174,19 @@ def _simulate_once(
     full_from: dict[int, Time],
     bound: int,
     order: list[int],
+    reuse: Reuse | None = None,
 ) -> Run:
     run = Run(model, scenario, bound=bound)
+    if reuse is not None:
+        _take_signals(reuse, run, model)
     for number, onset in scenario.items():
         fault = model.fault(number)
         end = INF if fault.repair is None else add(onset, fault.repair)
         run.fault_active[number] = interval(ctx, onset, end)
     for index in order:
         component = model.components[index]
+        if reuse is not None and index not in reuse.fresh:
+            continue
         latent = _latent_faults(component)
         run.own_down[index] = union(
             ctx,
@@ -186,6 +224,57 @@ def _simulate_once(
         else:
             run.down[index] = base
     return run
+
+
+@dataclass(frozen=True, slots=True)
+class Reuse:
+    """Signals to take from another run: that of the same components (`only`) with no
+    fault or fewer, and the components `fresh` that depend, through anything they
+    read (`cone.dependency_cone`'s readings), on a component with a fault of the
+    scenario asked about (`cone.fault_readers`).  Every other component reads
+    nothing that differs between the two runs, so its signals are the same, and
+    they are exact in any zone (concrete there, where they read no free onset).
+    Not for a run whose stores can fill (`cone.can_fill`): the stores' fixed
+    point would start from fullness instants found in the other run.  `run` is
+    simulated with neither `until` nor `exact_to`, to the time bound."""
+
+    run: Run
+    fresh: frozenset[int]
+
+
+_PER_COMPONENT = (
+    "own_down",
+    "needs_raw",
+    "needs_down",
+    "down",
+    "episodes",
+    "pair_down",
+    "closed",
+    "full",
+    "job_start",
+    "job_done",
+    "job_working",
+    "all_fail",
+)
+"""The tables of `Run` keyed by a component's index."""
+
+_PER_TRANSACTION = ("txn_class", "txn_fails", "hours")
+"""The tables of `Run` keyed by (channel, transaction)."""
+
+
+def _take_signals(reuse: Reuse, run: Run, model: ir.Model) -> None:
+    """Every signal of `reuse.run` into `run`, but for the components `reuse.fresh`,
+    which are then computed as in any run."""
+    for name in (*_PER_COMPONENT, *_PER_TRANSACTION):
+        setattr(run, name, dict(getattr(reuse.run, name)))
+    for index in reuse.fresh:
+        for name in _PER_COMPONENT:
+            getattr(run, name).pop(index, None)
+        spec = model.components[index].spec
+        if isinstance(spec, ir.ChannelSpec):
+            for x in range(len(spec.transactions)):
+                for name in _PER_TRANSACTION:
+                    getattr(run, name).pop((index, x), None)
 
 
 def _latent_faults(component: ir.Component) -> tuple[int, ...]:
@@ -628,6 +717,7 @@ def violation_of(
 
 __all__ = [
     "Episode",
+    "Reuse",
     "Run",
     "Scenario",
     "assertion_violation",

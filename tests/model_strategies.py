@@ -476,3 +476,64 @@ def operations_models(draw: st.DrawFn) -> str:
         'check "pair" {\n  faults at most 1 of d\n  never pair.down and s.up\n}',
     ]
     return "model operations\nhorizon 40s\n\n" + "\n\n".join(blocks + checks) + "\n"
+
+
+@st.composite
+def conjunction_models(draw: st.DrawFn, max_horizon: int = 14) -> str:
+    """Two sides, each over devices of its own and sharing some devices or none, and a
+    two-fault check whose one assertion judges a conjunction of the sides (`never L
+    and R`, `L and R lasts at most N`, `always not L or not R`), now and then
+    within a window.  A side is a service over its devices and, now and then, a
+    channel through a partition of its own that may reopen, so that the explicit
+    engine's conjunction screen and its early rounds are exercised with faults in
+    one side's cone, in the other's and in both."""
+    horizon = draw(st.integers(6, max_horizon))
+    d = _Draft(horizon)
+    sides: dict[str, list[str]] = {"l": [], "r": []}
+    owners = [("s0", "both")] * draw(st.integers(0, 1))
+    owners += [(f"{side}{i}", side) for side in sides for i in range(draw(st.integers(1, 2)))]
+    for name, side in owners:
+        faults = _faults(draw, d, name, at_least=1)
+        d.components.append((name, "device", [m for m, _ in faults]))
+        d.lines.append(_block("device", name, [line for _, line in faults]))
+        for key in sides if side == "both" else [side]:
+            sides[key].append(name)
+    atoms: dict[str, list[str]] = {}
+    for side, devices in sides.items():
+        service = f"svc_{side}"
+        needs = _needs(draw, devices) or [f"needs {', '.join(devices)}"]
+        d.components.append((service, "service", []))
+        d.lines.append(_block("service", service, needs + _timing(draw, needs)))
+        atoms[side] = [f"{n}.down" for n in [*devices, service]]
+        if draw(st.booleans()):
+            partition, channel = f"part_{side}", f"chan_{side}"
+            items = [f"closes after {draw(st.integers(1, 6))} errors"]
+            if draw(st.booleans()):
+                items.append(f"reopens after {draw(st.integers(1, 4))}s")
+            d.lines.append(_block("partition", partition, items))
+            action = draw(st.sampled_from(["comm", "partition", "service"]))
+            d.lines.append(
+                _block(
+                    "channel",
+                    channel,
+                    [
+                        f"via {service}",
+                        f"through {partition}",
+                        f"timeout {draw(st.integers(0, 3))}s",
+                        f"on {action} -> retain",
+                        "transaction tx {\n    calls " + service + "\n    rate 60 per minute\n  }",
+                    ],
+                )
+            )
+            atoms[side] += [f"{partition}.closed", f"{channel}.retain"]
+    left, right = (_expr(draw, atoms[side], depth=1) for side in sides)
+    form = draw(st.sampled_from(["never", "never", "lasts", "always"]))
+    if form == "never":
+        assertion = f"never ({left}) and ({right})" + _judged(draw, horizon, instant=True)
+    elif form == "lasts":
+        limit = draw(st.integers(0, 3))
+        assertion = f"({left}) and ({right}) lasts at most {limit}s" + _judged(draw, horizon, False)
+    else:
+        assertion = f"always not ({left}) or not ({right})" + _judged(draw, horizon, True)
+    check = f'check "c0" {{\n  faults at most 2\n  {assertion}\n}}'
+    return f"model conjunction\nhorizon {horizon}s\n\n" + "\n\n".join([*d.lines, check]) + "\n"

@@ -108,7 +108,12 @@ def test_a_worker_that_gave_up_gives_up_on_every_set_it_was_handed(
     finished = tmp_path / "finished"
 
     def slow_pairs(
-        model: object, check: object, numbers: tuple[int, ...], limits: Limits, only: object
+        model: object,
+        check: object,
+        numbers: tuple[int, ...],
+        limits: Limits,
+        only: object,
+        until: object,
     ) -> None:
         if len(numbers) < 2:
             return

@@ -107,6 +107,22 @@ def test_the_explicit_engine_acts_on_its_pace_once_past_its_projection() -> None
     assert acted == [2.0, 12.5, 22.6]
 
 
+def test_the_racing_explicit_engine_yields_by_its_own_processor_time() -> None:
+    """The race's yield projects by the racer's own work (decision 58): on a busy
+    machine the clock counts other processes' too; what a size has taken stays on
+    the clock.  `auto`'s first phase, whose search may have workers, projects by
+    the clock."""
+    import time
+
+    from failspec.checker.explicit import ExplicitEngine
+
+    racing = ExplicitEngine(yield_after=10.0).pace()
+    first = ExplicitEngine(stop_after=2.0).pace()
+    assert racing is not None and racing.work is time.process_time
+    assert racing.clock is time.perf_counter
+    assert first is not None and first.work is first.clock is time.perf_counter
+
+
 def test_auto_hands_a_slow_search_over_and_keeps_a_quick_one() -> None:
     """The first phase stops with `budget` when its pace is slow (the race follows),
     and decides in process when it is quick."""
