@@ -53,6 +53,7 @@ from failspec.checker.engine import (
     Outcome,
     OutOfTime,
     OverBudget,
+    Progress,
     Reason,
     Witness,
     check_deadline,
@@ -194,8 +195,10 @@ def check_explicit(
     `timeout` or `budget`.  `cone=False` injects every fault and simulates the
     whole model (the same answer, slower).  `jobs` > 1 asks about the fault sets
     of one size in that many processes (not under a run budget, which counts the
-    runs of one process).
+    runs of one process).  An `unknown` says how many faults were cleared first
+    (`Outcome.holds_up_to`).
     """
+    progress = Progress()
     try:
         limits = Limits(deadline, max_runs)
         if pace is not None:
@@ -206,11 +209,13 @@ def check_explicit(
         parts = check_parts(model, check) if cone else [check]
         scopes = [(part, Scope.of(model, part, cone)) for part in parts]
         jobs = 1 if max_runs is not None else jobs
-        best = _search(check, limits, _best_for_set, model, scopes, pace, jobs, deepen=True)
+        best = _search(
+            check, limits, _best_for_set, model, scopes, pace, jobs, deepen=True, progress=progress
+        )
     except OutOfTime:
-        return Outcome.unknown(Reason.TIMEOUT)
+        return Outcome.unknown(Reason.TIMEOUT, holds_up_to=progress.cleared)
     except OverBudget:
-        return Outcome.unknown(Reason.BUDGET)
+        return Outcome.unknown(Reason.BUDGET, holds_up_to=progress.cleared)
     return _outcome(best)
 
 
@@ -322,6 +327,7 @@ def _search(
     pace: Pace | None = None,
     jobs: int = 1,
     deepen: bool = False,
+    progress: Progress | None = None,
 ) -> Candidate | None:
     """The canonical counterexample of `check`, or None, asking about each of its parts
     (`cone.check_parts`) in its own scope.  The check is violated exactly when a part
@@ -334,7 +340,8 @@ def _search(
     few early instants (`_rounds`), each round exact for the instants it asks
     about: the first round with a violation has the canonical one, which is the
     earliest.  Within a round, once a set is violated at v, a later set is asked
-    only for violations before v (`_until`): only those could be more canonical."""
+    only for violations before v (`_until`): only those could be more canonical.
+    Each size searched to the end without a violation is cleared in `progress`."""
     most = max((len(scope.faults) for _, scope in scopes), default=0)
     screens: list[ConjunctScreen | None] = [None] * len(scopes)
     best: Candidate | None = None
@@ -372,6 +379,8 @@ def _search(
                         best = candidate
             if best is not None:
                 return best
+        if progress is not None:
+            progress.clear(size)
     return None
 
 

@@ -15,8 +15,8 @@ import json
 import pytest
 
 import failspec
-from failspec.checker import engines, smt
-from failspec.checker.engine import Outcome, OutOfTime, Reason, Verdict
+from failspec.checker import engines, explicit, smt
+from failspec.checker.engine import Outcome, OutOfTime, OverBudget, Reason, Verdict
 from failspec.cli import main
 
 MODEL = """model pair "two cards, one ATM"
@@ -118,3 +118,57 @@ def test_the_report_carries_it(
     (result,) = json.loads(capsys.readouterr().out)["results"]
     assert (result["verdict"], result["holds_up_to"]) == ("unknown", 1)
     assert result["reason"] == "timeout; no scenario of at most 1 fault violates it"
+
+
+def stop_explicit_at(size: int, stop: type[Exception], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the explicit engine hit a limit at its first fault set of `size` faults."""
+    best_for_set = explicit._best_for_set
+
+    def best_or_stop(
+        model: object, part: object, numbers: tuple[int, ...], *rest: object
+    ) -> object:
+        if len(numbers) == size:
+            raise stop
+        return best_for_set(model, part, numbers, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(explicit, "_best_for_set", best_or_stop)
+
+
+@pytest.mark.parametrize(("stop", "proved"), [(0, None), (1, 0), (2, 1)])
+@pytest.mark.parametrize("limit", [OutOfTime, OverBudget])
+def test_the_explicit_engine_says_how_many_faults_it_cleared(
+    stop: int, proved: int | None, limit: type[Exception], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = failspec.loads(MODEL)
+    (check,) = model.checks
+    stop_explicit_at(stop, limit, monkeypatch)
+    outcome = explicit.ExplicitEngine().decide(model, check, None)
+    reason = Reason.TIMEOUT if limit is OutOfTime else Reason.BUDGET
+    assert (outcome.verdict, outcome.reason, outcome.holds_up_to) == (
+        Verdict.UNKNOWN,
+        reason,
+        proved,
+    )
+
+
+def test_auto_keeps_what_its_first_phase_proved(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first phase (the explicit engine in process) clears one fault before its
+    budget; both racers then stop at once: the answer keeps the first phase's 1."""
+    model = failspec.loads(MODEL)
+    (check,) = model.checks
+    stop_explicit_at(2, OverBudget, monkeypatch)
+    stop_smt_at(0, monkeypatch)
+    real = explicit.ExplicitEngine
+
+    def first_phase_only(**options: object) -> object:
+        if "stop_after" in options:
+            return real(**options)  # type: ignore[arg-type]
+        return Stopped()
+
+    class Stopped:
+        def decide(self, *_: object) -> Outcome:
+            return Outcome.unknown(Reason.BUDGET).by("explicit")
+
+    monkeypatch.setattr(engines, "ExplicitEngine", first_phase_only)
+    outcome = engines.AutoEngine().decide(model, check, None)
+    assert (outcome.verdict, outcome.holds_up_to) == (Verdict.UNKNOWN, 1)
