@@ -136,10 +136,10 @@ def simulate(
     # a run to reuse was simulated to the time bound (`Reuse`), which costs a walk
     # over the whole model to find
     bound = ir.time_bound(model) if reuse is None else reuse.run.bound
-    if until is not None:
-        bound = max(bound, until + 2)
     full_from: dict[int, Time] = {}
     order = list(model.order) if only is None else [i for i in model.order if i in only]
+    if until is not None:
+        bound = max(bound, exact_bound(model, until, order))
     if exact_to is not None:
         bound = min(bound, exact_bound(model, exact_to, order))
     while True:
