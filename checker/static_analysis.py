@@ -486,12 +486,11 @@ def longer_cut_set_exists(
     module variable in S replaced by one of its module's minimal cut sets, so the
     longest one weighs S's events 1 and each module its own longest cut set
     (`_module_weights`, capped at `max_order` + 1: no more matters).  Then, cheapest
-    first: a set of the top's family heavier than `max_order` (yes); the most weight
-    of high edges on a path (no, when within `max_order`); a witness of at most
-    `max_order` + 1 members (`_longer_witness`, yes); else
-    `has_longer_minimal_solution` on the top (its upward closure when it is not
-    monotone: the same minimal solutions).  DiagramTooLarge or TimeLimitHit may come
-    from the manager."""
+    first: a set of the top's family heavier than `max_order` (yes); a greedy path
+    (`_heavy_path_solution`, yes); the most weight of high edges on a path (no, when
+    within `max_order`); else `has_longer_minimal_solution` on the top (its upward
+    closure when it is not monotone: the same minimal solutions).
+    DiagramTooLarge or TimeLimitHit may come from the manager."""
     bdd = diagram.bdd
     top = diagram.roots[diagram.top]
     root = top if diagram.graph.root == diagram.top else bdd.negate(top)
@@ -505,12 +504,12 @@ def longer_cut_set_exists(
         if root <= TRUE:
             return False
         if monotone and _heavy_path_solution(bdd, root, max_order, families.height, weight):
-            return True
+            return True  # before a pass over every node for the heights
         height = path_heights(bdd, root, weight)
         if height[root] <= max_order:
             return False
-        if monotone and _longer_witness(bdd, root, max_order, families.height, weight):
-            return True
+        # With its modules' weights settled the top's exact question is quick (edfpa14b:
+        # 0.007 s, where its ZBDD of order 5 takes 0.5 s): no witness there.
         return has_longer_minimal_solution(bdd, root, max_order, weight, height)
 
 
@@ -544,35 +543,50 @@ def _heavy_path_solution(
     return sum(weight[lv] for lv in members) > max_order
 
 
-WITNESS_NODES = 200_000
-"""The most ZBDD nodes a witness of a longer cut set may take (`_longer_witness`): a
-count, so the same input always takes the same path (edf9202's largest module needs
-16,000, edf9204's top 41,000)."""
+WITNESS_NODES = 100_000
+"""The most ZBDD nodes `_heaviest_solution` may make: a count, so the same input always
+takes the same path (edf9202's largest module needs 16,000 for its minimal solutions
+of order 5 and 45,000 for all of them; edf9204's top 41,000 for order 5)."""
 
 
-def _longer_witness(
-    bdd: Bdd, root: int, max_order: int, height: Sequence[int], weight: Sequence[int]
-) -> bool:
-    """Whether the monotone `root` has a minimal solution of at most `max_order` + 1
-    members weighing more than `max_order` (level i weighs `weight[i]`), from
-    its ZBDD of minimal solutions of that order: a sufficient sign of a minimal
-    solution heavier than `max_order`, often far cheaper than
-    `has_longer_minimal_solution` (edf9202's largest module, 29 high edges deep: 0.1 s
-    against 0.8 s).  `height`: `path_heights` over `root`.  False when the ZBDD
-    would pass WITNESS_NODES (then the exact question decides); TimeLimitHit past the
-    BDD manager's deadline."""
+def _heaviest_solution(
+    bdd: Bdd, root: int, limit: int, height: Sequence[int], weight: Sequence[int]
+) -> int | None:
+    """The most weight (level i weighs `weight[i]`) of a minimal solution of at most
+    `limit` members of the monotone `root`, from its ZBDD of those minimal solutions
+    (negative: none); None when that ZBDD would pass WITNESS_NODES.  With `limit` the
+    most high edges on a path (`height[root]`), every minimal solution is in it: then
+    the answer is exact, and often cheaper than `has_longer_minimal_solution` (das9207's
+    largest module: 5,000 nodes, 0.06 s against 0.27 s).  `height`: `path_heights` over
+    `root`.  TimeLimitHit past the BDD manager's deadline."""
     zbdd = Zbdd(WITNESS_NODES, bdd.deadline)
     try:
-        family = zbdd.minimal_solutions(bdd, root, max_order + 1, height)
+        family = zbdd.minimal_solutions(bdd, root, limit, height)
     except DiagramTooLarge:
-        return False
+        return None
     heaviest = [-(1 << 40), 0]  # the empty family has no set; {∅} weighs 0
     append = heaviest.append
     z_low, z_high, z_level = zbdd.low, zbdd.high, zbdd.level
     for i in range(2, family + 1):
         a, b = heaviest[z_low[i]], heaviest[z_high[i]] + weight[z_level[i]]
         append(a if a > b else b)
-    return heaviest[family] > max_order
+    return heaviest[family]
+
+
+def _heavier_than(
+    bdd: Bdd, root: int, max_order: int, height: Sequence[int], weight: Sequence[int]
+) -> bool | None:
+    """Whether the monotone `root` has a minimal solution heavier than `max_order`,
+    cheapest first: a greedy path (`_heavy_path_solution`), its minimal solutions of at
+    most `max_order` + 1 members, all its minimal solutions; None when none of them
+    could tell (the ZBDDs passed WITNESS_NODES)."""
+    if _heavy_path_solution(bdd, root, max_order, height, weight):
+        return True
+    found = _heaviest_solution(bdd, root, max_order + 1, height, weight)
+    if found is not None and found > max_order:
+        return True
+    found = _heaviest_solution(bdd, root, height[root], height, weight)
+    return None if found is None else found > max_order
 
 
 def _module_weights(
@@ -582,8 +596,9 @@ def _module_weights(
     longest minimal cut set of events, capped at `max_order` + 1 (at least 1); and the
     heaviest set of the top's family with these weights.
 
-    A module's weight is the cap when it has a minimal solution of more than
-    `max_order` members (`_longer_witness`, else `has_longer_minimal_solution`), else
+    A module's weight is the cap when it has a minimal solution heavier than
+    `max_order` (`_heavier_than`, else `has_longer_minimal_solution` on its members'
+    number), else
     the heaviest set of its family (which holds every minimal solution of at most
     `max_order` members), read in one pass over the ZBDD's nodes in number order: a
     node is made after its children, and a node holding a module's level after that
@@ -597,23 +612,16 @@ def _module_weights(
         if m != diagram.top:
             modules_at.setdefault(families.families[m], []).append(m)
     heaviest = [-(1 << 40), 0]  # the empty family has no set; {∅} weighs 0
-    ones = [1] * len(weight)
 
     def settle(family: int) -> None:
         for m in modules_at.get(family, ()):
             root = diagram.roots[m]
-            if (
-                root > TRUE
-                and height[root] > max_order
-                and (
-                    _heavy_path_solution(bdd, root, max_order, height, ones)
-                    or _longer_witness(bdd, root, max_order, height, ones)
-                    or has_longer_minimal_solution(bdd, root, max_order, None, height)
-                )
-            ):
-                weight[diagram.levels[m]] = cap
-            else:
-                weight[diagram.levels[m]] = max(1, min(cap, heaviest[family]))
+            longer: bool | None = root > TRUE and height[root] > max_order
+            if longer:
+                longer = _heavier_than(bdd, root, max_order, height, weight)
+                if longer is None:
+                    longer = has_longer_minimal_solution(bdd, root, max_order, None, height)
+            weight[diagram.levels[m]] = cap if longer else max(1, min(cap, heaviest[family]))
 
     settle(FALSE)
     settle(TRUE)

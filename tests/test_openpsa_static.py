@@ -815,21 +815,25 @@ def _longer_graph(length: int, under: bool) -> tuple[Pdag, list[tuple[int, ...]]
         (4, False, 4, False),
         (4, True, 3, True),
         (4, True, 5, False),
+        (5, True, 4, True),
+        (5, True, 3, True),
+        (3, True, 3, True),
     ],
 )
 def test_a_longer_cut_set_is_found_by_a_witness(
     length: int, under: bool, order: int, truncated: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """At the order of the longest minimal cut set nothing is cut off; one below, a
-    witness answers (the module's own minimal solution of more members than the order,
-    found on a path of its BDD), and the exact but dearer `has_longer_minimal_solution`
-    is never asked."""
+    """At the order of the longest minimal cut set nothing is cut off, one below it is.
+    When the long minimal solution is a module's below the top, a witness answers (the
+    module's own minimal solution of more members than the order), and the exact but
+    dearer `has_longer_minimal_solution` is never asked of the module (nor of the top,
+    whose family's set {z, M} then weighs more than the order)."""
     graph, every = _longer_graph(length, under)
 
     def refused(*_: object) -> bool:
         raise AssertionError("a witness should have answered")
 
-    if truncated:
+    if truncated and under:
         monkeypatch.setattr(static_analysis, "has_longer_minimal_solution", refused)
     found = analyse(graph, [0.5] * graph.variables, order)
     assert found.truncated is truncated
