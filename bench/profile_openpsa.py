@@ -46,7 +46,7 @@ def profile(name: str, order: int = 4) -> str:
     mark("zbdd")
     cut_sets = families.top_sets()
     mark("expand+sort")
-    _ = families.longer_seen or sa.longer_cut_set_exists(diagram, order)
+    _ = families.longer_seen or sa.longer_cut_set_exists(diagram, order, families)
     mark("truncated")
     names = ("", *problem.names)
     report = StaticReport(

@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 from failspec import mef_cutsets
 from failspec.checker import static_analysis
 from failspec.checker.openpsa_tree import static_problem
-from failspec.checker.pdag import GraphBuilder
+from failspec.checker.pdag import GraphBuilder, Pdag, Value
 from failspec.checker.probability_bounds import probability_interval
 from failspec.checker.static_analysis import (
     CutSetFamilies,
@@ -785,3 +785,111 @@ def test_an_order_limit_that_leaves_cut_sets_out_is_said(order: int, truncated: 
     assert ("longer minimal cut sets exist past order 4" in out) == truncated
     document = json.loads(_run([*argv, "--format", "json"])[1])
     assert (document["complete"], document["truncated"]) == (True, truncated)
+
+
+# --- whether a longer minimal cut set exists (`truncated`) --------------------------------
+
+
+def _longer_graph(length: int, under: bool) -> tuple[Pdag, list[tuple[int, ...]]]:
+    """M = (x1 ∧ … ∧ xL) ∨ (x1 ∧ y1) ∨ … ∨ (xL ∧ yL), L = `length`: every x is shared,
+    so M is one module whose minimal cut sets are {x1, …, xL} and the pairs {xi, yi};
+    the top is M, or (`under`) z ∧ M.  Variables: x = 1..L, y = L+1..2L, z = 2L+1.
+    Also every minimal cut set."""
+    xs, ys = range(1, length + 1), range(length + 1, 2 * length + 1)
+    builder = GraphBuilder(2 * length + 1)
+    pairs = [builder.conjoin([x, y]) for x, y in zip(xs, ys, strict=True)]
+    module = builder.disjoin([builder.conjoin(xs), *pairs])
+    every = [tuple(xs), *zip(xs, ys, strict=True)]
+    if under:
+        z = 2 * length + 1
+        return builder.build(builder.conjoin([z, module])), [(*c, z) for c in every]
+    return builder.build(module), every
+
+
+@pytest.mark.parametrize(
+    ("length", "under", "order", "truncated"),
+    [
+        (3, False, 2, True),
+        (3, False, 3, False),
+        (4, False, 3, True),
+        (4, False, 4, False),
+        (4, True, 3, True),
+        (4, True, 5, False),
+        (5, True, 4, True),
+        (5, True, 3, True),
+        (3, True, 3, True),
+    ],
+)
+def test_a_longer_cut_set_is_found_by_a_witness(
+    length: int, under: bool, order: int, truncated: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At the order of the longest minimal cut set nothing is cut off, one below it is.
+    When the long minimal solution is a module's below the top, a witness answers (the
+    module's own minimal solution of more members than the order), and the exact but
+    dearer `has_longer_minimal_solution` is never asked of the module (nor of the top,
+    whose family's set {z, M} then weighs more than the order)."""
+    graph, every = _longer_graph(length, under)
+
+    def refused(*_: object) -> bool:
+        raise AssertionError("a witness should have answered")
+
+    if truncated and under:
+        monkeypatch.setattr(static_analysis, "has_longer_minimal_solution", refused)
+    found = analyse(graph, [0.5] * graph.variables, order)
+    assert found.truncated is truncated
+    assert {frozenset(c) for c in found.cut_sets} == {
+        frozenset(c) for c in every if len(c) <= order
+    }
+
+
+def _random_coherent(draw: st.DrawFn) -> tuple[int, list[tuple[str, int, list[int]]]]:
+    variables = draw(st.integers(3, 9))
+    nodes = list(range(1, variables + 1))
+    gates: list[tuple[str, int, list[int]]] = []
+    for _ in range(draw(st.integers(1, 6))):
+        inputs = draw(st.lists(st.sampled_from(nodes), min_size=2, max_size=4, unique=True))
+        operator = draw(st.sampled_from(["and", "or", "atleast"]))
+        k = draw(st.integers(1, len(inputs))) if operator == "atleast" else 0
+        gates.append((operator, k, inputs))
+        nodes.append(-len(gates))  # a gate: negative index into `gates`
+    return variables, gates
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.composite(_random_coherent)(), st.integers(1, 4))
+def test_truncated_on_nested_modules_against_brute_force(
+    tree: tuple[int, list[tuple[str, int, list[int]]]], order: int
+) -> None:
+    """Coherent trees of up to 9 events whose gates share inputs (so modules nest):
+    `truncated` is whether a minimal cut set has more than `order` events."""
+    variables, gates = tree
+    builder = GraphBuilder(variables)
+    built: list[Value] = []
+    for operator, k, inputs in gates:
+        values = [built[-i - 1] if i < 0 else i for i in inputs]
+        if operator == "and":
+            built.append(builder.conjoin(values))
+        elif operator == "or":
+            built.append(builder.disjoin(values))
+        else:
+            built.append(builder.at_least(k, values))
+    graph = builder.build(builder.disjoin(built))
+
+    def holds(true: frozenset[int]) -> bool:
+        value: list[bool] = []
+        for operator, k, inputs in gates:
+            args = [value[-i - 1] if i < 0 else i in true for i in inputs]
+            need = len(args) if operator == "and" else 1 if operator == "or" else k
+            value.append(sum(args) >= need)
+        return any(value)
+
+    solutions = [
+        frozenset(s)
+        for n in range(variables + 1)
+        for s in itertools.combinations(range(1, variables + 1), n)
+        if holds(frozenset(s))
+    ]
+    minimal = [s for s in solutions if not any(t < s for t in solutions)]
+    found = analyse(graph, [0.5] * variables, order)
+    assert {frozenset(c) for c in found.cut_sets} == {s for s in minimal if len(s) <= order}
+    assert found.truncated == any(len(s) > order for s in minimal)
