@@ -616,8 +616,9 @@ def analyse(
     (not `with_importance`, which needs the BDDs): when they come, the probability is
     the one of `probability_bounds.py` (exact when nothing had to be pruned, else a
     rigorous interval) and SCRAM's order is not tried.  Otherwise the BDDs in SCRAM's
-    order, within `max_nodes` nodes; past them the cut sets bottom up within
-    `order_limited_families.MAX_UNIONS` (coherent graphs only; none listed past it) and
+    order, within `max_nodes` nodes; past them the cut sets of `truncated_cut_sets.py`
+    (coherent or not), else bottom up within `order_limited_families.MAX_UNIONS`
+    (coherent graphs only; none listed past it), and
     the probability likewise (bounds of at most `bound_nodes` nodes a gate).  Past
     `deadline` (a `time.perf_counter()` value) the analysis stops with what it had
     completed (the exact probability comes before the cut sets)."""
@@ -770,8 +771,9 @@ def _truncated(graph: Pdag, max_order: int, deadline: float | None) -> OrderLimi
     try:
         return OrderLimitedFamilies(*truncated_cut_sets(graph, max_order, deadline))
     except DiagramTooLarge:
-        gc.collect()
-        return None
+        pass
+    gc.collect()  # outside the handler, whose traceback holds the search's diagrams
+    return None
 
 
 def _bounded(
