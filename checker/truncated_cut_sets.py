@@ -85,8 +85,8 @@ the machine.  nus9601's cut sets of order <= 4 take between 200,000 and 300,000.
 
 NON_COHERENT_STEPS = 150_000
 """The same for a graph with negations, whose products carry their negated events: on
-das9701 (992 NOT gates) no order from 2 on comes within 3 million (8.5 s), so the
-attempt is kept short there (half a second)."""
+das9701 (992 NOT gates) order 2 had not come after 60 s and order 4 passes 3 million
+in 8.5 s, so the attempt is kept short (half a second there)."""
 
 
 class TruncatedCutSets(NamedTuple):
