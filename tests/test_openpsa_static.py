@@ -698,33 +698,6 @@ def test_probability_interval_contains_the_exact_value(name: str) -> None:
     )
 
 
-def test_a_pruned_bound_keeps_nodes_that_are_still_reached() -> None:
-    """at-least-2 of 8 events of probabilities 0.01 … 0.08 (19 nodes), pruned to 5
-    nodes towards false: the 5 kept are chosen from the root down, so the lower bound
-    keeps 5 reached nodes and stays above 0; choosing the 5 most at stake over the
-    whole diagram kept nodes whose parents were all cut, and the bound fell to 0.
-    Either way every assignment of the bound implies the function's (and the upper
-    bound is implied by it)."""
-    from failspec.checker.decision_diagrams import FALSE, TRUE, Bdd, nodes_upward
-    from failspec.checker.probability_bounds import _prune
-
-    p = [0.01 * (i + 1) for i in range(8)]
-    bdd = Bdd()
-    f = bdd.at_least(2, [bdd.variable(i) for i in range(8)])
-    lower, upper = _prune(bdd, f, p, 5, FALSE), _prune(bdd, f, p, 5, TRUE)
-    assert len(nodes_upward(bdd, lower)) == 5 and len(nodes_upward(bdd, upper)) <= 5
-    assert 0.0018 < bdd.probability(lower, p) <= bdd.probability(f, p)
-    assert bdd.probability(f, p) <= bdd.probability(upper, p)
-
-    def value(root: int, state: tuple[bool, ...]) -> bool:
-        while root > TRUE:
-            root = bdd.high[root] if state[bdd.level[root]] else bdd.low[root]
-        return root == TRUE
-
-    for state in itertools.product([False, True], repeat=8):
-        assert value(lower, state) <= value(f, state) <= value(upper, state)
-
-
 @pytest.mark.parametrize(
     ("formula", "expected", "exact"),
     [
