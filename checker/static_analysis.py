@@ -707,8 +707,9 @@ def analyse(
     (not `with_importance`, which needs the BDDs): when they come, the probability is
     the one of `probability_bounds.py` (exact when nothing had to be pruned, else a
     rigorous interval) and SCRAM's order is not tried.  Otherwise the BDDs in SCRAM's
-    order, within `max_nodes` nodes; past them the cut sets bottom up within
-    `order_limited_families.MAX_UNIONS` (coherent graphs only; none listed past it) and
+    order, within `max_nodes` nodes; past them the cut sets of `truncated_cut_sets.py`
+    (coherent or not), else bottom up within `order_limited_families.MAX_UNIONS`
+    (coherent graphs only; none listed past it), and
     the probability likewise (bounds of at most `bound_nodes` nodes a gate).  Past
     `deadline` (a `time.perf_counter()` value) the analysis stops with what it had
     completed (the exact probability comes before the cut sets)."""
@@ -734,7 +735,9 @@ def analyse(
         if diagram is None:
             diagram = _within_budget(_second_try, prepared, max_nodes, deadline)
         if diagram is None:
-            found = _families(graph, max_order, deadline, MAX_UNIONS) if graph.coherent else None
+            found = _truncated(graph, max_order, deadline)
+            if found is None and graph.coherent:
+                found = _families(graph, max_order, deadline, MAX_UNIONS)
             return _bounded(graph, p, missing, max_order, found, deadline, bound_nodes)
     except TimeLimitHit:
         return timed_out
@@ -813,13 +816,16 @@ def _within_budget(
     return None
 
 
-def _cut_set_bounds(found: OrderLimitedFamilies, p: Sequence[float]) -> tuple[float, float]:
-    """Bounds of a coherent tree's probability from its minimal cut sets of at most the
-    order limit: below, P(some set of a family of cut sets with pairwise disjoint events
-    fails) = 1 − Π(1 − P(C)) (the sets fail independently, and each fails the top),
+def _cut_set_bounds(
+    found: OrderLimitedFamilies, p: Sequence[float], coherent: bool
+) -> tuple[float, float]:
+    """Bounds of a tree's probability from its minimal cut sets of at most the
+    order limit: below, for a coherent tree, P(some set of a family of cut sets with
+    pairwise disjoint events fails) = 1 − Π(1 − P(C)) (the sets fail independently, and
+    each fails the top: not so in a non-coherent tree, where the others must work too),
     the family chosen greedily by decreasing P(C), ties by the sets' order; above, when
     no minimal cut set is longer than the limit, the sum of their probabilities (the
-    union bound), else 1.  On the 5,000-event tree of `bench/bench_cutsets.py` the 976
+    union bound: every failing state contains a minimal cut set), else 1.  On the 5,000-event tree of `bench/bench_cutsets.py` the 976
     single events alone give 0.6234, above the pruned bounds' 0.6189."""
     of = [0.0, *p].__getitem__  # variable v's probability at v
     chances = [(math.prod(map(of, c)), c) for c in found.cut_sets]
@@ -829,7 +835,7 @@ def _cut_set_bounds(found: OrderLimitedFamilies, p: Sequence[float]) -> tuple[fl
         if used.isdisjoint(c):
             used.update(c)
             log_none += math.log1p(-chance) if chance < 1.0 else -math.inf
-    low = -math.expm1(log_none)
+    low = -math.expm1(log_none) if coherent else 0.0
     high = 1.0 if found.truncated else min(1.0, math.fsum(chance for chance, _ in chances))
     return low, high
 
@@ -845,6 +851,20 @@ def _families(
         return order_limited_cut_sets(graph, max_order, deadline, max_unions)
     except DiagramTooLarge:
         return None
+
+
+def _truncated(graph: Pdag, max_order: int, deadline: float | None) -> OrderLimitedFamilies | None:
+    """The graph's cut sets of at most `max_order` events by `truncated_cut_sets.py`
+    (coherent or not), or None past its budget (TimeLimitHit past `deadline`)."""
+    from failspec.checker.order_limited_families import OrderLimitedFamilies
+    from failspec.checker.truncated_cut_sets import truncated_cut_sets
+
+    try:
+        return OrderLimitedFamilies(*truncated_cut_sets(graph, max_order, deadline))
+    except DiagramTooLarge:
+        pass
+    gc.collect()  # outside the handler, whose traceback holds the search's diagrams
+    return None
 
 
 def _bounded(
@@ -874,7 +894,7 @@ def _bounded(
             if bounds.pruned:
                 interval = (bounds.low, bounds.high)
                 if found is not None:
-                    low, high = _cut_set_bounds(found, p)
+                    low, high = _cut_set_bounds(found, p, graph.coherent)
                     interval = (max(bounds.low, low), min(bounds.high, high))
             else:
                 exact = bounds.low  # nothing was cut: the BDD of the whole tree

@@ -268,9 +268,10 @@ def test_generated_trees_agree_with_brute_force(tree: tuple[str, int, list[float
 def test_without_the_bdds_the_results_agree_with_brute_force(
     tree: tuple[str, int, list[float]], order: int
 ) -> None:
-    """Past the first BDD budget (2 nodes here): a coherent tree's cut sets come bottom up
-    and equal the minimal ones of at most `order` events, `truncated` exactly; a
-    non-coherent tree's are not listed.  The probability is exact when no bound had to
+    """Past the first BDD budget (2 nodes here): a tree's cut sets (coherent or not) come
+    without the BDDs and equal the minimal ones of at most `order` events, `truncated`
+    exactly (a non-coherent tree's were not listed before `truncated_cut_sets.py`).  The
+    probability is exact when no bound had to
     be pruned (bounds of 10^9 nodes), else a rigorous interval that contains the exact
     value (bounds of 1 node, every module's too)."""
     document, _, _ = tree
@@ -281,16 +282,12 @@ def test_without_the_bdds_the_results_agree_with_brute_force(
         problem = static_problem(read_model([path]), "top", 8760.0)
     graph = problem.graph
     number = [-1, *(int(name[1:]) for name in problem.names)]  # variable -> event number
-    listed = isinstance(graph.root, bool) or not graph.is_gate(abs(graph.root)) or graph.coherent
     for bound_nodes in (1, 10**9):
         found = analyse(graph, problem.probabilities, order, max_nodes=2, bound_nodes=bound_nodes)
-        if listed:
-            assert found.complete and found.stopped is None
-            got = {frozenset(number[v] for v in c) for c in found.cut_sets}
-            assert got == {s for s in minimal if len(s) <= order}
-            assert found.truncated == any(len(s) > order for s in minimal)
-        else:
-            assert (found.complete, found.stopped, found.cut_sets) == (False, "budget", [])
+        assert found.complete and found.stopped is None
+        got = {frozenset(number[v] for v in c) for c in found.cut_sets}
+        assert got == {s for s in minimal if len(s) <= order}
+        assert found.truncated == any(len(s) > order for s in minimal)
         if found.probability is not None:
             assert found.interval is None
             assert found.probability == pytest.approx(exact, abs=1e-12)
