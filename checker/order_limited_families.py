@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from failspec.checker.decision_diagrams import DiagramTooLarge, check_deadline
-from failspec.checker.pdag import Pdag
+from failspec.checker.pdag import Pdag, fails_outside
 
 CutSet = tuple[int, ...]
 
@@ -73,48 +73,7 @@ def order_limited_cut_sets(
     assert not isinstance(root, bool) and root > 0
     result = family_of(root)
     found = sorted(result.sets, key=lambda c: (len(c), c))
-    return OrderLimitedFamilies(found, result.truncated and _fails_outside(graph, found))
-
-
-def _fails_outside(graph: Pdag, kept: list[CutSet]) -> bool:
-    """Whether some set of variables fails the root and contains no set of `kept`.
-
-    The question goes to Z3 (a fresh context) as one SMT-LIB text: building it term by
-    term through z3's Python API took a second on the 5,000-event tree, the text a
-    tenth of that."""
-    import z3  # loaded only when a truncated family must be checked
-
-    n = graph.variables
-
-    def name(node: int) -> str:
-        return f"v{node}" if node <= n else f"g{node}"
-
-    lines: list[str] = []
-    declared: set[int] = set()
-    for g in graph.reachable():
-        gate = graph.gate(g)
-        for i in gate.inputs:
-            if i <= n and i not in declared:
-                declared.add(i)
-                lines.append(f"(declare-const v{i} Bool)")
-        inputs = " ".join(map(name, gate.inputs))
-        if gate.k == 1:
-            operator = "or"
-        elif gate.k == len(gate.inputs):
-            operator = "and"
-        else:
-            operator = f"(_ at-least {gate.k})"
-        lines.append(f"(define-fun g{g} () Bool ({operator} {inputs}))")
-    root = graph.root
-    assert not isinstance(root, bool) and root > n
-    lines.append(f"(assert g{root})")
-    for cut_set in kept:
-        members = " ".join(map(name, cut_set))
-        lines.append(f"(assert (not (and {members} true)))")
-    context = z3.Context()
-    solver = z3.Solver(ctx=context)
-    solver.add(z3.parse_smt2_string("\n".join(lines), ctx=context))
-    return bool(solver.check() == z3.sat)
+    return OrderLimitedFamilies(found, result.truncated and fails_outside(graph, found))
 
 
 class _Work:

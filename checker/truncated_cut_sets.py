@@ -74,7 +74,7 @@ from failspec.checker.decision_diagrams import (
     check_deadline,
     recursion_room,
 )
-from failspec.checker.pdag import Pdag, depth_first_order, preprocess
+from failspec.checker.pdag import Pdag, depth_first_order, fails_outside, preprocess
 
 CutSet = tuple[int, ...]
 
@@ -123,7 +123,7 @@ def truncated_cut_sets(
             ),
             key=lambda c: (len(c), c),
         )
-    truncated = families.dropped and _fails_outside(graph, found)
+    truncated = families.dropped and fails_outside(graph, found)
     return TruncatedCutSets(found, truncated)
 
 
@@ -453,43 +453,3 @@ class _Families:
             found = self.union(low, high) if level & 1 else z.node(level, low, high)
             self._positive[f] = found
         return found
-
-
-def _fails_outside(graph: Pdag, kept: list[CutSet]) -> bool:
-    """Whether some set S of variables fails the root (S true, the others false) and
-    contains no set of `kept` (Z3, a fresh context, one SMT-LIB text)."""
-    import z3  # loaded only when a product was dropped
-
-    n = graph.variables
-
-    def name(i: int) -> str:
-        a = abs(i)
-        atom = f"v{a}" if a <= n else f"g{a}"
-        return atom if i > 0 else f"(not {atom})"
-
-    lines: list[str] = []
-    declared: set[int] = set()
-    for g in graph.reachable():
-        gate = graph.gate(g)
-        for i in gate.inputs:
-            if abs(i) <= n and abs(i) not in declared:
-                declared.add(abs(i))
-                lines.append(f"(declare-const v{abs(i)} Bool)")
-        inputs = " ".join(map(name, gate.inputs))
-        if gate.k == 1:
-            operator = "or"
-        elif gate.k == len(gate.inputs):
-            operator = "and"
-        else:
-            operator = f"(_ at-least {gate.k})"
-        lines.append(f"(define-fun g{g} () Bool ({operator} {inputs}))")
-    root = graph.root
-    assert not isinstance(root, bool)
-    lines.append(f"(assert {name(root)})")
-    for cut_set in kept:
-        members = " ".join(f"v{v}" for v in cut_set)
-        lines.append(f"(assert (not (and {members} true)))")
-    context = z3.Context()
-    solver = z3.Solver(ctx=context)
-    solver.add(z3.parse_smt2_string("\n".join(lines), ctx=context))
-    return bool(solver.check() == z3.sat)
