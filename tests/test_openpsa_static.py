@@ -165,6 +165,31 @@ def test_expressions_evaluate_as_scram_does() -> None:
 OPERATORS = ["and", "or", "atleast", "not", "xor", "nand", "nor", "iff", "imply", "cardinality"]
 
 
+def gate_formula(draw: st.DrawFn, nodes: list[str]) -> str:
+    """A gate of a drawn kind over distinct `nodes` (`<basic-event …/>`, `<gate …/>`):
+    `<op attrs>inputs</op>`, with at-least's and cardinality's bounds drawn within
+    its inputs."""
+    op = draw(st.sampled_from(OPERATORS))
+    count = {"not": 1, "xor": 2, "iff": 2, "imply": 2}.get(op, draw(st.integers(2, 4)))
+    count = min(count, len(nodes))
+    args = draw(st.lists(st.sampled_from(nodes), min_size=count, max_size=count, unique=True))
+    attrs = ""
+    if op == "atleast":
+        attrs = f' min="{draw(st.integers(1, len(args)))}"'
+    elif op == "cardinality":
+        low = draw(st.integers(0, len(args)))
+        attrs = f' min="{low}" max="{draw(st.integers(low, len(args)))}"'
+    return f"<{op}{attrs}>{''.join(args)}</{op}>"
+
+
+def basic_event_definitions(p: list[float]) -> str:
+    """The `define-basic-event` of `e0`, `e1`, … with the probabilities `p`."""
+    return "".join(
+        f'<define-basic-event name="e{i}"><float value="{q}"/></define-basic-event>'
+        for i, q in enumerate(p)
+    )
+
+
 @st.composite
 def trees(draw: st.DrawFn) -> tuple[str, int, list[float]]:
     """An MEF document with 2–5 basic events and 1–5 gates of every kind."""
@@ -173,27 +198,14 @@ def trees(draw: st.DrawFn) -> tuple[str, int, list[float]]:
     nodes = [f'<basic-event name="e{i}"/>' for i in range(events)]
     gates = []
     for g in range(draw(st.integers(1, 5))):
-        op = draw(st.sampled_from(OPERATORS))
-        count = {"not": 1, "xor": 2, "iff": 2, "imply": 2}.get(op, draw(st.integers(2, 4)))
-        count = min(count, len(nodes))
-        args = draw(st.lists(st.sampled_from(nodes), min_size=count, max_size=count, unique=True))
-        attrs = ""
-        if op == "atleast":
-            attrs = f' min="{draw(st.integers(1, len(args)))}"'
-        elif op == "cardinality":
-            low = draw(st.integers(0, len(args)))
-            attrs = f' min="{low}" max="{draw(st.integers(low, len(args)))}"'
-        gates.append(f'<define-gate name="g{g}"><{op}{attrs}>{"".join(args)}</{op}></define-gate>')
+        gates.append(f'<define-gate name="g{g}">{gate_formula(draw, nodes)}</define-gate>')
         nodes.append(f'<gate name="g{g}"/>')
     top = len(gates) - 1
     # Only the last gate is the top: every other gate feeds it.
     body = gates[:-1] + [gates[-1].replace(f'name="g{top}">', f'name="g{top}x">', 1)]
     used = "".join(f'<gate name="g{g}"/>' for g in range(top)) + f'<gate name="g{top}x"/>'
     body.append(f'<define-gate name="top"><or>{used}</or></define-gate>')
-    definitions = "".join(
-        f'<define-basic-event name="e{i}"><float value="{q}"/></define-basic-event>'
-        for i, q in enumerate(p)
-    )
+    definitions = basic_event_definitions(p)
     return (
         f'<opsa-mef><define-fault-tree name="t">{"".join(body)}{definitions}</define-fault-tree></opsa-mef>',
         events,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_openpsa_static import OPERATORS, _brute_force, files_of, trees
+from test_openpsa_static import _brute_force, basic_event_definitions, files_of, gate_formula, trees
 
 from failspec.checker.decision_diagrams import DiagramTooLarge
 from failspec.checker.openpsa_tree import StaticProblem, static_problem
@@ -36,25 +36,10 @@ def deeper_trees(draw: st.DrawFn) -> Tree:
     gates = []
     count_of_gates = draw(st.integers(2, 9))
     for g in range(count_of_gates):
-        op = draw(st.sampled_from(OPERATORS))
-        count = {"not": 1, "xor": 2, "iff": 2, "imply": 2}.get(op, draw(st.integers(2, 4)))
-        count = min(count, len(nodes))
-        args = draw(st.lists(st.sampled_from(nodes), min_size=count, max_size=count, unique=True))
-        attrs = ""
-        if op == "atleast":
-            attrs = f' min="{draw(st.integers(1, len(args)))}"'
-        elif op == "cardinality":
-            low = draw(st.integers(0, len(args)))
-            attrs = f' min="{low}" max="{draw(st.integers(low, len(args)))}"'
         name = "top" if g == count_of_gates - 1 else f"g{g}"
-        gates.append(
-            f'<define-gate name="{name}"><{op}{attrs}>{"".join(args)}</{op}></define-gate>'
-        )
+        gates.append(f'<define-gate name="{name}">{gate_formula(draw, nodes)}</define-gate>')
         nodes.append(f'<gate name="g{g}"/>')
-    definitions = "".join(
-        f'<define-basic-event name="e{i}"><float value="{q}"/></define-basic-event>'
-        for i, q in enumerate(p)
-    )
+    definitions = basic_event_definitions(p)
     document = (
         f'<opsa-mef><define-fault-tree name="t">{"".join(gates)}{definitions}'
         "</define-fault-tree></opsa-mef>"
