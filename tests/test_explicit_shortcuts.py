@@ -13,6 +13,7 @@ round's last instant and just after it — are checked on models written out."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import pytest
@@ -21,6 +22,7 @@ from model_strategies import conjunction_models, models
 
 import failspec
 from failspec.checker import explicit, ir
+from failspec.checker import simulate as simulate_module
 from failspec.checker.cone import check_parts, dependency_cone, downstream_of
 from failspec.checker.conjuncts import screen_of
 from failspec.checker.engine import Limits, Reason, Verdict
@@ -32,7 +34,7 @@ from failspec.checker.explicit import (
     check_explicit,
 )
 from failspec.checker.signals import Time
-from failspec.checker.simulate import Reuse, simulate, violation_of
+from failspec.checker.simulate import Reuse, Run, simulate, violation_of
 
 
 def plain(model: ir.Model, check: ir.Check, monkeypatch: pytest.MonkeyPatch) -> object:
@@ -142,6 +144,16 @@ TABLES = (
 )
 """Every table of `simulate.Run` but its hours (a cache of fixed windows, which the
 reused run has for every channel)."""
+
+
+def test_every_table_of_a_run_is_compared_and_taken_over() -> None:
+    """A table added to `Run` must be compared above and taken from the run reused
+    (`simulate._PER_COMPONENT`, `_PER_TRANSACTION`; the faults' activity is set by
+    every run itself)."""
+    tables = {f.name for f in dataclasses.fields(Run)} - {"model", "scenario", "bound"}
+    assert set(TABLES) | {"hours"} == tables
+    taken = {*simulate_module._PER_COMPONENT, *simulate_module._PER_TRANSACTION}
+    assert taken | {"fault_active"} == tables
 
 
 def clip(signal: tuple[tuple[object, object], ...], until: int) -> list[tuple[int, int]]:
