@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -148,10 +148,17 @@ def _check_one(
         )
         entry = CachedVerdict(outcome.verdict.value, used, scenario, outcome.violation_at)
         cache.keep_verdict(key, entry)
-    result = _result(
-        model, item, outcome.verdict, used, started, counterexample, outcome.explanation, False
+    return _result(
+        model,
+        item,
+        outcome.verdict,
+        used,
+        started,
+        counterexample,
+        outcome.explanation,
+        False,
+        outcome.holds_up_to,
     )
-    return replace(result, holds_up_to=outcome.holds_up_to)
 
 
 def _result(
@@ -163,6 +170,7 @@ def _result(
     counterexample: Trace | None,
     reason: str | None,
     cached: bool,
+    holds_up_to: int | None = None,
 ) -> CheckResult:
     return CheckResult(
         file=model.file,
@@ -174,6 +182,7 @@ def _result(
         seconds=round(time.perf_counter() - started, 3),
         counterexample=counterexample,
         reason=reason,
+        holds_up_to=holds_up_to,
         cached=cached,
     )
 
