@@ -28,6 +28,7 @@ is built inline in its parent.
 
 from __future__ import annotations
 
+import bisect
 import gc
 import math
 from collections.abc import Callable, Iterator, Sequence
@@ -364,7 +365,6 @@ class CutSetFamilies:
         self.deadline = deadline
         self.zbdd = Zbdd(None, deadline)
         self.families: dict[int, int] = {}
-        self.node_of_level = {level: node for node, level in diagram.levels.items()}
         self.node_list = [0] * (max(diagram.levels.values(), default=-1) + 1)
         for node, level in diagram.levels.items():
             self.node_list[level] = node
@@ -399,24 +399,20 @@ class CutSetFamilies:
     def _expand(self, module: int) -> Iterator[CutSet]:
         """Module's minimal cut sets as variables (members ascending), module variables
         replaced by their modules' cut sets within the order limit."""
-        node_of = self.node_list.__getitem__
-        module_levels = self.module_levels
         n = self.diagram.graph.variables
         limit = self.max_order
-        sets = self.zbdd.sets(self.families[module])
-        if not module_levels:  # no module below: each set maps and sorts in C
-            yield from (tuple(sorted(map(node_of, levels))) for levels in sets)
+        sets = self.zbdd.sets(self.families[module], self.node_list)
+        if not self.module_levels:  # no module below: the sets are the cut sets
+            yield from sets
             return
-        for levels in sets:
-            if module_levels.isdisjoint(levels):
-                yield tuple(sorted(map(node_of, levels)))
+        for nodes in sets:  # ascending: the events (at most n) first, then the modules
+            if not nodes or nodes[-1] <= n:
+                yield nodes
                 continue
-            nodes = [node_of(level) for level in levels]
-            events = tuple(v for v in nodes if v <= n)
-            subs = [v for v in nodes if v > n]
-            if limit - len(events) - len(subs) < 0:
+            if limit - len(nodes) < 0:
                 continue
-            yield from self._products(events, [self.module_sets(s) for s in subs])
+            split = bisect.bisect_right(nodes, n)
+            yield from self._products(nodes[:split], [self.module_sets(s) for s in nodes[split:]])
 
     def _products(self, events: CutSet, choices: list[list[CutSet]]) -> Iterator[CutSet]:
         """Every union of `events` with one set of each choice (lists by ascending

@@ -116,13 +116,8 @@ def truncated_cut_sets(
     with recursion_room(2 * len(variables) + 10):
         top = _Builder(graph, families, level_of, max_order).literal(root)
         positive = families.minimal(families.positive_part(top))
-        found = sorted(
-            (
-                tuple(sorted(variables[level // 2] for level in s))
-                for s in families.zbdd.sets(positive)
-            ),
-            key=lambda c: (len(c), c),
-        )
+        label = [variables[level // 2] for level in range(2 * len(variables))]
+        found = sorted(families.zbdd.sets(positive, label), key=lambda c: (len(c), c))
     truncated = families.dropped and fails_outside(graph, found)
     return TruncatedCutSets(found, truncated)
 
