@@ -2,17 +2,20 @@
 
 `engine_named("auto" | "explicit" | "smt")` returns an `Engine` (`engine.py`).
 
-`auto` chooses by what it measures, not by a count.  It first lets the explicit
-engine go on in this process while its pace stays quick (`AUTO_FIRST_SECONDS`:
-until the fault sets of one size have taken, or at the pace measured so far
-would take, longer) — enough for most checks, at no cost of a process.  What
-that does not settle, the two engines race for, each in a process of its own
-(`race.py`): the first definite answer wins and the other engine is stopped.
+`auto` chooses by what it measures, not by a count.  It runs the explicit
+engine in this process and, once its pace is slow (`AUTO_FIRST_SECONDS`: the
+fault sets of one size have taken, or at the pace measured so far would take,
+longer), starts the SMT engine beside it in a process of its own
+(`race.Rival`); the explicit search goes on where it was, and the first
+definite answer wins: the explicit engine's when its search ends, the SMT
+engine's when the search, looking at it as it goes, finds it in.  Most checks
+are decided before the SMT engine is ever started, at no cost of a process.
 Neither engine dominates the other — on MINORI's models one cut-set search is
 23× faster with the explicit engine and another 10× faster with the SMT engine
-(docs/engines.md) — so no rule fixed in advance stays near the faster one; the
-race is never slower than the faster engine by more than the cost of sharing
-the machine.  Whichever engine answers, the answer is the same (both are
+(docs/engines.md) — so no rule fixed in advance stays near the faster one;
+the race is never slower than the faster engine by more than the cost of
+sharing the machine, and no work of the explicit engine is done twice
+(decision 64).  Whichever engine answers, the answer is the same (both are
 exact and their counterexamples canonical); only the name of the engine that
 gave it, which the result reports, can differ between runs.
 """
@@ -20,28 +23,23 @@ gave it, which the result reports, can differ between runs.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TypeVar, cast
 
 from failspec.checker import ir
-from failspec.checker.engine import ENGINE_NAMES, CutSetOrder, Engine, Outcome, Reason, Verdict
-from failspec.checker.explicit import ExplicitEngine
-from failspec.checker.race import first_of
+from failspec.checker.engine import ENGINE_NAMES, CutSetOrder, Engine, Outcome, Verdict
+from failspec.checker.explicit import ExplicitEngine, Slow
+from failspec.checker.race import Overtaken, Rival
 
 __all__ = ["ENGINE_NAMES", "AutoEngine", "candidate_sets", "engine_named"]
 
+T = TypeVar("T")
+
 AUTO_FIRST_SECONDS = 2.0
-"""How long `auto` lets the explicit engine go on in its own process before the
-engines race: until the fault sets of one size have taken, or at the pace
-measured so far would take, longer than this (`ExplicitEngine.stop_after`)."""
-
-
-YIELD_AFTER = 10.0
-"""Seconds of its own processor time: in a race, the explicit engine's process
-lowers its priority once it projects more than this for the fault sets of its
-current size (`ExplicitEngine`):
-where it is slow it would most often lose, and on a busy machine sharing the
-processor equally would slow the SMT engine as much."""
+"""How long `auto` lets the explicit engine go on alone: until the fault sets of
+one size have taken, or at the pace measured so far would take, longer than
+this (`explicit.Slow`); then the SMT engine joins."""
 
 
 def candidate_sets(model: ir.Model, check: ir.Check, max_order: int) -> int:
@@ -66,67 +64,66 @@ def _searched_to_the_end(orders: list[CutSetOrder]) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class AutoEngine:
-    """The composite `auto`: see the module."""
+    """The composite `auto`: see the module.  It uses two processes once the SMT
+    engine joins, one before, whatever `--jobs` says (the explicit engine's
+    workers could not look at the rival as it goes)."""
 
     first_seconds: float = AUTO_FIRST_SECONDS
-    jobs: int = 1
-    """The processes of the first phase (`ExplicitEngine.jobs`).  The race uses one
-    process per engine whatever `jobs` says: a racer is stopped by ending its
-    process, which must therefore have none of its own."""
 
     @property
     def name(self) -> str:
         return "auto"
 
     def decide(self, model: ir.Model, check: ir.Check, deadline: float | None) -> Outcome:
-        first = ExplicitEngine(stop_after=self.first_seconds, jobs=self.jobs).decide(
-            model, check, deadline
-        )
-        if first.reason != Reason.BUDGET:
-            return first
-        from failspec.checker.smt import SmtEngine  # Z3 is loaded only when needed
+        def smt() -> Outcome:
+            from failspec.checker.smt import SmtEngine  # Z3 is loaded only when needed
 
-        raced = first_of(
-            [
-                lambda: ExplicitEngine(yield_after=YIELD_AFTER).decide(model, check, deadline),
-                lambda: SmtEngine().decide(model, check, deadline),
-            ],
-            _definite,
-            _proved,
-        )
-        if raced.verdict == Verdict.UNKNOWN and _proved(first) > _proved(raced):
-            return replace(raced, holds_up_to=first.holds_up_to)
-        return raced
+            return SmtEngine().decide(model, check, deadline)
+
+        found, other = self._race(lambda e: e.decide(model, check, deadline), smt, _definite)
+        if other is not None and (_definite(other) or _proved(other) > _proved(found)):
+            return other
+        return found
 
     def cut_sets(
         self, model: ir.Model, check: ir.Check, max_order: int, deadline: float | None
     ) -> Iterator[CutSetOrder]:
-        explicit = ExplicitEngine(stop_after=self.first_seconds, jobs=self.jobs)
-        first = list(explicit.cut_sets(model, check, max_order, deadline))
-        if not first or first[-1].reason != Reason.BUDGET:
-            return iter(first)
-        from failspec.checker.smt import SmtEngine  # Z3 is loaded only when needed
+        def smt() -> list[CutSetOrder]:
+            from failspec.checker.smt import SmtEngine  # Z3 is loaded only when needed
 
-        orders = first_of(
-            [
-                lambda: list(
-                    ExplicitEngine(yield_after=YIELD_AFTER).cut_sets(
-                        model, check, max_order, deadline
-                    )
-                ),
-                lambda: list(SmtEngine().cut_sets(model, check, max_order, deadline)),
-            ],
+            return list(SmtEngine().cut_sets(model, check, max_order, deadline))
+
+        found, other = self._race(
+            lambda e: list(e.cut_sets(model, check, max_order, deadline)),
+            smt,
             _searched_to_the_end,
         )
-        return iter(orders)
+        return iter(other if other is not None and _searched_to_the_end(other) else found)
+
+    def _race(
+        self, search: Callable[[ExplicitEngine], T], smt: Callable[[], T], done: Callable[[T], bool]
+    ) -> tuple[T, T | None]:
+        """The answer of the explicit engine's `search`, which the SMT engine's `smt`
+        joins once it is slow, or `smt`'s if `done` took it first; and, when the
+        search ended without a `done` answer, `smt`'s (None: it never started, or
+        failed)."""
+        with Rival(smt, done) as rival:
+            try:
+                found = search(
+                    ExplicitEngine(slow=Slow(self.first_seconds, rival.start, rival.poll))
+                )
+            except Overtaken as won:
+                return cast(T, won.answer), None
+            if done(found):
+                return found, None
+            return found, rival.answer()
 
 
 def engine_named(name: str, jobs: int = 1) -> Engine:
     """The engine `--engine NAME` names, with up to `jobs` processes where it can use
-    them (the explicit engine, and `auto`'s first phase); raise ValueError for
-    another name."""
+    them (the explicit engine); raise ValueError for another name."""
     if name == "auto":
-        return AutoEngine(jobs=jobs)
+        return AutoEngine()
     if name == "explicit":
         return ExplicitEngine(jobs=jobs)
     if name == "smt":

@@ -29,7 +29,6 @@ import contextlib
 import heapq
 import itertools
 import math
-import os
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
@@ -86,6 +85,18 @@ when there are at least this many: for fewer, forking costs more than it saves."
 
 
 @dataclass(frozen=True, slots=True)
+class Slow:
+    """When the explicit engine's search counts as slow, and what then (`Pace`): once
+    the fault sets of one size have taken, or at the pace measured so far would take,
+    longer than `seconds` on the clock, `act` is called, once; `watch` (if any) at
+    every fault set and inside each one's search, before and after."""
+
+    seconds: float
+    act: Callable[[], None]
+    watch: Callable[[], None] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ExplicitEngine:
     """The explicit engine behind the `Engine` interface.  `max_runs` bounds the
     simulator runs of one `decide` or `cut_sets` (None: no bound); past it the
@@ -93,29 +104,21 @@ class ExplicitEngine:
 
     max_runs: int | None = None
     cone: bool = True
-    stop_after: float | None = None
-    """When the fault sets of one size have taken, or at the pace measured so far
-    would take, longer than this many seconds: stop, unknown with `Reason.BUDGET`
-    (`auto`'s first phase, `engines.py`)."""
-    yield_after: float | None = None
-    """Likewise, but lower the process's priority instead (`auto`'s race: on a
-    busy machine the other engine gets the processor first).  The pace projects by
-    this process's processor time, not the clock: a racer has no workers, and on a
-    busy machine the clock would count other processes' work as its own, so that
-    it would yield, and starve, where its own work is short; what a size has
-    already taken is still measured on the clock, which bounds how long the other
-    engine shared the processor (decision 58)."""
+    slow: Slow | None = None
+    """What to do once the search is slow (`auto`'s rival, `engines.py`)."""
     jobs: int = 1
     """Ask about the fault sets of one size in up to this many forked processes
     (`ask_each`); the answers are merged in the order of the sets, so every `jobs`
     gives the same answer."""
 
     def pace(self) -> Pace | None:
-        if self.stop_after is not None:
-            return Pace(self.stop_after, give_up)
-        if self.yield_after is not None:
-            return Pace(self.yield_after, lower_priority, work=time.process_time)
-        return None
+        if self.slow is None:
+            return None
+        return Pace(self.slow.seconds, self.slow.act, watch=self.slow.watch)
+
+    def processes(self) -> int:
+        """`jobs`, but one with `slow`: a worker would act in a process of its own."""
+        return 1 if self.slow is not None else self.jobs
 
     @property
     def name(self) -> str:
@@ -123,7 +126,7 @@ class ExplicitEngine:
 
     def decide(self, model: ir.Model, check: ir.Check, deadline: float | None) -> Outcome:
         outcome = check_explicit(
-            model, check, deadline, self.max_runs, self.cone, self.pace(), self.jobs
+            model, check, deadline, self.max_runs, self.cone, self.pace(), self.processes()
         )
         return outcome.by(self.name)
 
@@ -144,7 +147,7 @@ class ExplicitEngine:
         pace = self.pace()
         if pace is not None:
             limits.watch = pace.poll
-        jobs = 1 if self.max_runs is not None else self.jobs
+        jobs = 1 if self.max_runs is not None else self.processes()
         screens: list[ConjunctScreen | None] = [None]
 
         def ask(numbers: tuple[int, ...]) -> Candidate | None:
@@ -445,54 +448,53 @@ def _screen(model: ir.Model, part: ir.Check, scope: Scope, limits: Limits) -> Co
 class Pace:
     """Measures the time per fault set of the current size and acts once (`on_slow`)
     when that size has taken more than `seconds` on `clock`, or at the pace so far
-    would take more than `seconds` of `work` (by default the same clock; the race's
-    yield projects by its own processor time, decision 58)."""
+    would take more; calls `watch` (if any) at every step and poll."""
 
     def __init__(
         self,
         seconds: float,
         on_slow: Callable[[], None],
         clock: Callable[[], float] = time.perf_counter,
-        work: Callable[[], float] | None = None,
+        watch: Callable[[], None] | None = None,
     ) -> None:
         self.seconds = seconds
         self.on_slow = on_slow
         self.clock = clock
-        self.work = work or clock
+        self.watch = watch
         self.started = clock()
-        self.worked = self.work()
         self.total = 0
         self.done = 0
         self.acted = False
 
     def level(self, total: int) -> None:
-        self.started, self.worked, self.total, self.done = self.clock(), self.work(), total, 0
+        self.started, self.total, self.done = self.clock(), total, 0
 
     def step(self) -> None:
         """One more fault set of the current size is being asked about."""
         self.done += 1
+        if self.watch is not None:
+            self.watch()
         if self.acted:
             return
         spent = self.clock() - self.started
         projected = 0.0
         if self.done % 16 == 0:
-            projected = (self.work() - self.worked) / self.done * (self.total - self.done)
+            projected = spent / self.done * (self.total - self.done)
         if spent > self.seconds or projected > self.seconds:
             self.act()
 
     def poll(self) -> None:
         """Inside one fault set's search (`Limits.watch`): act once the current size has
         taken longer than `seconds`, however few sets it has."""
+        if self.watch is not None:
+            self.watch()
         if not self.acted and self.clock() - self.started > self.seconds:
             self.act()
 
     def act(self) -> None:
-        """Call `on_slow`; once it returns, never again.  An `on_slow` that raises
-        (`give_up`) raises again at the next step or poll: a worker of a search in
-        several processes (`ask_each`) that gave up on one fault set gives up on
-        the next it was handed too, instead of searching it to the end."""
-        self.on_slow()
+        """Call `on_slow`, once."""
         self.acted = True
+        self.on_slow()
 
 
 def _not_containing(
@@ -529,16 +531,6 @@ def ask_each(
         items = listed
     for item in items:
         yield item, ask(item)
-
-
-def lower_priority() -> None:
-    """Let other processes have the processor first (nothing changes on idle cores)."""
-    with contextlib.suppress(OSError):
-        os.nice(10)
-
-
-def give_up() -> None:
-    raise OverBudget
 
 
 def _level(

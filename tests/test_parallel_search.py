@@ -18,7 +18,7 @@ from model_strategies import models
 
 import failspec
 from failspec.checker import explicit
-from failspec.checker.engine import Limits, Reason, Verdict
+from failspec.checker.engine import Reason, Verdict
 from failspec.checker.explicit import ExplicitEngine, check_explicit
 from failspec.cli import main
 
@@ -89,46 +89,6 @@ def test_a_deadline_that_passes_in_a_worker_is_unknown_timeout() -> None:
     assert (outcome.verdict, outcome.reason) == (Verdict.UNKNOWN, Reason.TIMEOUT)
     orders = list(ExplicitEngine(jobs=2).cut_sets(model, check, 2, time.perf_counter() - 1))
     assert not orders[-1].complete and orders[-1].reason == Reason.TIMEOUT
-
-
-def test_auto_first_phase_gives_up_inside_a_worker_as_in_one_process() -> None:
-    """`stop_after` (auto's first phase) is noticed by a worker's `Pace.poll`."""
-    model = failspec.load(REPO / "models" / "minori" / "before.fspec")
-    check = model.checks[-1]
-    outcome = ExplicitEngine(stop_after=0.0, jobs=2).decide(model, check, None)
-    assert (outcome.verdict, outcome.reason) == (Verdict.UNKNOWN, Reason.BUDGET)
-
-
-def test_a_worker_that_gave_up_gives_up_on_every_set_it_was_handed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Each worker is handed several pairs; once `stop_after` (1 s) has passed, none
-    of them is searched to the end (before, a worker gave up on its first set only
-    and searched the next ones it had been handed, here 30 s each)."""
-    finished = tmp_path / "finished"
-
-    def slow_pairs(
-        model: object,
-        check: object,
-        numbers: tuple[int, ...],
-        limits: Limits,
-        only: object,
-        until: object,
-    ) -> None:
-        if len(numbers) < 2:
-            return
-        until = time.monotonic() + 30
-        while time.monotonic() < until:
-            limits.run()
-        with finished.open("a") as out:
-            out.write(f"{numbers}\n")
-
-    monkeypatch.setattr(explicit, "_best_for_set", slow_pairs)
-    model = failspec.load(REPO / "models" / "minori" / "before.fspec")
-    (check,) = [c for c in model.checks if c.name == FX_TWO]
-    outcome = ExplicitEngine(stop_after=1.0, jobs=2).decide(model, check, None)
-    assert (outcome.verdict, outcome.reason) == (Verdict.UNKNOWN, Reason.BUDGET)
-    assert not finished.exists()
 
 
 def run(argv: Sequence[str]) -> tuple[int, str, str]:

@@ -86,18 +86,20 @@ def test_the_smt_engine_says_how_many_faults_it_cleared(
 
 
 def test_auto_keeps_the_most_that_was_proved(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Both racers stop: the answer is the one that proved more (the SMT engine's
-    here, whose stop comes at 2 faults while the explicit engine's comes at once)."""
+    """Both engines stop: the answer is the one that proved more (the SMT engine's
+    here, whose stop comes at 2 faults while the explicit engine's comes at once,
+    after it found itself slow and started the SMT engine)."""
     model = failspec.loads(MODEL)
     (check,) = model.checks
     stop_smt_at(2, monkeypatch)
 
     class Stopped:
-        def __init__(self, **_: object) -> None:
-            pass
+        def __init__(self, slow: explicit.Slow) -> None:
+            self.slow = slow
 
         def decide(self, *_: object) -> Outcome:
-            return Outcome.unknown(Reason.BUDGET).by("explicit")
+            self.slow.act()
+            return Outcome.unknown(Reason.TIMEOUT).by("explicit")
 
     monkeypatch.setattr(engines, "ExplicitEngine", Stopped)
     outcome = engines.AutoEngine().decide(model, check, None)
@@ -151,24 +153,16 @@ def test_the_explicit_engine_says_how_many_faults_it_cleared(
     )
 
 
-def test_auto_keeps_what_its_first_phase_proved(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The first phase (the explicit engine in process) clears one fault before its
-    budget; both racers then stop at once: the answer keeps the first phase's 1."""
+def test_auto_keeps_what_the_explicit_engine_proved(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The explicit engine, slow at once (the SMT engine starts beside it), clears one
+    fault before its limit; the SMT engine stops at once: the answer keeps the 1."""
     model = failspec.loads(MODEL)
     (check,) = model.checks
-    stop_explicit_at(2, OverBudget, monkeypatch)
+    stop_explicit_at(2, OutOfTime, monkeypatch)
     stop_smt_at(0, monkeypatch)
-    real = explicit.ExplicitEngine
-
-    def first_phase_only(**options: object) -> object:
-        if "stop_after" in options:
-            return real(**options)  # type: ignore[arg-type]
-        return Stopped()
-
-    class Stopped:
-        def decide(self, *_: object) -> Outcome:
-            return Outcome.unknown(Reason.BUDGET).by("explicit")
-
-    monkeypatch.setattr(engines, "ExplicitEngine", first_phase_only)
-    outcome = engines.AutoEngine().decide(model, check, None)
-    assert (outcome.verdict, outcome.holds_up_to) == (Verdict.UNKNOWN, 1)
+    outcome = engines.AutoEngine(first_seconds=0.0).decide(model, check, None)
+    assert (outcome.verdict, outcome.holds_up_to, outcome.engine) == (
+        Verdict.UNKNOWN,
+        1,
+        "explicit",
+    )

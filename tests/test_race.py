@@ -1,4 +1,5 @@
-"""`checker/race.py`: the first acceptable answer wins; the others are stopped."""
+"""`checker/race.py`: a rival joins a running search, and the first accepted answer
+wins; `explicit.Pace`, which starts it."""
 
 from __future__ import annotations
 
@@ -16,56 +17,82 @@ def slow(value: int, seconds: float) -> int:
     return value
 
 
-def test_the_first_acceptable_answer_wins() -> None:
+def search_until(rival: race.Rival[int], seconds: float) -> str:
+    """A search of `seconds` that polls `rival` as it goes."""
+    until = time.perf_counter() + seconds
+    try:
+        while time.perf_counter() < until:
+            rival.poll()
+            time.sleep(0.001)
+    except race.Overtaken as won:
+        return f"overtaken by {won.answer}"
+    return "searched to the end"
+
+
+def test_an_accepted_answer_of_the_rival_ends_the_search() -> None:
     started = time.perf_counter()
-    answer = race.first_of([lambda: slow(1, 30), lambda: slow(2, 0.1)], lambda v: v > 0)
-    assert answer == 2
-    assert time.perf_counter() - started < 10  # the slow racer was stopped, not awaited
+    with race.Rival(lambda: slow(2, 0.1), lambda v: v > 0) as rival:
+        assert search_until(rival, 30) == "searched to the end"  # not started: not looked at
+    with race.Rival(lambda: slow(2, 0.1), lambda v: v > 0) as rival:
+        rival.start()
+        assert search_until(rival, 30) == "overtaken by 2"
+    assert time.perf_counter() - started < 40  # the second search was cut short
 
 
-def test_an_unacceptable_answer_waits_for_the_others() -> None:
-    answer = race.first_of([lambda: slow(-1, 0), lambda: slow(5, 0.3)], lambda v: v > 0)
-    assert answer == 5
-    # none acceptable: the first computation's answer
-    assert race.first_of([lambda: slow(-1, 0.2), lambda: slow(-2, 0)], lambda v: v > 0) == -1
+def test_an_unaccepted_answer_lets_the_search_go_on_and_is_kept() -> None:
+    with race.Rival(lambda: slow(-1, 0), lambda v: v > 0) as rival:
+        rival.start()
+        assert search_until(rival, 0.5) == "searched to the end"
+        assert rival.answer() == -1
 
 
-@pytest.mark.parametrize("fork", [True, False])
-def test_none_acceptable_gives_the_answer_ranked_highest(
-    fork: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With `rank`, the unaccepted answer it ranks highest, the first of equals."""
-    monkeypatch.setattr(race, "can_race", lambda: fork)
-    no = lambda v: False  # noqa: E731
-    assert race.first_of([lambda: slow(1, 0), lambda: slow(3, 0.2)], no, abs) == 3
-    assert race.first_of([lambda: slow(-3, 0.2), lambda: slow(3, 0)], no, abs) == -3
-    assert race.first_of([lambda: slow(1, 0), lambda: slow(3, 0.2)], no) == 1
+def test_a_search_that_ends_first_stops_the_rival(tmp_path: Path) -> None:
+    done = tmp_path / "done"
+
+    def long_rival() -> int:
+        time.sleep(3)
+        done.write_text("the rival was not stopped")
+        return 1
+
+    with race.Rival(long_rival, lambda v: True) as rival:
+        rival.start()
+        assert search_until(rival, 0.2) == "searched to the end"
+    time.sleep(3.5)
+    assert not done.exists()
 
 
-def test_a_racer_that_fails_loses_and_all_failing_is_an_error() -> None:
+def test_a_rival_that_fails_gives_none() -> None:
     def fail() -> int:
         raise ValueError("no")
 
-    assert race.first_of([fail, lambda: slow(3, 0.1)], lambda v: True) == 3
-    with pytest.raises(RuntimeError, match="ValueError: no"):
-        race.first_of([fail, fail], lambda v: True)
+    with race.Rival(fail, lambda v: True) as rival:
+        rival.start()
+        assert search_until(rival, 0.3) == "searched to the end"
+        assert rival.answer() is None
+    with race.Rival(fail, lambda v: True) as rival:
+        assert rival.answer() is None  # not wanted: nothing was computed
 
 
-def test_racers_run_in_other_processes() -> None:
-    assert race.first_of([os.getpid, os.getpid], lambda pid: True) != os.getpid()
+def test_the_rival_runs_in_another_process() -> None:
+    with race.Rival(os.getpid, lambda pid: True) as rival:
+        rival.start()
+        assert rival.answer() not in (None, os.getpid())
 
 
-def test_without_fork_the_computations_run_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_fork_the_rival_runs_after_the_search(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(race, "can_race", lambda: False)
     calls: list[int] = []
 
-    def record(value: int) -> int:
-        calls.append(value)
-        return value
+    def record() -> int:
+        calls.append(os.getpid())
+        return 2
 
-    assert race.first_of([lambda: record(-1), lambda: record(2)], lambda v: v > 0) == 2
-    assert calls == [-1, 2]
-    assert race.first_of([os.getpid], lambda pid: True) == os.getpid()
+    with race.Rival(record, lambda v: True) as rival:
+        rival.start()
+        assert search_until(rival, 0.2) == "searched to the end"
+        assert calls == []
+        assert rival.answer() == 2
+        assert calls == [os.getpid()]
 
 
 def test_the_explicit_engine_acts_on_its_pace_once_past_its_projection() -> None:
@@ -107,33 +134,20 @@ def test_the_explicit_engine_acts_on_its_pace_once_past_its_projection() -> None
     assert acted == [2.0, 12.5, 22.6]
 
 
-def test_the_racing_explicit_engine_yields_by_its_own_processor_time() -> None:
-    """The race's yield projects by the racer's own work (decision 58): on a busy
-    machine the clock counts other processes' too; what a size has taken stays on
-    the clock.  `auto`'s first phase, whose search may have workers, projects by
-    the clock."""
-    import time
-
-    from failspec.checker.explicit import ExplicitEngine
-
-    racing = ExplicitEngine(yield_after=10.0).pace()
-    first = ExplicitEngine(stop_after=2.0).pace()
-    assert racing is not None and racing.work is time.process_time
-    assert racing.clock is time.perf_counter
-    assert first is not None and first.work is first.clock is time.perf_counter
-
-
-def test_auto_hands_a_slow_search_over_and_keeps_a_quick_one() -> None:
-    """The first phase stops with `budget` when its pace is slow (the race follows),
-    and decides in process when it is quick."""
+def test_auto_starts_the_smt_engine_only_when_the_search_is_slow() -> None:
+    """The explicit engine acts once its pace is slow, in this process even when it
+    was given workers, and decides alone when it is quick."""
     import failspec
-    from failspec.checker.engine import Reason
-    from failspec.checker.explicit import ExplicitEngine
+    from failspec.checker.explicit import ExplicitEngine, Slow
 
     model = failspec.load(
         Path(__file__).parent / "engine_regressions" / "parts-with-different-cones.fspec"
     )
     (k2,) = [c for c in model.checks if c.name == "k2"]
-    quick = ExplicitEngine(stop_after=60.0).decide(model, k2, None)
-    assert quick.verdict == "violated"
-    assert ExplicitEngine(stop_after=0.0).decide(model, k2, None).reason == Reason.BUDGET
+    acted: list[int] = []
+    quick = ExplicitEngine(slow=Slow(60.0, lambda: acted.append(os.getpid())), jobs=2)
+    assert quick.decide(model, k2, None).verdict == "violated"
+    assert acted == []
+    slow_one = ExplicitEngine(slow=Slow(0.0, lambda: acted.append(os.getpid())), jobs=2)
+    assert slow_one.decide(model, k2, None).verdict == "violated"
+    assert acted == [os.getpid()]
