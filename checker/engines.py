@@ -3,26 +3,27 @@
 `engine_named("auto" | "explicit" | "smt")` returns an `Engine` (`engine.py`).
 
 `auto` chooses by what it measures, not by a count.  It runs the explicit
-engine in this process and, once its pace is slow (`AUTO_FIRST_SECONDS`: the
-fault sets of one size have taken, or at the pace measured so far would take,
-longer), starts the SMT engine beside it in a process of its own
-(`race.Rival`); the explicit search goes on where it was, and the first
-definite answer wins: the explicit engine's when its search ends, the SMT
-engine's when the search, looking at it as it goes, finds it in.  Most checks
-are decided before the SMT engine is ever started, at no cost of a process.
-Neither engine dominates the other — on MINORI's models one cut-set search is
-23× faster with the explicit engine and another 10× faster with the SMT engine
-(docs/engines.md) — so no rule fixed in advance stays near the faster one;
-the race is never slower than the faster engine by more than the cost of
-sharing the machine, and no work of the explicit engine is done twice
-(decision 64).  Whichever engine answers, the answer is the same (both are
-exact and their counterexamples canonical); only the name of the engine that
-gave it, which the result reports, can differ between runs.
+engine in this process while its pace stays quick (`AUTO_FIRST_SECONDS`: until
+the fault sets of one size have taken, or at the pace measured so far would
+take, longer) — enough for most checks, at no cost of a process.  Once it is
+slow, the rest of its search is handed to a child forked at that point
+(`race.HandOver`: it goes on where it was, nothing is done twice) and the SMT
+engine starts in a second child; the first definite answer wins and the
+other is stopped.  Neither engine dominates the other — on MINORI's models one
+cut-set search is 23× faster with the explicit engine and another 10× faster
+with the SMT engine (docs/engines.md) — so no rule fixed in advance stays near
+the faster one; the race is never slower than the faster engine by more than
+the cost of sharing the machine.  Whichever engine answers, the answer is the
+same (both are exact and their counterexamples canonical); only the name of
+the engine that gave it, which the result reports, can differ between runs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar, cast
@@ -30,16 +31,34 @@ from typing import TypeVar, cast
 from failspec.checker import ir
 from failspec.checker.engine import ENGINE_NAMES, CutSetOrder, Engine, Outcome, Verdict
 from failspec.checker.explicit import ExplicitEngine, Slow
-from failspec.checker.race import Overtaken, Rival
+from failspec.checker.race import Failed, HandedOver, HandOver, Racer, first_of
 
 __all__ = ["ENGINE_NAMES", "AutoEngine", "candidate_sets", "engine_named"]
 
 T = TypeVar("T")
 
 AUTO_FIRST_SECONDS = 2.0
-"""How long `auto` lets the explicit engine go on alone: until the fault sets of
-one size have taken, or at the pace measured so far would take, longer than
-this (`explicit.Slow`); then the SMT engine joins."""
+"""How long `auto` lets the explicit engine go on alone in this process: until the
+fault sets of one size have taken, or at the pace measured so far would take,
+longer than this (`explicit.Slow`); then the race."""
+
+
+YIELD_AFTER = 10.0
+"""Seconds of its own processor time: in the race, the explicit engine's process
+lowers its priority once the fault sets of its current size have taken this much
+of its work (the time before the hand-over counted as such): where it is that
+slow it would most often lose, and on a busy machine sharing the processor
+equally would slow the SMT engine as much.  Measured by its own work, and not
+projected (decision 64): on a busy machine the clock counts other processes'
+work as its own, and a projection over the first, most expensive sets of a size
+overshoots, so that it would yield, and starve behind the machine's other
+processes, where its whole work is short."""
+
+
+def lower_priority() -> None:
+    """Let other processes have the processor first (nothing changes on idle cores)."""
+    with contextlib.suppress(OSError):
+        os.nice(10)
 
 
 def candidate_sets(model: ir.Model, check: ir.Check, max_order: int) -> int:
@@ -64,9 +83,8 @@ def _searched_to_the_end(orders: list[CutSetOrder]) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class AutoEngine:
-    """The composite `auto`: see the module.  It uses two processes once the SMT
-    engine joins, one before, whatever `--jobs` says (the explicit engine's
-    workers could not look at the rival as it goes)."""
+    """The composite `auto`: see the module.  One process, then two racing, whatever
+    `--jobs` says: a search with workers of its own could not be handed to a child."""
 
     first_seconds: float = AUTO_FIRST_SECONDS
 
@@ -80,10 +98,7 @@ class AutoEngine:
 
             return SmtEngine().decide(model, check, deadline)
 
-        found, other = self._race(lambda e: e.decide(model, check, deadline), smt, _definite)
-        if other is not None and (_definite(other) or _proved(other) > _proved(found)):
-            return other
-        return found
+        return self._race(lambda e: e.decide(model, check, deadline), smt, _definite, _proved)
 
     def cut_sets(
         self, model: ir.Model, check: ir.Check, max_order: int, deadline: float | None
@@ -93,30 +108,42 @@ class AutoEngine:
 
             return list(SmtEngine().cut_sets(model, check, max_order, deadline))
 
-        found, other = self._race(
-            lambda e: list(e.cut_sets(model, check, max_order, deadline)),
-            smt,
-            _searched_to_the_end,
-        )
-        return iter(other if other is not None and _searched_to_the_end(other) else found)
+        def search(explicit: ExplicitEngine) -> list[CutSetOrder]:
+            return list(explicit.cut_sets(model, check, max_order, deadline))
+
+        orders: list[CutSetOrder] = self._race(search, smt, _searched_to_the_end)
+        return iter(orders)
 
     def _race(
-        self, search: Callable[[ExplicitEngine], T], smt: Callable[[], T], done: Callable[[T], bool]
-    ) -> tuple[T, T | None]:
-        """The answer of the explicit engine's `search`, which the SMT engine's `smt`
-        joins once it is slow, or `smt`'s if `done` took it first; and, when the
-        search ended without a `done` answer, `smt`'s (None: it never started, or
-        failed)."""
-        with Rival(smt, done) as rival:
-            try:
-                found = search(
-                    ExplicitEngine(slow=Slow(self.first_seconds, rival.start, rival.poll))
-                )
-            except Overtaken as won:
-                return cast(T, won.answer), None
-            if done(found):
-                return found, None
-            return found, rival.answer()
+        self,
+        search: Callable[[ExplicitEngine], T],
+        smt: Callable[[], T],
+        done: Callable[[T], bool],
+        rank: Callable[[T], int] | None = None,
+    ) -> T:
+        """The explicit engine's `search`, in this process while it is quick; once it
+        is slow, the race of its rest, in a forked child, against `smt` in another:
+        the first answer `done` takes, else the one `rank` puts highest (the explicit
+        engine's among equals; without `rank`, the explicit engine's)."""
+        hand_over = HandOver()
+        yielding = Slow(YIELD_AFTER, lower_priority, work=time.process_time)
+        explicit = ExplicitEngine(slow=Slow(self.first_seconds, hand_over.fork, then=yielding))
+        try:
+            found = search(explicit)
+        except HandedOver as over:
+            return first_of([cast(Racer[T], over.racer), Racer.start(smt)], done, rank)
+        except BaseException as error:
+            if hand_over.in_child:
+                hand_over.finish(Failed(error))
+            raise
+        if hand_over.in_child:
+            hand_over.finish(found)
+        if done(found) or not hand_over.wanted:  # decided, or never slow
+            return found
+        other = smt()  # no fork: the SMT engine after the explicit engine
+        if done(other) or (rank is not None and rank(other) > rank(found)):
+            return other
+        return found
 
 
 def engine_named(name: str, jobs: int = 1) -> Engine:

@@ -87,13 +87,16 @@ when there are at least this many: for fewer, forking costs more than it saves."
 @dataclass(frozen=True, slots=True)
 class Slow:
     """When the explicit engine's search counts as slow, and what then (`Pace`): once
-    the fault sets of one size have taken, or at the pace measured so far would take,
-    longer than `seconds` on the clock, `act` is called, once; `watch` (if any) at
-    every fault set and inside each one's search, before and after."""
+    the fault sets of one size have taken longer than `seconds` on the wall clock, or
+    at the pace measured so far would take longer, `act` is called, once.  With `work`
+    (a clock of this process's own work), once the size has taken that long of it,
+    unprojected.  If `act` returns, the search goes on under `then`, if any (`auto`'s
+    hand-over, `engines.py`)."""
 
     seconds: float
     act: Callable[[], None]
-    watch: Callable[[], None] | None = None
+    work: Callable[[], float] | None = None
+    then: Slow | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,12 +115,11 @@ class ExplicitEngine:
     gives the same answer."""
 
     def pace(self) -> Pace | None:
-        if self.slow is None:
-            return None
-        return Pace(self.slow.seconds, self.slow.act, watch=self.slow.watch)
+        return None if self.slow is None else Pace(self.slow)
 
     def processes(self) -> int:
-        """`jobs`, but one with `slow`: a worker would act in a process of its own."""
+        """`jobs`, but one with `slow`: a worker would act in a process of its own, and
+        a search with workers cannot be handed to a forked child."""
         return 1 if self.slow is not None else self.jobs
 
     @property
@@ -446,24 +448,20 @@ def _screen(model: ir.Model, part: ir.Check, scope: Scope, limits: Limits) -> Co
 
 
 class Pace:
-    """Measures the time per fault set of the current size and acts once (`on_slow`)
-    when that size has taken more than `seconds` on `clock`, or at the pace so far
-    would take more; calls `watch` (if any) at every step and poll."""
+    """Measures the time the current size of fault sets has taken and acts once
+    (`Slow`); then goes on under the next rule (`Slow.then`)."""
 
-    def __init__(
-        self,
-        seconds: float,
-        on_slow: Callable[[], None],
-        clock: Callable[[], float] = time.perf_counter,
-        watch: Callable[[], None] | None = None,
-    ) -> None:
-        self.seconds = seconds
-        self.on_slow = on_slow
-        self.clock = clock
-        self.watch = watch
-        self.started = clock()
+    def __init__(self, slow: Slow, clock: Callable[[], float] = time.perf_counter) -> None:
+        self.wall = clock
         self.total = 0
         self.done = 0
+        self._follow(slow)
+        self.started = self.clock()
+
+    def _follow(self, slow: Slow) -> None:
+        self.slow = slow
+        self.clock = slow.work or self.wall
+        self.projects = slow.work is None
         self.acted = False
 
     def level(self, total: int) -> None:
@@ -472,29 +470,31 @@ class Pace:
     def step(self) -> None:
         """One more fault set of the current size is being asked about."""
         self.done += 1
-        if self.watch is not None:
-            self.watch()
         if self.acted:
             return
         spent = self.clock() - self.started
         projected = 0.0
-        if self.done % 16 == 0:
+        if self.projects and self.done % 16 == 0:
             projected = spent / self.done * (self.total - self.done)
-        if spent > self.seconds or projected > self.seconds:
+        if spent > self.slow.seconds or projected > self.slow.seconds:
             self.act()
 
     def poll(self) -> None:
         """Inside one fault set's search (`Limits.watch`): act once the current size has
-        taken longer than `seconds`, however few sets it has."""
-        if self.watch is not None:
-            self.watch()
-        if not self.acted and self.clock() - self.started > self.seconds:
+        taken longer than its seconds, however few sets it has."""
+        if not self.acted and self.clock() - self.started > self.slow.seconds:
             self.act()
 
     def act(self) -> None:
-        """Call `on_slow`, once."""
+        """Act, once; if the search goes on, under the next rule, whose clock starts as
+        if this size's time so far had been measured on it."""
         self.acted = True
-        self.on_slow()
+        self.slow.act()
+        then = self.slow.then
+        if then is not None:
+            spent = self.clock() - self.started
+            self._follow(then)
+            self.started = self.clock() - spent
 
 
 def _not_containing(

@@ -1,36 +1,31 @@
-"""A rival computation that joins a running one in a process of its own.
+"""Computations that race in processes of their own: the first acceptable answer wins.
 
 `auto` (`engines.py`) runs the explicit engine in this process and, once its
-pace is slow, starts the SMT engine beside it: `Rival(compute, accept)` is that
-second computation.  `start()` forks a process that computes it; `poll()`,
-called from inside the running search, raises `Overtaken` with the rival's
-answer once that answer is in and `accept` takes it, which ends the search;
-`answer()` waits for the rival when the search ended without a definite answer
-of its own; leaving the `with` block stops the rival's process.  Both engines
-are exact and give the same canonical answer, so whichever finishes first is
-the answer; only the name of the engine that gave it depends on the race.
+pace is slow, hands the rest of its search to a child forked at that very
+point (`HandOver.fork`: the child goes on where the search was, nothing is
+done twice) while this process starts the SMT engine in a second child
+(`Racer.start`) and waits for the first acceptable answer of the two
+(`first_of`); the other is stopped.  Both engines are exact and give the same
+canonical answer, so whichever finishes first is the answer, and only the name
+of the engine that gave it depends on the race.
 
-Where processes cannot be forked (not on Linux), `start()` only notes that
-the rival is wanted, and `answer()` computes it in this process, after the
-search: the same answer, later.
+Where processes cannot be forked (not on Linux), `HandOver.fork` does nothing
+and the search goes on here; the caller then computes the other engine after
+it, in this process: the same answer, later.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
+import signal
 import sys
-import time
-from collections.abc import Callable
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
-from types import TracebackType
-from typing import Generic, TypeVar
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection, wait
+from typing import Generic, NoReturn, TypeVar
 
 T = TypeVar("T")
-
-LOOK_EVERY = 0.05
-"""Seconds between two looks at the rival's pipe from inside the search (a look
-is a system call; the search polls far more often than this)."""
 
 
 def can_race() -> bool:
@@ -38,114 +33,138 @@ def can_race() -> bool:
     return sys.platform == "linux"
 
 
-class Overtaken(Exception):
-    """The rival's answer came first and was accepted: `answer` is it."""
+class Failed:
+    """A racer's exception, carried back by name and message."""
 
-    def __init__(self, answer: object) -> None:
-        super().__init__("the rival answered first")
-        self.answer = answer
+    def __init__(self, error: BaseException) -> None:
+        self.kind = type(error).__name__
+        self.message = str(error)
+
+
+class Racer(Generic[T]):
+    """A computation running in a process of its own; its answer (or `Failed`) comes
+    on `receive`, and `stop` ends the process."""
+
+    def __init__(self, receive: Connection, stop: Callable[[], None]) -> None:
+        self.receive = receive
+        self.stop = stop
+
+    @staticmethod
+    def start(compute: Callable[[], T]) -> Racer[T]:
+        """`compute()` in a forked process."""
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(target=_run, args=(compute, send), daemon=True)
+        process.start()
+        send.close()
+
+        def stop() -> None:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+
+        return Racer(receive, stop)
 
 
 def _run(compute: Callable[[], object], connection: Connection) -> None:
-    """The rival's process: send its answer, or None when it raised."""
     try:
         result: object = compute()
-    except BaseException:  # noqa: BLE001 -- a rival that fails loses the race
-        result = None
+    except BaseException as error:  # noqa: BLE001 -- carried to the parent
+        result = Failed(error)
+    _send(connection, result)
+
+
+def _send(connection: Connection, result: object) -> None:
     try:
         connection.send(result)
     finally:
         connection.close()
 
 
-class Rival(Generic[T]):
-    """`compute` as a rival of the search this process runs: see the module."""
+class HandedOver(Exception):
+    """This process handed the rest of its search to `racer`, a forked child."""
 
-    def __init__(
-        self,
-        compute: Callable[[], T],
-        accept: Callable[[T], bool],
-        clock: Callable[[], float] = time.perf_counter,
-    ) -> None:
-        self.compute = compute
-        self.accept = accept
-        self.clock = clock
+    def __init__(self, racer: Racer[object]) -> None:
+        super().__init__("the search goes on in a child process")
+        self.racer = racer
+
+
+class HandOver:
+    """The hand-over of a running search to a forked child (`fork`, called from
+    inside the search)."""
+
+    def __init__(self) -> None:
         self.wanted = False
-        """Whether `start` was called (the search was slow)."""
-        self._process: BaseProcess | None = None
-        self._receive: Connection | None = None
-        self._next_look = 0.0
-        self._answer: T | None = None
-        self._answered = False
+        """Whether `fork` was called: the search was slow."""
+        self._send: Connection | None = None
 
-    def start(self) -> None:
-        """Start the rival (once): in a forked process where one can be forked."""
-        if self.wanted:
-            return
+    @property
+    def in_child(self) -> bool:
+        """Is this the child the search was handed to?"""
+        return self._send is not None
+
+    def fork(self) -> None:
+        """In the child, return: it goes on with the search and ends with `finish`.  In
+        this process, raise HandedOver.  Without fork, return: the search goes on here."""
         self.wanted = True
         if not can_race():
             return
-        context = multiprocessing.get_context("fork")
-        receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_run, args=(self.compute, send), daemon=True)
-        process.start()
+        receive, send = multiprocessing.Pipe(duplex=False)
+        pid = os.fork()
+        if pid == 0:
+            receive.close()
+            self._send = send
+            return
         send.close()
-        self._process, self._receive = process, receive
 
-    def poll(self) -> None:
-        """Raise Overtaken once the rival's answer is in and accepted (looking at its
-        pipe at most every LOOK_EVERY seconds)."""
-        if self._receive is None or self._answered:
-            return
-        now = self.clock()
-        if now < self._next_look:
-            return
-        self._next_look = now + LOOK_EVERY
-        if self._receive.poll():
-            self._take()
-            if self._answer is not None and self.accept(self._answer):
-                raise Overtaken(self._answer)
+        def stop() -> None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
 
-    def answer(self) -> T | None:
-        """The rival's answer, waiting for it (None: not wanted, or it failed)."""
-        if not self.wanted or self._answered:
-            return self._answer
-        if self._receive is None:  # no fork: compute it here, now
-            try:
-                self._answer = self.compute()
-            except Exception:  # noqa: BLE001 -- a rival that fails loses the race
-                self._answer = None
-            self._answered = True
-        else:
-            self._take()
-        return self._answer
+        raise HandedOver(Racer(receive, stop))
 
-    def _take(self) -> None:
-        assert self._receive is not None
+    def finish(self, result: object) -> NoReturn:
+        """In the child: send the search's result and end the process at once (nothing
+        of the parent's, its buffered output or its clean-up, runs here)."""
+        assert self._send is not None
         try:
-            self._answer = self._receive.recv()
-        except EOFError:  # the process ended without an answer
-            self._answer = None
-        self._answered = True
+            _send(self._send, result)
+        finally:
+            os._exit(0)
 
-    def stop(self) -> None:
-        """End the rival's process, if it runs."""
-        if self._process is not None:
-            if self._process.is_alive():
-                self._process.terminate()
-            self._process.join()
-            self._process = None
-        if self._receive is not None:
-            self._receive.close()
-        self._answered = True  # nothing more will come
 
-    def __enter__(self) -> Rival[T]:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
+def first_of(
+    racers: Sequence[Racer[T]], accept: Callable[[T], bool], rank: Callable[[T], int] | None = None
+) -> T:
+    """The first answer of `racers` that `accept` takes; if none is accepted, the answer
+    that `rank` puts highest (the first of those ranked equal; without `rank`, the first
+    racer's).  A racer's exception is raised (as RuntimeError, with its type and
+    message) only when no racer gives an answer.  Every racer is stopped on the way
+    out."""
+    answers: dict[int, T | Failed] = {}
+    pending = {racer.receive: i for i, racer in enumerate(racers)}
+    try:
+        while pending:
+            for ready in wait(list(pending)):
+                assert isinstance(ready, Connection)
+                index = pending.pop(ready)
+                value: T | Failed
+                try:
+                    value = ready.recv()
+                except EOFError:
+                    value = Failed(RuntimeError("the racer ended without an answer"))
+                answers[index] = value
+                if not isinstance(value, Failed) and accept(value):
+                    return value
+    finally:
+        for racer in racers:
+            racer.stop()
+            racer.receive.close()
+    ordered = [answers[i] for i in range(len(racers))]
+    found = [a for a in ordered if not isinstance(a, Failed)]
+    if found:
+        return found[0] if rank is None else max(found, key=rank)
+    failed = ordered[0]
+    assert isinstance(failed, Failed)
+    raise RuntimeError(f"{failed.kind}: {failed.message}")

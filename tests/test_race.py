@@ -1,11 +1,13 @@
-"""`checker/race.py`: a rival joins a running search, and the first accepted answer
-wins; `explicit.Pace`, which starts it."""
+"""`checker/race.py`: racers in processes of their own, a search handed over to a
+forked child; `explicit.Pace`, which hands it over."""
 
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -17,93 +19,125 @@ def slow(value: int, seconds: float) -> int:
     return value
 
 
-def search_until(rival: race.Rival[int], seconds: float) -> str:
-    """A search of `seconds` that polls `rival` as it goes."""
-    until = time.perf_counter() + seconds
-    try:
-        while time.perf_counter() < until:
-            rival.poll()
-            time.sleep(0.001)
-    except race.Overtaken as won:
-        return f"overtaken by {won.answer}"
-    return "searched to the end"
+def race_of(*computations: Callable[[], int]) -> list[race.Racer[int]]:
+    return [race.Racer.start(c) for c in computations]
 
 
-def test_an_accepted_answer_of_the_rival_ends_the_search() -> None:
+def test_the_first_acceptable_answer_wins() -> None:
     started = time.perf_counter()
-    with race.Rival(lambda: slow(2, 0.1), lambda v: v > 0) as rival:
-        assert search_until(rival, 30) == "searched to the end"  # not started: not looked at
-    with race.Rival(lambda: slow(2, 0.1), lambda v: v > 0) as rival:
-        rival.start()
-        assert search_until(rival, 30) == "overtaken by 2"
-    assert time.perf_counter() - started < 40  # the second search was cut short
+    answer = race.first_of(race_of(lambda: slow(1, 30), lambda: slow(2, 0.1)), lambda v: v > 0)
+    assert answer == 2
+    assert time.perf_counter() - started < 10  # the slow racer was stopped, not awaited
 
 
-def test_an_unaccepted_answer_lets_the_search_go_on_and_is_kept() -> None:
-    with race.Rival(lambda: slow(-1, 0), lambda v: v > 0) as rival:
-        rival.start()
-        assert search_until(rival, 0.5) == "searched to the end"
-        assert rival.answer() == -1
+def test_an_unacceptable_answer_waits_for_the_others() -> None:
+    answer = race.first_of(race_of(lambda: slow(-1, 0), lambda: slow(5, 0.3)), lambda v: v > 0)
+    assert answer == 5
+    # none acceptable: the first racer's answer
+    assert race.first_of(race_of(lambda: slow(-1, 0.2), lambda: slow(-2, 0)), lambda v: v > 0) == -1
 
 
-def test_a_search_that_ends_first_stops_the_rival(tmp_path: Path) -> None:
-    done = tmp_path / "done"
-
-    def long_rival() -> int:
-        time.sleep(3)
-        done.write_text("the rival was not stopped")
-        return 1
-
-    with race.Rival(long_rival, lambda v: True) as rival:
-        rival.start()
-        assert search_until(rival, 0.2) == "searched to the end"
-    time.sleep(3.5)
-    assert not done.exists()
+def test_none_acceptable_gives_the_answer_ranked_highest() -> None:
+    """With `rank`, the unaccepted answer it ranks highest, the first of equals."""
+    no = lambda v: False  # noqa: E731
+    assert race.first_of(race_of(lambda: slow(1, 0), lambda: slow(3, 0.2)), no, abs) == 3
+    assert race.first_of(race_of(lambda: slow(-3, 0.2), lambda: slow(3, 0)), no, abs) == -3
+    assert race.first_of(race_of(lambda: slow(1, 0), lambda: slow(3, 0.2)), no) == 1
 
 
-def test_a_rival_that_fails_gives_none() -> None:
+def test_a_racer_that_fails_loses_and_all_failing_is_an_error() -> None:
     def fail() -> int:
         raise ValueError("no")
 
-    with race.Rival(fail, lambda v: True) as rival:
-        rival.start()
-        assert search_until(rival, 0.3) == "searched to the end"
-        assert rival.answer() is None
-    with race.Rival(fail, lambda v: True) as rival:
-        assert rival.answer() is None  # not wanted: nothing was computed
+    assert race.first_of(race_of(fail, lambda: slow(3, 0.1)), lambda v: True) == 3
+    with pytest.raises(RuntimeError, match="ValueError: no"):
+        race.first_of(race_of(fail, fail), lambda v: True)
 
 
-def test_the_rival_runs_in_another_process() -> None:
-    with race.Rival(os.getpid, lambda pid: True) as rival:
-        rival.start()
-        assert rival.answer() not in (None, os.getpid())
+def test_racers_run_in_other_processes() -> None:
+    assert race.first_of(race_of(os.getpid, os.getpid), lambda pid: True) != os.getpid()
 
 
-def test_without_fork_the_rival_runs_after_the_search(monkeypatch: pytest.MonkeyPatch) -> None:
+def search(hand_over: race.HandOver, steps: int, slow_at: int) -> int:
+    """A search of `steps` steps that hands itself over at `slow_at`; its answer: the
+    steps it took in the process that ends it, and that process's id."""
+    here = 0
+    for step in range(steps):
+        if step == slow_at:
+            hand_over.fork()
+            here = 0
+        here += 1
+        time.sleep(0.001)
+    return here
+
+
+def test_a_handed_over_search_goes_on_where_it_was_in_a_child() -> None:
+    """Nothing is done twice: the child takes the 30 steps left after the first 20."""
+    hand_over = race.HandOver()
+    try:
+        done = search(hand_over, 50, 20)
+    except race.HandedOver as over:
+        racer = cast(race.Racer[tuple[int, int]], over.racer)
+        answer = race.first_of([racer], lambda v: True)
+    else:
+        if hand_over.in_child:
+            hand_over.finish((done, os.getpid()))
+        pytest.fail("the search was not handed over")
+    assert answer[0] == 30
+    assert answer[1] != os.getpid()
+
+
+def test_a_search_that_fails_in_the_child_is_an_error_here() -> None:
+    hand_over = race.HandOver()
+    try:
+        hand_over.fork()
+        raise ValueError("broken")
+    except race.HandedOver as over:
+        with pytest.raises(RuntimeError, match="ValueError: broken"):
+            race.first_of([over.racer], lambda v: True)
+    except ValueError as error:
+        assert hand_over.in_child
+        hand_over.finish(race.Failed(error))
+
+
+def test_the_child_of_a_hand_over_is_stopped_when_the_other_racer_wins(tmp_path: Path) -> None:
+    done = tmp_path / "done"
+    hand_over = race.HandOver()
+    try:
+        hand_over.fork()
+        time.sleep(3)
+        done.write_text("the child was not stopped")
+        answer = 1
+    except race.HandedOver as over:
+        assert (
+            race.first_of([cast(race.Racer[int], over.racer), *race_of(lambda: 2)], lambda v: True)
+            == 2
+        )
+        time.sleep(3.5)
+        assert not done.exists()
+        return
+    assert hand_over.in_child
+    hand_over.finish(answer)
+
+
+def test_without_fork_the_search_goes_on_here(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(race, "can_race", lambda: False)
-    calls: list[int] = []
-
-    def record() -> int:
-        calls.append(os.getpid())
-        return 2
-
-    with race.Rival(record, lambda v: True) as rival:
-        rival.start()
-        assert search_until(rival, 0.2) == "searched to the end"
-        assert calls == []
-        assert rival.answer() == 2
-        assert calls == [os.getpid()]
+    hand_over = race.HandOver()
+    assert search(hand_over, 50, 20) == 30
+    assert hand_over.wanted and not hand_over.in_child
 
 
 def test_the_explicit_engine_acts_on_its_pace_once_past_its_projection() -> None:
     """`Pace`: 16 sets done in 1 s with 20 to go projects 1.25 s — under 10 s, nothing
     happens; with 1,000 to go (62.5 s) it acts, once; and a size that has taken
     longer than 10 s by itself acts at the next set."""
-    from failspec.checker.explicit import Pace
+    from failspec.checker.explicit import Pace, Slow
 
     acted: list[float] = []
     now = [0.0]
-    pace = Pace(10.0, lambda: acted.append(now[0]), clock=lambda: now[0])
+    clock = lambda: now[0]  # noqa: E731
+    act = lambda: acted.append(now[0])  # noqa: E731
+    pace = Pace(Slow(10.0, act), clock=clock)
     pace.level(36)
     now[0] = 1.0
     for _ in range(16):
@@ -117,13 +151,13 @@ def test_the_explicit_engine_acts_on_its_pace_once_past_its_projection() -> None
     for _ in range(32):
         pace.step()
     assert acted == [2.0]
-    slow = Pace(10.0, lambda: acted.append(now[0]), clock=lambda: now[0])
-    slow.level(3)
+    slow_size = Pace(Slow(10.0, act), clock=clock)
+    slow_size.level(3)
     now[0] = 12.5
-    slow.step()
+    slow_size.step()
     assert acted == [2.0, 12.5]
     # inside one fault set's search (`Limits.watch`): the time spent on the size alone
-    within = Pace(10.0, lambda: acted.append(now[0]), clock=lambda: now[0])
+    within = Pace(Slow(10.0, act), clock=clock)
     within.level(1)
     now[0] = 22.0
     within.poll()
@@ -134,7 +168,41 @@ def test_the_explicit_engine_acts_on_its_pace_once_past_its_projection() -> None
     assert acted == [2.0, 12.5, 22.6]
 
 
-def test_auto_starts_the_smt_engine_only_when_the_search_is_slow() -> None:
+def test_after_acting_the_pace_follows_its_next_rule_by_its_own_work() -> None:
+    """`auto`'s hand-over, then the yield (decision 64): after the first rule acts at
+    2.5 s on the clock, the next counts those 2.5 s as work and acts once the size
+    has taken 10 s of work — not projected (16 sets in 2.5 s with 984 to go), and
+    not by the clock (a busy machine)."""
+    from failspec.checker.explicit import Pace, Slow
+
+    acted: list[str] = []
+    now, work = [0.0], [100.0]
+    yielding = Slow(10.0, lambda: acted.append("yield"), work=lambda: work[0])
+    pace = Pace(Slow(2.0, lambda: acted.append("hand over"), then=yielding), clock=lambda: now[0])
+    pace.level(1000)
+    now[0] = 2.5
+    pace.step()
+    assert acted == ["hand over"]
+    for _ in range(15):
+        pace.step()
+    now[0] = 100.0
+    pace.step()
+    pace.poll()
+    assert acted == ["hand over"]
+    work[0] = 107.4  # 2.5 + 7.4 = 9.9 s of work
+    pace.step()
+    pace.poll()
+    assert acted == ["hand over"]
+    work[0] = 107.6  # 10.1 s
+    pace.poll()
+    assert acted == ["hand over", "yield"]
+    pace.level(10)  # a new size: the yield acted once and for all
+    work[0] = 200.0
+    pace.step()
+    assert acted == ["hand over", "yield"]
+
+
+def test_auto_hands_over_only_a_slow_search() -> None:
     """The explicit engine acts once its pace is slow, in this process even when it
     was given workers, and decides alone when it is quick."""
     import failspec
