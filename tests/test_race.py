@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import cast
 
 import pytest
 
 from failspec.checker import race
+from failspec.checker.engine import CutSetOrder
 
 
 def slow(value: int, seconds: float) -> int:
@@ -219,3 +220,25 @@ def test_auto_hands_over_only_a_slow_search() -> None:
     slow_one = ExplicitEngine(slow=Slow(0.0, lambda: acted.append(os.getpid())), jobs=2)
     assert slow_one.decide(model, k2, None).verdict == "violated"
     assert acted == [os.getpid()]
+
+
+def test_auto_handed_over_at_once_gives_the_engines_answers() -> None:
+    """`auto` slow at its first fault set (its rest in a child, racing the SMT engine)
+    decides and lists the cut sets as the explicit engine alone does."""
+    import failspec
+    from failspec.checker.engines import AutoEngine
+    from failspec.checker.explicit import ExplicitEngine
+
+    model = failspec.load(
+        Path(__file__).parent / "engine_regressions" / "parts-with-different-cones.fspec"
+    )
+    (k2,) = [c for c in model.checks if c.name == "k2"]
+    alone, raced = ExplicitEngine().decide(model, k2, None), AutoEngine(0.0).decide(model, k2, None)
+    assert (raced.verdict, raced.scenario) == (alone.verdict, alone.scenario)
+    assert raced.engine in ("explicit", "smt")
+
+    def sets(orders: Iterable[CutSetOrder]) -> list[tuple[int, object, bool]]:
+        return [(o.order, o.cut_sets, o.complete) for o in orders]
+
+    expected = sets(ExplicitEngine().cut_sets(model, k2, 2, None))
+    assert sets(AutoEngine(0.0).cut_sets(model, k2, 2, None)) == expected
