@@ -185,6 +185,68 @@ def zone_bounds(zone: Zone, variable: int) -> tuple[int, int]:
     return -zone[0][variable], zone[variable][0]
 
 
+EXTREMES_UP_TO = 3
+"""`zone_extremes` looks at the vertices of zones with at most this many free onsets
+(3: 128 candidate vertices; the explicit engine's questions have one to three)."""
+
+
+def zone_extremes(
+    zone: Zone, terms: Sequence[tuple[int, Number]], b: Number
+) -> tuple[Number, Number] | None:
+    """The least and greatest value of `Σ a·x_v + b` over the integer points of the
+    closed, bounded `zone`, for `terms` (v, a) naming only free onsets; None for more
+    than `EXTREMES_UP_TO` of them.
+
+    The zone is a polytope of difference constraints, whose matrix is totally
+    unimodular: its vertices are integer points, and a linear function takes its
+    extremes over the zone at vertices.  A vertex is fixed by as many tight,
+    independent constraints as free onsets, each `x_i − x_j = zone[i][j]` for an
+    edge of a spanning tree of x_0 = 0 and the free onsets; every such tree (each
+    free onset's parent and which of the edge's two bounds is tight) is tried and
+    kept when its point lies in the zone.  The restriction of a closed zone to the
+    free onsets is their projection, so the fixed onsets need no vertex."""
+    free = [v for v, _ in terms]
+    if len(free) > EXTREMES_UP_TO:
+        return None
+    nodes = [0, *free]
+    values: list[Number] = []
+    for parents in itertools.product(nodes, repeat=len(free)):
+        if any(p == v for p, v in zip(parents, free, strict=True)):
+            continue
+        parent = dict(zip(free, parents, strict=True))
+        for tight in itertools.product((True, False), repeat=len(free)):
+            point = _tree_point(zone, parent, dict(zip(free, tight, strict=True)))
+            if point is not None and all(
+                point[i] - point[j] <= zone[i][j] for i in nodes for j in nodes
+            ):
+                values.append(b + sum(a * point[v] for v, a in terms))
+    if not values:
+        return None
+    return min(values), max(values)
+
+
+def _tree_point(
+    zone: Zone, parent: dict[int, int], upper: dict[int, bool]
+) -> dict[int, int] | None:
+    """The point at which every onset v lies on its bound relative to `parent[v]`
+    (`x_v − x_p = zone[v][p]` if `upper[v]`, else `x_p − x_v = zone[p][v]`); None
+    when the parents do not lead to x_0 or a bound is infinite."""
+    point = {0: 0}
+    for v in parent:
+        path = [v]
+        while path[-1] not in point:
+            path.append(parent[path[-1]])
+            if len(path) > len(parent) + 1:
+                return None  # a cycle: no spanning tree
+        for u in reversed(path[:-1]):
+            p = parent[u]
+            bound = zone[u][p] if upper[u] else zone[p][u]
+            if bound >= INF:
+                return None
+            point[u] = point[p] + bound if upper[u] else point[p] - bound
+    return point
+
+
 class Ctx:
     """Decides comparisons of time values over a zone of the free onsets.
 
@@ -261,6 +323,17 @@ class Ctx:
         most = b + sum(a * (zone[v][0] if a > 0 else -zone[0][v]) for v, a in free)
         if most <= 0:
             return False
+        # Then at every vertex of the zone itself, which the box may overshoot: a job's
+        # end o1 − o2 + c, after two outages that overlap, compared with the second
+        # outage's start o2 is o1 − 2·o2 + c, whose sign the difference o1 − o2 and
+        # the bound of o2 fix where the box does not (decision 62).
+        extremes = zone_extremes(zone, free, b)
+        if extremes is not None:
+            least, most = extremes
+            if least > 0:
+                return True
+            if most <= 0:
+                return False
         raise NeedsConcrete("a comparison that is not a difference constraint")
 
     def lt(self, x: Time, y: Time) -> bool:
