@@ -165,3 +165,23 @@ def test_an_at_least_gate_is_true_with_k_of_its_inputs(k: int) -> None:
             by_level[level] = state[v - 1]
         count = sum(state[abs(i) - 1] == (i > 0) for i in literals)
         assert _evaluate(diagram.bdd, root, tuple(by_level)) == (count >= k)
+
+
+def test_an_exclusive_or_of_two_events_and_its_complement() -> None:
+    """XOR(a, b) is an OR of two ANDs of literals: `_build` folds them, and the root's
+    complement (IFF) is the same diagram read through `negate`."""
+    builder = GraphBuilder(2)
+    xor = builder.exclusive_or(1, 2)
+    assert not isinstance(xor, bool)
+    for root in (xor, -xor):
+        graph = builder.build(root)
+        diagram = sa._build(graph, depth_first_order(graph), frozenset(), {}, None, None)
+        top = diagram.roots[diagram.top]
+        if graph.root != diagram.top:
+            top = diagram.bdd.negate(top)
+        for state in itertools.product([False, True], repeat=2):
+            by_level = [False, False]
+            for v, level in diagram.levels.items():
+                by_level[level] = state[v - 1]
+            expected = state[0] != state[1]
+            assert _evaluate(diagram.bdd, top, tuple(by_level)) == (expected == (root > 0))
