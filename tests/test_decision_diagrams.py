@@ -1,0 +1,187 @@
+"""The BDD manager itself (`checker/decision_diagrams.py`): its operations against
+truth tables, its canonicity, its node budget and its deadline (checked inside the
+apply, which makes its own nodes), and the order in which `static_analysis._build`
+folds a gate's inputs."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from failspec.checker import static_analysis as sa
+from failspec.checker.decision_diagrams import (
+    DEADLINE_STRIDE,
+    FALSE,
+    TRUE,
+    Bdd,
+    DiagramTooLarge,
+    TimeLimitHit,
+)
+from failspec.checker.pdag import GraphBuilder, depth_first_order, variable_order
+
+VARIABLES = 4
+
+Formula = tuple[Any, ...]
+"""("var", i), ("const", b), ("not", f), ("and" | "or", [f, …]) or ("atleast", k, [f, …])."""
+
+
+@st.composite
+def formulas(draw: st.DrawFn, depth: int = 3) -> Formula:
+    if depth == 0 or draw(st.integers(0, 3)) == 0:
+        if draw(st.integers(0, 9)) == 0:
+            return ("const", draw(st.booleans()))
+        return ("var", draw(st.integers(0, VARIABLES - 1)))
+    kind = draw(st.sampled_from(["not", "and", "or", "atleast"]))
+    if kind == "not":
+        return ("not", draw(formulas(depth - 1)))
+    inputs = draw(st.lists(formulas(depth - 1), min_size=1, max_size=4))
+    if kind == "atleast":
+        return ("atleast", draw(st.integers(0, len(inputs) + 1)), inputs)
+    return (kind, inputs)
+
+
+def _value(f: Formula, state: tuple[bool, ...]) -> bool:
+    kind = f[0]
+    if kind == "const":
+        return bool(f[1])
+    if kind == "var":
+        return state[int(f[1])]
+    if kind == "not":
+        return not _value(f[1], state)
+    if kind == "atleast":
+        return sum(_value(g, state) for g in f[2]) >= int(f[1])
+    values = [_value(g, state) for g in f[1]]
+    return all(values) if kind == "and" else any(values)
+
+
+def _diagram(bdd: Bdd, f: Formula) -> int:
+    kind = f[0]
+    if kind == "const":
+        return TRUE if f[1] else FALSE
+    if kind == "var":
+        return bdd.variable(f[1])
+    if kind == "not":
+        return bdd.negate(_diagram(bdd, f[1]))
+    if kind == "atleast":
+        return bdd.at_least(f[1], [_diagram(bdd, g) for g in f[2]])
+    fold = bdd.conjoin if kind == "and" else bdd.disjoin
+    result = TRUE if kind == "and" else FALSE
+    for g in f[1]:
+        result = fold(result, _diagram(bdd, g))
+    return result
+
+
+def _evaluate(bdd: Bdd, root: int, state: tuple[bool, ...]) -> bool:
+    while root > TRUE:
+        root = bdd.high[root] if state[bdd.level[root]] else bdd.low[root]
+    return root == TRUE
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(formulas(), formulas())
+def test_operations_agree_with_truth_tables_and_are_canonical(f: Formula, g: Formula) -> None:
+    bdd = Bdd()
+    a, b = _diagram(bdd, f), _diagram(bdd, g)
+    both, either = bdd.conjoin(a, b), bdd.disjoin(a, b)
+    same = True
+    for state in itertools.product([False, True], repeat=VARIABLES):
+        x, y = _value(f, state), _value(g, state)
+        assert _evaluate(bdd, a, state) == x
+        assert _evaluate(bdd, both, state) == (x and y)
+        assert _evaluate(bdd, either, state) == (x or y)
+        same = same and x == y
+    assert (a == b) == same  # one node per function
+    assert bdd.conjoin(a, bdd.negate(a)) == FALSE
+    assert bdd.disjoin(a, bdd.negate(a)) == TRUE
+    assert bdd.conjoin(a, a) == bdd.disjoin(a, a) == a
+
+
+def _chain(bdd: Bdd, n: int) -> int:
+    """x0 ∧ x1 ∨ x2 ∧ x3 ∨ …: every variable a node of its own."""
+    result = FALSE
+    for i in range(0, n, 2):
+        result = bdd.disjoin(result, bdd.conjoin(bdd.variable(i), bdd.variable(i + 1)))
+    return result
+
+
+def test_the_node_budget_is_the_count_of_nodes_an_apply_may_reach() -> None:
+    unlimited = Bdd()
+    _chain(unlimited, 20)
+    made = len(unlimited)
+    exact = Bdd(max_nodes=made)
+    _chain(exact, 20)  # every node fits
+    assert len(exact) == made
+    short = Bdd(max_nodes=made - 1)
+    with pytest.raises(DiagramTooLarge):
+        _chain(short, 20)
+    assert len(short) == made - 1  # the budget is never passed
+
+
+def test_the_deadline_is_looked_at_inside_the_apply() -> None:
+    """Past its deadline a manager stops at the node numbered DEADLINE_STRIDE: the
+    chain of 100 pairs makes about 15,000 nodes, all but 202 of them in the apply."""
+    bdd = Bdd(deadline=time.perf_counter() - 1.0)
+    with pytest.raises(TimeLimitHit):
+        _chain(bdd, 200)
+    assert len(bdd) == DEADLINE_STRIDE
+    assert len(_chain_size()) > 2 * DEADLINE_STRIDE // 2
+
+
+def _chain_size() -> Bdd:
+    bdd = Bdd()
+    _chain(bdd, 200)
+    return bdd
+
+
+def test_a_wide_or_of_events_makes_one_node_an_event() -> None:
+    """`_build` folds an OR's inputs deepest root first, so each new input lies above
+    all that is folded: besides the 60 events' own nodes, one node each but the first,
+    where folding them as given (topmost first, the depth-first order) made a new
+    copy of the whole fold at each step (60·59/2 more)."""
+    builder = GraphBuilder(60)
+    graph = builder.build(builder.disjoin(range(1, 61)))
+    for order in (depth_first_order(graph), variable_order(graph)):
+        diagram = sa._build(graph, order, frozenset(), {}, None, None)
+        assert len(diagram.bdd) == 2 + 60 + 59
+
+
+@pytest.mark.parametrize("k", range(1, 7))
+def test_an_at_least_gate_is_true_with_k_of_its_inputs(k: int) -> None:
+    """At-least k of 6 in `_build` (k = 1 an OR, k = n an AND, an at-least gate
+    between), two of its inputs complemented."""
+    builder = GraphBuilder(6)
+    literals = [1, -2, 3, 4, -5, 6]
+    graph = builder.build(builder.at_least(k, literals))
+    diagram = sa._build(graph, depth_first_order(graph), frozenset(), {}, None, None)
+    root = diagram.roots[diagram.top]
+    for state in itertools.product([False, True], repeat=6):
+        by_level = [False] * 6
+        for v, level in diagram.levels.items():
+            by_level[level] = state[v - 1]
+        count = sum(state[abs(i) - 1] == (i > 0) for i in literals)
+        assert _evaluate(diagram.bdd, root, tuple(by_level)) == (count >= k)
+
+
+def test_an_exclusive_or_of_two_events_and_its_complement() -> None:
+    """XOR(a, b) is an OR of two ANDs of literals: `_build` folds them, and the root's
+    complement (IFF) is the same diagram read through `negate`."""
+    builder = GraphBuilder(2)
+    xor = builder.exclusive_or(1, 2)
+    assert not isinstance(xor, bool)
+    for root in (xor, -xor):
+        graph = builder.build(root)
+        diagram = sa._build(graph, depth_first_order(graph), frozenset(), {}, None, None)
+        top = diagram.roots[diagram.top]
+        if graph.root != diagram.top:
+            top = diagram.bdd.negate(top)
+        for state in itertools.product([False, True], repeat=2):
+            by_level = [False, False]
+            for v, level in diagram.levels.items():
+                by_level[level] = state[v - 1]
+            expected = state[0] != state[1]
+            assert _evaluate(diagram.bdd, top, tuple(by_level)) == (expected == (root > 0))
