@@ -162,17 +162,16 @@ class Bdd(_Diagram):
 
     def conjoin(self, a: int, b: int) -> int:
         """a AND b."""
-        return self._apply(a, b, FALSE, TRUE, self._and)
+        return self._apply(a, b, FALSE, self._and)
 
     def disjoin(self, a: int, b: int) -> int:
         """a OR b."""
-        return self._apply(a, b, TRUE, FALSE, self._or)
+        return self._apply(a, b, TRUE, self._or)
 
-    def _apply(
-        self, a: int, b: int, absorbing: int, unit: int, cache: dict[tuple[int, int], int]
-    ) -> int:
-        """a OP b for the operator whose absorbing leaf and unit leaf are given (the
-        recursion is one closure over local names: the hot loop of every BDD).  A new
+    def _apply(self, a: int, b: int, absorbing: int, cache: dict[tuple[int, int], int]) -> int:
+        """a OP b for the operator whose absorbing leaf is given (the other leaf is its
+        unit; the recursion is one closure over local names: the hot loop of every
+        BDD).  A new
         node is made here rather than by `_make` (the same checks: the budget, and the
         clock every DEADLINE_STRIDE nodes): a method call and a second key per node cost
         15–25 % of a build (edfpa14r, edfpa15p, elf9601, das9207 in process)."""
@@ -182,7 +181,6 @@ class Bdd(_Diagram):
         deadline = self.deadline
         stride = DEADLINE_STRIDE - 1
         add_level, add_low, add_high = level.append, low.append, high.append
-        del unit  # the leaf that is neither absorbing nor an operand: the other operand
 
         def go(a: int, b: int) -> int:
             if a > b:
