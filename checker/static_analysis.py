@@ -385,7 +385,6 @@ class CutSetFamilies:
         self.node_list = [0] * (max(diagram.levels.values(), default=-1) + 1)
         for node, level in diagram.levels.items():
             self.node_list[level] = node
-        self.module_levels = frozenset(diagram.levels[m] for m in diagram.module_variables)
         bdd = diagram.bdd
         height = path_heights(bdd, max(diagram.roots.values()))  # one pass serves all
         self.height = height
@@ -419,7 +418,7 @@ class CutSetFamilies:
         n = self.diagram.graph.variables
         limit = self.max_order
         sets = self.zbdd.sets(self.families[module], self.node_list)
-        if not self.module_levels:  # no module below: the sets are the cut sets
+        if not self.diagram.module_variables:  # no module below: the sets are the cut sets
             yield from sets
             return
         for nodes in sets:  # ascending: the events (at most n) first, then the modules
