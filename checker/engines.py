@@ -9,7 +9,9 @@ take, longer) — enough for most checks, at no cost of a process.  Once it is
 slow, the rest of its search is handed to a child forked at that point
 (`race.HandOver`: it goes on where it was, nothing is done twice) and the SMT
 engine starts in a second child; the first definite answer wins and the
-other is stopped.  Neither engine dominates the other — on MINORI's models one
+other is stopped.  Near its end (`ENDING_WITHIN`), the explicit engine has the
+machine: the SMT engine is paused, and the rest is asked about in `--jobs`
+processes.  Neither engine dominates the other — on MINORI's models one
 cut-set search is 23× faster with the explicit engine and another 10× faster
 with the SMT engine (docs/engines.md) — so no rule fixed in advance stays near
 the faster one; the race is never slower than the faster engine by more than
@@ -30,7 +32,7 @@ from typing import TypeVar, cast
 
 from failspec.checker import ir
 from failspec.checker.engine import ENGINE_NAMES, CutSetOrder, Engine, Outcome, Verdict
-from failspec.checker.explicit import ExplicitEngine, Slow
+from failspec.checker.explicit import ExplicitEngine, NearEnd, Slow
 from failspec.checker.race import Failed, HandedOver, HandOver, Racer, first_of
 
 __all__ = ["ENGINE_NAMES", "AutoEngine", "candidate_sets", "engine_named"]
@@ -53,6 +55,15 @@ projected (decision 64): on a busy machine the clock counts other processes'
 work as its own, and a projection over the first, most expensive sets of a size
 overshoots, so that it would yield, and starve behind the machine's other
 processes, where its whole work is short."""
+
+
+ENDING_WITHIN = 2.0
+"""In the race, once the rest of the explicit engine's last size of fault sets would
+at its pace take at most this many times the time the race has taken so far, it
+says so (`race.Ending`): the SMT engine is paused, and the rest is asked about in
+`--jobs` processes (decision 66).  The SMT engine, had it been about to win,
+loses at most the pause: the projected time and a second, so at most about this
+many times what it had already spent."""
 
 
 def lower_priority() -> None:
@@ -83,10 +94,12 @@ def _searched_to_the_end(orders: list[CutSetOrder]) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class AutoEngine:
-    """The composite `auto`: see the module.  One process, then two racing, whatever
-    `--jobs` says: a search with workers of its own could not be handed to a child."""
+    """The composite `auto`: see the module.  One process, then two racing; the
+    explicit engine's search, once it is near its end, in up to `jobs` processes
+    (before, a search with workers of its own could not be handed to a child)."""
 
     first_seconds: float = AUTO_FIRST_SECONDS
+    jobs: int = 1
 
     @property
     def name(self) -> str:
@@ -127,7 +140,18 @@ class AutoEngine:
         engine's among equals; without `rank`, the explicit engine's)."""
         hand_over = HandOver()
         yielding = Slow(YIELD_AFTER, lower_priority, work=time.process_time)
-        explicit = ExplicitEngine(slow=Slow(self.first_seconds, hand_over.fork, then=yielding))
+
+        def near(seconds: float) -> int | None:
+            """In the race, once the explicit engine is near its end: `race.Ending`."""
+            racing = time.perf_counter() - hand_over.since
+            if not hand_over.in_child or seconds > ENDING_WITHIN * racing:
+                return None
+            hand_over.ending(seconds)
+            return self.jobs
+
+        explicit = ExplicitEngine(
+            slow=Slow(self.first_seconds, hand_over.fork, then=yielding), near=NearEnd(near)
+        )
         try:
             found = search(explicit)
         except HandedOver as over:
@@ -150,7 +174,7 @@ def engine_named(name: str, jobs: int = 1) -> Engine:
     """The engine `--engine NAME` names, with up to `jobs` processes where it can use
     them (the explicit engine); raise ValueError for another name."""
     if name == "auto":
-        return AutoEngine()
+        return AutoEngine(jobs=jobs)
     if name == "explicit":
         return ExplicitEngine(jobs=jobs)
     if name == "smt":

@@ -100,6 +100,18 @@ class Slow:
 
 
 @dataclass(frozen=True, slots=True)
+class NearEnd:
+    """When the explicit engine's search is near its end, and what then (`Pace`): once
+    `share` of the sets of its last level have been asked about, `act` is told, every
+    16 sets, how many seconds the rest of the level would take at the pace so far;
+    once it answers a number of processes, the rest of the search goes on in that
+    many, and the pace's rules (`Slow`) end (`auto`'s race, `engines.py`)."""
+
+    act: Callable[[float], int | None]
+    share: float = 1 / 8
+
+
+@dataclass(frozen=True, slots=True)
 class ExplicitEngine:
     """The explicit engine behind the `Engine` interface.  `max_runs` bounds the
     simulator runs of one `decide` or `cut_sets` (None: no bound); past it the
@@ -109,13 +121,15 @@ class ExplicitEngine:
     cone: bool = True
     slow: Slow | None = None
     """What to do once the search is slow (`auto`'s rival, `engines.py`)."""
+    near: NearEnd | None = None
+    """What to do once the search, slow, is near its end (`auto`'s rival)."""
     jobs: int = 1
     """Ask about the fault sets of one size in up to this many forked processes
     (`ask_each`); the answers are merged in the order of the sets, so every `jobs`
     gives the same answer."""
 
     def pace(self) -> Pace | None:
-        return None if self.slow is None else Pace(self.slow)
+        return None if self.slow is None else Pace(self.slow, near=self.near)
 
     def processes(self) -> int:
         """`jobs`, but one with `slow`: a worker would act in a process of its own, and
@@ -156,19 +170,22 @@ class ExplicitEngine:
             check_deadline(deadline)
             return _best_for_set(model, check, numbers, limits, scope, None)
 
-        for size in range(min(max_order, len(candidates)) + 1):
+        last = min(max_order, len(candidates))
+        for size in range(last + 1):
             level: list[tuple[CutSet, Witness]] = []
             if pace is not None:
-                pace.level(math.comb(len(candidates), size))
+                pace.level(math.comb(len(candidates), size), _after(size, last, 0))
             try:
                 if size == SCREEN_FROM:
                     screens = [_screen(model, check, scope, limits)]
                 sets = _screened(_level([(check, scope)], size), screens)
                 if pace is not None and screens[0] is not None:
                     # the pace is of the sets that are simulated, without the screen's runs
-                    pace.level(_count(_screened(_level([(check, scope)], size), screens)))
+                    simulated = _count(_screened(_level([(check, scope)], size), screens))
+                    pace.level(simulated, _after(size, last, 0))
                 unknown = _not_containing((numbers for numbers, _ in sets), found, pace)
-                with contextlib.closing(ask_each(unknown, ask, jobs)) as answers:
+                more = None if pace is None else pace.processes
+                with contextlib.closing(ask_each(unknown, ask, jobs, more)) as answers:
                     for numbers, best in answers:
                         if pace is not None:
                             pace.step()
@@ -360,7 +377,9 @@ def _search(
             until = limit if until is None else min(until, limit)
         return best_for_set(model, part, numbers, limits, scope, until)
 
-    for size in range(min(check.at_most, most) + 1):
+    last = min(check.at_most, most)
+    more = None if pace is None else pace.processes
+    for size in range(last + 1):
         total = sum(math.comb(len(scope.faults), size) for _, scope in scopes)
         if pace is not None:
             pace.level(total)
@@ -369,12 +388,13 @@ def _search(
         if any(screen is not None for screen in screens):
             # the pace is of the sets that are simulated, without the screen's runs
             total = _count(_screened(_level(scopes, size), screens))
-        for round_limit in _rounds(model, scopes, size) if deepen else [None]:
+        rounds = _rounds(model, scopes, size) if deepen else [None]
+        for j, round_limit in enumerate(rounds):
             limit = round_limit  # read by `ask`
             if pace is not None:
-                pace.level(total)
+                pace.level(total, _after(size, last, len(rounds) - 1 - j))
             sets = _screened(_level(scopes, size), screens)
-            with contextlib.closing(ask_each(sets, ask, jobs)) as answers:
+            with contextlib.closing(ask_each(sets, ask, jobs, more)) as answers:
                 for (numbers, _), candidate in answers:
                     if best is not None and best[0] == 0 and numbers > best[1]:
                         break
@@ -449,14 +469,25 @@ def _screen(model: ir.Model, part: ir.Check, scope: Scope, limits: Limits) -> Co
 
 class Pace:
     """Measures the time the current size of fault sets has taken and acts once
-    (`Slow`); then goes on under the next rule (`Slow.then`)."""
+    (`Slow`); then goes on under the next rule (`Slow.then`).  With `near`, tells it
+    how long the search's last level would still take (`NearEnd`), and keeps the
+    number of processes it answers (`processes`)."""
 
-    def __init__(self, slow: Slow, clock: Callable[[], float] = time.perf_counter) -> None:
+    def __init__(
+        self,
+        slow: Slow,
+        clock: Callable[[], float] = time.perf_counter,
+        near: NearEnd | None = None,
+    ) -> None:
         self.wall = clock
         self.total = 0
         self.done = 0
+        self.near = near
+        self.later: int | None = None
+        self.jobs = 1
         self._follow(slow)
         self.started = self.clock()
+        self.level_started = self.wall()
 
     def _follow(self, slow: Slow) -> None:
         self.slow = slow
@@ -464,12 +495,21 @@ class Pace:
         self.projects = slow.work is None
         self.acted = False
 
-    def level(self, total: int) -> None:
+    def level(self, total: int, later: int | None = None) -> None:
+        """A level of `total` fault sets begins, with `later` levels after it, each
+        expected to take about as long (None: more than can be told)."""
         self.started, self.total, self.done = self.clock(), total, 0
+        self.level_started, self.later = self.wall(), later
+
+    def processes(self) -> int:
+        """The processes the rest of the search may use."""
+        return self.jobs
 
     def step(self) -> None:
         """One more fault set of the current size is being asked about."""
         self.done += 1
+        if self.near is not None and self.later is not None and self.done % 16 == 0:
+            self._near_end(self.near)
         if self.acted:
             return
         spent = self.clock() - self.started
@@ -478,6 +518,16 @@ class Pace:
             projected = spent / self.done * (self.total - self.done)
         if spent > self.slow.seconds or projected > self.slow.seconds:
             self.act()
+
+    def _near_end(self, near: NearEnd) -> None:
+        if self.done < near.share * self.total:
+            return
+        assert self.later is not None
+        each = (self.wall() - self.level_started) / self.done  # seconds a set
+        jobs = near.act(each * (self.total - self.done + self.later * self.total))
+        if jobs is not None:
+            self.jobs, self.near = jobs, None
+            self.acted = True  # no rule acts any more: the search is ending
 
     def poll(self) -> None:
         """Inside one fault set's search (`Limits.watch`): act once the current size has
@@ -497,6 +547,12 @@ class Pace:
             self.started = self.clock() - spent
 
 
+def _after(size: int, last: int, rounds: int) -> int | None:
+    """The levels after one with `rounds` more rounds at `size`, in a search whose
+    last size is `last` (None: not at the last size, so more than can be told)."""
+    return rounds if size == last else None
+
+
 def _not_containing(
     sets: Iterable[tuple[int, ...]], found: list[CutSet], pace: Pace | None
 ) -> Iterator[tuple[int, ...]]:
@@ -511,7 +567,7 @@ def _not_containing(
 
 
 def ask_each(
-    items: Iterable[S], ask: Callable[[S], R], jobs: int
+    items: Iterable[S], ask: Callable[[S], R], jobs: int, more: Callable[[], int] | None = None
 ) -> Generator[tuple[S, R], None, None]:
     """`(item, ask(item))` for every item, in the order of `items`: in this process,
     or, with `jobs` > 1 and at least `PARALLEL_FROM` items, in up to `jobs` processes
@@ -521,7 +577,9 @@ def ask_each(
     other in the order), and a worker free takes the next.  An exception `ask`
     raises in a worker (OutOfTime, OverBudget) is raised here at its item's turn.
     A caller that stops early closes the iterator (`contextlib.closing`): the
-    items not yet started are cancelled."""
+    items not yet started are cancelled.  In this process, `more` (if any) is
+    asked after each answer how many processes the rest may use: once more than
+    one, the rest is asked about in them."""
     if jobs > 1 and can_race():
         listed = list(items)
         if len(listed) >= PARALLEL_FROM:
@@ -529,8 +587,12 @@ def ask_each(
                 yield from zip(listed, answers, strict=True)
             return
         items = listed
-    for item in items:
+    rest = iter(items)
+    for item in rest:
         yield item, ask(item)
+        if more is not None and more() > 1 and can_race():
+            yield from ask_each(rest, ask, more())
+            return
 
 
 def _level(

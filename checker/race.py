@@ -12,6 +12,12 @@ of the engine that gave it depends on the race.
 Where processes cannot be forked (not on Linux), `HandOver.fork` does nothing
 and the search goes on here; the caller then computes the other engine after
 it, in this process: the same answer, later.
+
+A racer may say, before its answer, that it is ending (`Ending`: within so many
+seconds, at its pace so far); `first_of` then pauses the other racers
+(SIGSTOP), so that the one about to win has the machine, and lets them go on
+(SIGCONT) if it has not answered within the seconds it said (and a second
+more): a racer wrong about its end costs the others at most that (decision 66).
 """
 
 from __future__ import annotations
@@ -21,9 +27,13 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Generic, NoReturn, TypeVar
+
+from failspec.parallel import die_with_parent
 
 T = TypeVar("T")
 
@@ -41,32 +51,58 @@ class Failed:
         self.message = str(error)
 
 
-class Racer(Generic[T]):
-    """A computation running in a process of its own; its answer (or `Failed`) comes
-    on `receive`, and `stop` ends the process."""
+@dataclass(frozen=True, slots=True)
+class Ending:
+    """A racer's word, before its answer, that it expects to answer within `seconds`."""
 
-    def __init__(self, receive: Connection, stop: Callable[[], None]) -> None:
+    seconds: float
+
+
+ENDING_GRACE = 1.0
+"""Seconds past those a racer said it would end within (`Ending`) before the racers
+it paused go on."""
+
+
+class Racer(Generic[T]):
+    """A computation running in the process `pid`; its answer (or `Failed`) comes on
+    `receive`, possibly after an `Ending`; `stop` ends the process."""
+
+    def __init__(self, receive: Connection, pid: int, reap: Callable[[], None]) -> None:
         self.receive = receive
-        self.stop = stop
+        self.pid = pid
+        self._reap = reap
+        """Wait for the process to end."""
 
     @staticmethod
     def start(compute: Callable[[], T]) -> Racer[T]:
         """`compute()` in a forked process."""
         context = multiprocessing.get_context("fork")
         receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_run, args=(compute, send), daemon=True)
+        process = context.Process(target=_run, args=(compute, send, os.getpid()), daemon=True)
         process.start()
         send.close()
+        assert process.pid is not None
+        return Racer(receive, process.pid, process.join)
 
-        def stop() -> None:
-            if process.is_alive():
-                process.terminate()
-            process.join()
+    def pause(self) -> None:
+        self._signal(signal.SIGSTOP)
 
-        return Racer(receive, stop)
+    def go_on(self) -> None:
+        self._signal(signal.SIGCONT)
+
+    def stop(self) -> None:
+        """End the process (a paused one too: it is let go on to take the signal)."""
+        self._signal(signal.SIGTERM)
+        self.go_on()
+        self._reap()
+
+    def _signal(self, number: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, number)
 
 
-def _run(compute: Callable[[], object], connection: Connection) -> None:
+def _run(compute: Callable[[], object], connection: Connection, parent: int) -> None:
+    die_with_parent(parent)
     try:
         result: object = compute()
     except BaseException as error:  # noqa: BLE001 -- carried to the parent
@@ -79,6 +115,10 @@ def _send(connection: Connection, result: object) -> None:
         connection.send(result)
     finally:
         connection.close()
+
+
+def _reap(pid: int) -> None:
+    os.waitpid(pid, 0)
 
 
 class HandedOver(Exception):
@@ -96,6 +136,8 @@ class HandOver:
     def __init__(self) -> None:
         self.wanted = False
         """Whether `fork` was called: the search was slow."""
+        self.since = 0.0
+        """In the child: when the race began (`time.perf_counter()`)."""
         self._send: Connection | None = None
 
     @property
@@ -110,19 +152,21 @@ class HandOver:
         if not can_race():
             return
         receive, send = multiprocessing.Pipe(duplex=False)
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:
             receive.close()
+            die_with_parent(parent)
             self._send = send
+            self.since = time.perf_counter()
             return
         send.close()
+        raise HandedOver(Racer(receive, pid, lambda: _reap(pid)))
 
-        def stop() -> None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
-            os.waitpid(pid, 0)
-
-        raise HandedOver(Racer(receive, stop))
+    def ending(self, seconds: float) -> None:
+        """In the child: say that the search expects to end within `seconds`."""
+        assert self._send is not None
+        self._send.send(Ending(seconds))
 
     def finish(self, result: object) -> NoReturn:
         """In the child: send the search's result and end the process at once (nothing
@@ -144,17 +188,37 @@ def first_of(
     out."""
     answers: dict[int, T | Failed] = {}
     pending = {racer.receive: i for i, racer in enumerate(racers)}
+    paused: list[Racer[T]] = []
+    until: float | None = None  # when the paused racers go on
     try:
         while pending:
-            for ready in wait(list(pending)):
+            timeout = None if until is None else max(until - time.perf_counter(), 0.0)
+            ready_ones = wait(list(pending), timeout)
+            if not ready_ones and until is not None:  # the racer that was ending is late
+                for racer in paused:
+                    racer.go_on()
+                paused, until = [], None
+            for ready in ready_ones:
                 assert isinstance(ready, Connection)
-                index = pending.pop(ready)
-                value: T | Failed
+                index = pending[ready]
+                value: T | Failed | Ending
                 try:
                     value = ready.recv()
                 except EOFError:
                     value = Failed(RuntimeError("the racer ended without an answer"))
+                if isinstance(value, Ending):
+                    if until is None:
+                        paused = [r for r in racers if r.receive in pending and r.receive != ready]
+                        for racer in paused:
+                            racer.pause()
+                        until = time.perf_counter() + value.seconds + ENDING_GRACE
+                    continue
+                del pending[ready]
                 answers[index] = value
+                if paused and racers[index] not in paused:  # the ending racer answered
+                    for racer in paused:
+                        racer.go_on()
+                    paused, until = [], None
                 if not isinstance(value, Failed) and accept(value):
                     return value
     finally:

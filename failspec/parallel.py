@@ -17,8 +17,11 @@ of the worker process alone, never of the parent.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -38,8 +41,24 @@ def default_jobs() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
-def _start_worker(run_one: Callable[[Any], Any], tasks: Sequence[Any]) -> None:
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """In a process forked to work for `parent`: be killed when that process ends,
+    however it ends (a worker left behind would hold a core or its memory).  Linux
+    only; elsewhere nothing is done."""
+    if sys.platform != "linux":
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent ended before the request took effect
+        os._exit(1)
+
+
+def _start_worker(run_one: Callable[[Any], Any], tasks: Sequence[Any], parent: int) -> None:
     global _worker_state
+    die_with_parent(parent)
     _worker_state = (run_one, tasks)
 
 
@@ -80,7 +99,7 @@ def run_in_order(
         max_workers=workers,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(run_one, tasks),
+        initargs=(run_one, tasks, os.getpid()),
     ) as pool:
         futures: dict[int, Future[R]] = {}
         running: set[Future[R]] = set()

@@ -4,6 +4,7 @@ forked child; `explicit.Pace`, which hands it over."""
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -242,3 +243,202 @@ def test_auto_handed_over_at_once_gives_the_engines_answers() -> None:
 
     expected = sets(ExplicitEngine().cut_sets(model, k2, 2, None))
     assert sets(AutoEngine(0.0).cut_sets(model, k2, 2, None)) == expected
+
+
+def state_of(pid: int) -> str:
+    """The process's state letter (`T`: stopped), or `gone`."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return "gone"
+    return stat.rsplit(")", 1)[1].split()[0]
+
+
+def handed_over(steps: Callable[[race.HandOver], int]) -> race.Racer[int] | None:
+    """`steps` run in a hand-over's child; here, its racer (None in the child, which
+    ends in `steps`' answer)."""
+    hand_over = race.HandOver()
+    try:
+        hand_over.fork()
+    except race.HandedOver as over:
+        return cast(race.Racer[int], over.racer)
+    try:
+        answer = steps(hand_over)
+    except BaseException as error:  # noqa: BLE001 -- carried to the parent
+        hand_over.finish(race.Failed(error))
+    hand_over.finish(answer)
+
+
+def test_a_racer_ending_pauses_the_others_until_it_answers() -> None:
+    """Decision 66: a racer that says it is ending has the machine; the others are
+    stopped (SIGSTOP) meanwhile, and all are stopped on the way out."""
+
+    def ends(hand_over: race.HandOver) -> int:
+        hand_over.ending(30.0)
+        time.sleep(1.5)
+        return 1
+
+    other = race.Racer.start(lambda: slow(2, 60))
+    ending = handed_over(ends)
+    assert ending is not None
+    seen: list[str] = []
+    watch = threading.Timer(0.75, lambda: seen.append(state_of(other.pid)))
+    watch.start()
+    assert race.first_of([ending, other], lambda v: True) == 1
+    watch.join()
+    assert seen == ["T"]  # paused while the ending racer finished
+    assert state_of(other.pid) == "gone"  # and a paused racer is stopped all the same
+
+
+def busy(value: int, seconds: float) -> int:
+    """`value` after `seconds` of this process's own work (a pause delays it)."""
+    until = time.process_time() + seconds
+    while time.process_time() < until:
+        pass
+    return value
+
+
+def test_the_others_go_on_once_the_ending_racer_is_late() -> None:
+    """An ending racer that has not answered within its seconds and a second
+    (`race.ENDING_GRACE`) lets the others go on, and one of them may win."""
+
+    def late(hand_over: race.HandOver) -> int:
+        hand_over.ending(0.5)
+        time.sleep(30)
+        return 1
+
+    ending = handed_over(late)
+    assert ending is not None
+    other = race.Racer.start(lambda: busy(2, 2.0))
+    seen: list[str] = []
+    watches = [threading.Timer(at, lambda: seen.append(state_of(other.pid))) for at in (0.75, 2.5)]
+    for watch in watches:
+        watch.start()
+    assert race.first_of([ending, other], lambda v: True) == 2
+    for watch in watches:
+        watch.join()
+    assert seen[0] == "T"  # paused for the 0.5 s said and the grace second
+    assert seen[1] != "T"  # then let go on
+
+
+def test_a_racer_dies_with_the_process_that_started_it(tmp_path: Path) -> None:
+    """A racer left behind by a process that ended at once (killed, say) is killed
+    too (`parallel.die_with_parent`): it would search on with nobody to answer."""
+    pid_file = tmp_path / "racer"
+    middle = os.fork()
+    if middle == 0:
+        racer = race.Racer.start(lambda: slow(1, 60))
+        pid_file.write_text(str(racer.pid))
+        os._exit(0)  # no clean-up: as if killed
+    os.waitpid(middle, 0)
+    racer_pid = int(pid_file.read_text())
+    for _ in range(100):
+        if state_of(racer_pid) in ("gone", "Z"):
+            break
+        time.sleep(0.05)
+    assert state_of(racer_pid) in ("gone", "Z")
+
+
+def test_asking_goes_on_in_workers_once_more_processes_are_allowed() -> None:
+    """`explicit.ask_each`: asked here until `more` allows two processes, then the
+    rest in workers, the answers in the order of the items."""
+    from failspec.checker.explicit import PARALLEL_FROM, ask_each
+
+    allowed = [1]
+    items = list(range(20 + PARALLEL_FROM))
+    answers = []
+    for item, (value, pid) in ask_each(
+        items, lambda i: (i * i, os.getpid()), 1, lambda: allowed[0]
+    ):
+        answers.append((item, value, pid == os.getpid()))
+        if item == 19:
+            allowed[0] = 2
+    assert [(i, v) for i, v, _ in answers] == [(i, i * i) for i in items]
+    assert [here for _, _, here in answers] == [True] * 20 + [False] * PARALLEL_FROM
+
+
+def test_the_pace_tells_how_long_the_last_level_would_take() -> None:
+    """`NearEnd`: at the last size only, once an eighth of its sets are done, every
+    16 sets, the seconds the rest would take, its later rounds counted as as long as
+    this one; once it answers a number of processes, that is the search's, and no
+    rule (the yield) acts any more."""
+    from failspec.checker.explicit import NearEnd, Pace, Slow
+
+    told: list[float] = []
+    answer: list[int | None] = [None]
+
+    def near(seconds: float) -> int | None:
+        told.append(seconds)
+        return answer[0]
+
+    acted: list[str] = []
+    now = [0.0]
+    pace = Pace(
+        Slow(1000.0, lambda: acted.append("yield")), clock=lambda: now[0], near=NearEnd(near)
+    )
+    pace.level(160)  # not the last size
+    for _ in range(64):
+        now[0] += 0.5
+        pace.step()
+    assert told == []
+    pace.level(256, later=1)  # the last size, one more round after this one
+    for _ in range(31):
+        now[0] += 0.5
+        pace.step()
+    assert told == []  # 31 of 256: under an eighth
+    now[0] += 0.5
+    pace.step()  # 32 done in 16 s: 0.5 s a set, 224 + 256 to go
+    assert told == [240.0]
+    answer[0] = 2
+    for _ in range(16):
+        now[0] += 0.5
+        pace.step()
+    assert told == [240.0, 232.0] and pace.processes() == 2
+    now[0] += 5000.0
+    for _ in range(32):
+        pace.step()
+    pace.poll()
+    assert told == [240.0, 232.0] and acted == []
+
+
+WIDE = "\n".join(
+    [
+        'model wide "two groups of five devices: a pair with one in each stops the batch"',
+        "horizon 12:00",
+        *(f"device d{i} {{ fault crash; fault flap repair 2m }}" for i in range(10)),
+        "service left { needs " + ", ".join(f"d{i}" for i in range(5)) + " }",
+        "service right { needs " + ", ".join(f"d{i}" for i in range(5, 10)) + " }",
+        "service either { needs any of left, right }",
+        "job batch { at 07:00; takes 40m; needs either }",
+        'check "k2" { faults at most 2; batch done by 09:00 }',
+    ]
+)
+
+
+def test_a_search_that_goes_on_in_workers_near_its_end_gives_the_same_answers() -> None:
+    """Once told it is near its end, the explicit engine asks the rest of its last
+    level (190 pairs; the 25 of a crash on each side violate the check) in two processes: the same
+    verdict, scenario and cut sets as alone."""
+    import failspec
+    from failspec.checker.explicit import ExplicitEngine, NearEnd, Slow
+
+    model = failspec.loads(WIDE)
+    (k2,) = model.checks
+    told: list[float] = []
+
+    def near(seconds: float) -> int:
+        told.append(seconds)
+        return 2
+
+    ending = ExplicitEngine(slow=Slow(1e9, lambda: None), near=NearEnd(near))
+    alone = ExplicitEngine()
+    decided, expected = ending.decide(model, k2, None), alone.decide(model, k2, None)
+    assert (decided.verdict, decided.scenario, decided.violation_at) == (
+        expected.verdict,
+        expected.scenario,
+        expected.violation_at,
+    )
+    assert len(told) == 1
+    listed = [(o.order, o.cut_sets, o.complete) for o in ending.cut_sets(model, k2, 2, None)]
+    assert listed == [(o.order, o.cut_sets, o.complete) for o in alone.cut_sets(model, k2, 2, None)]
+    assert len(told) == 2 and len(listed[2][1]) == 25
