@@ -57,13 +57,13 @@ overshoots, so that it would yield, and starve behind the machine's other
 processes, where its whole work is short."""
 
 
-ENDING_WITHIN = 2.0
+ENDING_WITHIN = 4.0
 """In the race, once the rest of the explicit engine's last size of fault sets would
 at its pace take at most this many times the time the race has taken so far, it
 says so (`race.Ending`): the SMT engine is paused, and the rest is asked about in
 `--jobs` processes (decision 66).  The SMT engine, had it been about to win,
 loses at most the pause: the projected time and a second, so at most about this
-many times what it had already spent."""
+many times what it had already spent (docs/engines.md)."""
 
 
 def lower_priority() -> None:
