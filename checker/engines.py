@@ -57,6 +57,15 @@ overshoots, so that it would yield, and starve behind the machine's other
 processes, where its whole work is short."""
 
 
+HOPELESS = 60.0
+"""Seconds of its own processor time: in the race, the explicit engine's process also
+lowers its priority at once when the fault sets of its current size would at its
+pace take more than this much of its work (1,000s of pairs at a second each).  By
+its own work, not the clock, so that load does not inflate it; with a margin over
+the projections that overshoot (`p2`'s first, most expensive pairs project 10 to
+20 s where its whole search takes 6 s of work)."""
+
+
 ENDING_WITHIN = 4.0
 """In the race, once the rest of the explicit engine's last size of fault sets would
 at its pace take at most this many times the time the race has taken so far, it
@@ -139,7 +148,7 @@ class AutoEngine:
         the first answer `done` takes, else the one `rank` puts highest (the explicit
         engine's among equals; without `rank`, the explicit engine's)."""
         hand_over = HandOver()
-        yielding = Slow(YIELD_AFTER, lower_priority, work=time.process_time)
+        yielding = Slow(YIELD_AFTER, lower_priority, work=time.process_time, hopeless=HOPELESS)
 
         def near(seconds: float) -> int | None:
             """In the race, once the explicit engine is near its end: `race.Ending`."""

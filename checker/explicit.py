@@ -90,13 +90,15 @@ class Slow:
     the fault sets of one size have taken longer than `seconds` on the wall clock, or
     at the pace measured so far would take longer, `act` is called, once.  With `work`
     (a clock of this process's own work), once the size has taken that long of it,
-    unprojected.  If `act` returns, the search goes on under `then`, if any (`auto`'s
-    hand-over, `engines.py`)."""
+    unprojected, or at its pace would take longer than `hopeless` of it.  If `act`
+    returns, the search goes on under `then`, if any (`auto`'s hand-over,
+    `engines.py`)."""
 
     seconds: float
     act: Callable[[], None]
     work: Callable[[], float] | None = None
     then: Slow | None = None
+    hopeless: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -513,10 +515,11 @@ class Pace:
         if self.acted:
             return
         spent = self.clock() - self.started
+        beyond = self.slow.seconds if self.projects else self.slow.hopeless
         projected = 0.0
-        if self.projects and self.done % 16 == 0:
+        if beyond is not None and self.done % 16 == 0:
             projected = spent / self.done * (self.total - self.done)
-        if spent > self.slow.seconds or projected > self.slow.seconds:
+        if spent > self.slow.seconds or (beyond is not None and projected > beyond):
             self.act()
 
     def _near_end(self, near: NearEnd) -> None:

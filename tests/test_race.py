@@ -442,3 +442,26 @@ def test_a_search_that_goes_on_in_workers_near_its_end_gives_the_same_answers() 
     listed = [(o.order, o.cut_sets, o.complete) for o in ending.cut_sets(model, k2, 2, None)]
     assert listed == [(o.order, o.cut_sets, o.complete) for o in alone.cut_sets(model, k2, 2, None)]
     assert len(told) == 2 and len(listed[2][1]) == 25
+
+
+def sets_before_acting(total: int, steps: int, work_per_set: float) -> list[int]:
+    """The sets done when a yield-like rule (`engines.HOPELESS`'s) acts, if it does."""
+    from failspec.checker.explicit import Pace, Slow
+
+    acted: list[int] = []
+    work = [0.0]
+    pace = Pace(Slow(10.0, lambda: acted.append(pace.done), work=lambda: work[0], hopeless=60.0))
+    pace.level(total)
+    for _ in range(steps):
+        work[0] += work_per_set
+        pace.step()
+    return acted
+
+
+def test_a_hopeless_size_yields_at_once_by_its_projected_work() -> None:
+    """`Slow.hopeless` (`engines.HOPELESS`): by its own work, 16 sets in 1 s with 984
+    to go would take 61.5 s: over 60, it acts at the 16th set; with 944 to go
+    (59 s), not until the size has taken its 10 s."""
+    assert sets_before_acting(1000, 16, 1 / 16) == [16]
+    assert sets_before_acting(960, 16, 1 / 16) == []
+    assert sets_before_acting(960, 170, 1 / 16) == [161]
