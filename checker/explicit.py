@@ -105,9 +105,11 @@ class Slow:
 class NearEnd:
     """When the explicit engine's search is near its end, and what then (`Pace`): once
     `share` of the sets of its last level have been asked about, `act` is told, every
-    16 sets, how many seconds the rest of the level would take at the pace so far;
-    once it answers a number of processes, the rest of the search goes on in that
-    many, and the pace's rules (`Slow`) end (`auto`'s race, `engines.py`)."""
+    16 sets, how many seconds the rest of the level would take at the quicker of two
+    paces, the level's so far and its last 16 sets' (later rounds at that size
+    counted as long as this one); once it answers a number of processes, the rest
+    of the search goes on in that many, and the pace's rules (`Slow`) end (`auto`'s
+    race, `engines.py`)."""
 
     act: Callable[[float], int | None]
     share: float = 1 / 8
@@ -490,6 +492,8 @@ class Pace:
         self._follow(slow)
         self.started = self.clock()
         self.level_started = self.wall()
+        self.mark = (self.level_started, 0)
+        """When `NearEnd` was last told, and the sets done then."""
 
     def _follow(self, slow: Slow) -> None:
         self.slow = slow
@@ -502,6 +506,7 @@ class Pace:
         expected to take about as long (None: more than can be told)."""
         self.started, self.total, self.done = self.clock(), total, 0
         self.level_started, self.later = self.wall(), later
+        self.mark = (self.level_started, 0)
 
     def processes(self) -> int:
         """The processes the rest of the search may use."""
@@ -523,11 +528,18 @@ class Pace:
             self.act()
 
     def _near_end(self, near: NearEnd) -> None:
+        now, (then, done_then) = self.wall(), self.mark
+        self.mark = (now, self.done)
         if self.done < near.share * self.total:
             return
         assert self.later is not None
-        each = (self.wall() - self.level_started) / self.done  # seconds a set
-        jobs = near.act(each * (self.total - self.done + self.later * self.total))
+        elapsed = now - self.level_started
+        # the quicker of two paces: all the level's sets so far, and the last 16
+        # (the first sets of a level are often the costliest, and a projection
+        # too short costs the paused racer only itself and a second)
+        each = min(elapsed / self.done, (now - then) / (self.done - done_then))
+        rest = each * (self.total - self.done)
+        jobs = near.act(rest + self.later * (elapsed + rest))
         if jobs is not None:
             self.jobs, self.near = jobs, None
             self.acted = True  # no rule acts any more: the search is ending

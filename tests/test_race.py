@@ -401,6 +401,22 @@ def test_the_pace_tells_how_long_the_last_level_would_take() -> None:
     assert told == [240.0, 232.0] and acted == []
 
 
+def test_the_pace_near_the_end_is_the_quicker_of_the_level_s_and_the_last_sets() -> None:
+    """The first sets of a level are often the costliest: 32 sets at 1 s, then 16 at
+    0.25 s, with 208 to go — 52 s at the last sets' pace, not 164 s at the level's;
+    and a stretch slower than the level's so far counts at the level's."""
+    from failspec.checker.explicit import NearEnd, Pace, Slow
+
+    told: list[float] = []
+    now = [0.0]
+    pace = Pace(Slow(1e9, lambda: None), clock=lambda: now[0], near=NearEnd(told.append))
+    pace.level(256, later=0)
+    for cost in [1.0] * 32 + [0.25] * 16 + [2.0] * 16:
+        now[0] += cost
+        pace.step()
+    assert told == [224.0, 52.0, 68.0 / 64 * 192]
+
+
 WIDE = "\n".join(
     [
         'model wide "two groups of five devices: a pair with one in each stops the batch"',
