@@ -67,11 +67,19 @@ class Racer(Generic[T]):
     """A computation running in the process `pid`; its answer (or `Failed`) comes on
     `receive`, possibly after an `Ending`; `stop` ends the process."""
 
-    def __init__(self, receive: Connection, pid: int, reap: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        receive: Connection,
+        pid: int,
+        reap: Callable[[], None],
+        alive: Callable[[], bool] = lambda: True,
+    ) -> None:
         self.receive = receive
         self.pid = pid
         self._reap = reap
         """Wait for the process to end."""
+        self._alive = alive
+        """Is the process not yet reaped (so that `pid` is still its own)?"""
 
     @staticmethod
     def start(compute: Callable[[], T]) -> Racer[T]:
@@ -82,7 +90,7 @@ class Racer(Generic[T]):
         process.start()
         send.close()
         assert process.pid is not None
-        return Racer(receive, process.pid, process.join)
+        return Racer(receive, process.pid, process.join, process.is_alive)
 
     def pause(self) -> None:
         self._signal(signal.SIGSTOP)
@@ -97,8 +105,9 @@ class Racer(Generic[T]):
         self._reap()
 
     def _signal(self, number: int) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, number)
+        if self._alive():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, number)
 
 
 def _run(compute: Callable[[], object], connection: Connection, parent: int) -> None:
