@@ -1,8 +1,11 @@
 """Where the time of `failspec cutsets TREE.xml --static` goes, stage by stage, in
-process (one run each; seconds): reading the MEF files, the PDAG, preprocessing
-(coalescing and modules), the variable order, the BDDs, the probability, the ZBDDs
-of minimal solutions, the expansion and sorting of the cut sets, whether a longer
-minimal cut set exists (`truncated`), and writing them.
+process (one run each; seconds), along the path `static_analysis.analyse` takes:
+reading the MEF files, the PDAG, preprocessing (coalescing and modules), the BDDs
+in the depth-first order (`first try`, within FIRST_TRY_NODES), and when they do not
+fit, the bottom-up families (coherent trees, within QUICK_UNIONS) and the BDDs in
+SCRAM's order (`bdd`); then the probability, the ZBDDs of minimal solutions, the
+expansion and sorting of the cut sets, whether a longer minimal cut set exists
+(`truncated`), the rare-event sum, and writing them.
 
     .venv/bin/python bench/profile_openpsa.py edf9202 elf9601       # Aralia names
 """
@@ -16,7 +19,6 @@ from pathlib import Path
 
 from failspec.checker import static_analysis as sa
 from failspec.checker.openpsa_tree import static_problem
-from failspec.checker.pdag import preprocess, variable_order
 from failspec.counterexamples.static_report import StaticReport, write_static_text
 from failspec.spec.openpsa_model import read_model
 
@@ -29,16 +31,33 @@ def profile(name: str, order: int = 4) -> str:
     def mark(stage: str) -> None:
         stamps.append((stage, time.perf_counter()))
 
+    def row(cut_sets: str, size: str) -> str:
+        parts = [
+            f"{stage} {after - before:.2f}"
+            for (_, before), (stage, after) in zip(stamps, stamps[1:], strict=False)
+        ]
+        return f"| {name} | {cut_sets} | {' · '.join(parts)} | {size} |"
+
     model = read_model([str(DATA / f"{name}.xml")])
     mark("read")
     problem = static_problem(model, None, 8760.0)
     mark("pdag")
-    graph = preprocess(problem.graph)
+    prepared = sa._prepare(problem.graph)
     mark("preprocess")
-    variable_order(graph)
-    mark("order")
-    diagram = sa.build_diagrams(problem.graph)  # preprocesses and orders again
-    mark("bdd+")
+    diagram = sa._within_budget(sa._first_try, prepared, sa.NODE_BUDGET, None)
+    if diagram is None:
+        mark("first try (past it)")
+        if problem.graph.coherent:
+            found = sa._families(problem.graph, order, None, sa.QUICK_UNIONS)
+            mark("bottom-up")
+            if found is not None:
+                return row(f"{len(found.cut_sets):,}", "bottom-up families")
+        diagram = sa._within_budget(sa._second_try, prepared, sa.NODE_BUDGET, None)
+        mark("bdd (SCRAM's order)")
+        if diagram is None:
+            return row("—", "past the node budget")
+    else:
+        mark("bdd")
     p = [x if x is not None else 0.0 for x in problem.probabilities]
     sa.probabilities(diagram, p)
     mark("probability")
@@ -48,19 +67,16 @@ def profile(name: str, order: int = 4) -> str:
     mark("expand+sort")
     _ = families.longer_seen or sa.longer_cut_set_exists(diagram, order, families)
     mark("truncated")
+    sa._rare_event(cut_sets, p)
+    mark("rare event")
     names = ("", *problem.names)
     report = StaticReport(
         (name,), problem.top, order, names, cut_sets, 0.5, None, (), 8760.0, None, ()
     )
     write_static_text(report, io.StringIO())
     mark("write")
-    prep = stamps[3][1] - stamps[2][1] + stamps[4][1] - stamps[3][1]
-    parts = []
-    for (_, before), (stage, after) in zip(stamps, stamps[1:], strict=False):
-        seconds = after - before - (prep if stage == "bdd+" else 0.0)
-        parts.append(f"{stage.rstrip('+')} {seconds:.2f}")
     size = f"{len(diagram.bdd):,} BDD nodes, {len(diagram.roots)} modules, {len(families.zbdd):,} ZBDD nodes"
-    return f"| {name} | {len(cut_sets):,} | {' · '.join(parts)} | {size} |"
+    return row(f"{len(cut_sets):,}", size)
 
 
 if __name__ == "__main__":

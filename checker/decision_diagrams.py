@@ -376,10 +376,23 @@ class Zbdd(_Diagram):
         level, low, high = bdd.level, bdd.low, bdd.high
         without, node = self.without, self.node
 
+        empty: dict[int, bool] = {}
+
         def empty_solves(f: int) -> bool:
+            """Whether f is true with every variable false: the leaf of its low edges
+            (remembered for each node on the way: cea9601 asks 156,000 times)."""
+            path: list[int] = []
             while f > TRUE:
+                found = empty.get(f)
+                if found is not None:
+                    break
+                path.append(f)
                 f = low[f]
-            return f == TRUE
+            else:
+                found = f == TRUE
+            for g in path:
+                empty[g] = found
+            return found
 
         def minsol(f: int, order: int) -> int:
             if f <= TRUE:

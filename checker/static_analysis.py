@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import bisect
 import gc
+import itertools
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from failspec.checker.decision_diagrams import (
@@ -386,20 +387,29 @@ class CutSetFamilies:
         for node, level in diagram.levels.items():
             self.node_list[level] = node
         bdd = diagram.bdd
-        height = path_heights(bdd, max(diagram.roots.values()))  # one pass serves all
+        modules = _module_order(diagram)
+        roots = dict(diagram.roots)
+        top = diagram.top
+        if diagram.graph.root != top:  # a complemented root: its nodes come last
+            with recursion_room(len(diagram.levels) + 10):
+                roots[top] = bdd.negate(roots[top])
+        # One pass in node order serves every module, the complemented top's nodes
+        # included (a pass per non-coherent module read cea9601's 2.8 million nodes
+        # twice).
+        height = path_heights(bdd, max(roots.values()))
         self.height = height
         """The most high edges on a path to true below each node (`path_heights`)."""
         with recursion_room(len(diagram.levels) + 10):
-            for m in _module_order(diagram):
-                root = diagram.roots[m]
-                if m == diagram.top and diagram.graph.root != m:
-                    root = bdd.negate(root)
+            for m in modules:
+                root = roots[m]
                 if diagram.coherent.get(m, False) and root == diagram.roots[m]:
                     family = self.zbdd.minimal_solutions(bdd, root, max_order, height)
                 else:
-                    family = self.zbdd.minimal_solutions_any(bdd, root, max_order)
+                    family = self.zbdd.minimal_solutions_any(bdd, root, max_order, height)
                 self.families[m] = family
         self._expanded: dict[int, list[CutSet]] = {}
+        self._unlooked = 0
+        """Sets listed since the clock was last looked at."""
         self.longer_seen = False
         """Whether the expansion met a minimal cut set longer than the order limit (a
         product of modules' cut sets that it left out): then one exists."""
@@ -408,33 +418,37 @@ class CutSetFamilies:
         """Module's minimal cut sets (variables) of at most max_order, by length."""
         found = self._expanded.get(module)
         if found is None:
-            found = sorted(self._expand(module), key=len)
+            found = self._expand(module)
+            found.sort(key=len)
             self._expanded[module] = found
         return found
 
-    def _expand(self, module: int) -> Iterator[CutSet]:
+    def _expand(self, module: int) -> list[CutSet]:
         """Module's minimal cut sets as variables (members ascending), module variables
-        replaced by their modules' cut sets within the order limit."""
+        replaced by their modules' cut sets within the order limit: a new list, built
+        by appending (nested generators cost a resumption per module and set: a third
+        of isp9604's listing)."""
         n = self.diagram.graph.variables
         limit = self.max_order
         sets = self.zbdd.sets(self.families[module], self.node_list)
         if not self.diagram.module_variables:  # no module below: the sets are the cut sets
-            yield from sets
-            return
+            return sets
+        found: list[CutSet] = []
         for nodes in sets:  # ascending: the events (at most n) first, then the modules
             if not nodes or nodes[-1] <= n:
-                yield nodes
-                continue
-            if limit - len(nodes) < 0:
-                continue
-            split = bisect.bisect_right(nodes, n)
-            yield from self._products(nodes[:split], [self.module_sets(s) for s in nodes[split:]])
+                found.append(nodes)
+            elif len(nodes) <= limit:
+                split = bisect.bisect_right(nodes, n)
+                choices = [self.module_sets(s) for s in nodes[split:]]
+                self._products(nodes[:split], choices, found)
+        return found
 
-    def _products(self, events: CutSet, choices: list[list[CutSet]]) -> Iterator[CutSet]:
-        """Every union of `events` with one set of each choice (lists by ascending
-        length), of at most max_order members.  Each union is a minimal cut set (the
-        modules are independent), so one left out for its length is one longer than the
-        limit (a module whose list is empty has only longer cut sets)."""
+    def _products(self, events: CutSet, choices: list[list[CutSet]], found: list[CutSet]) -> None:
+        """Append to `found` every union of `events` with one set of each choice (lists
+        by ascending length), of at most max_order members.  Each union is a minimal
+        cut set (the modules are independent), so one left out for its length is one
+        longer than the limit (a module whose list is empty has only longer cut
+        sets)."""
         limit = self.max_order
         if len(events) + len(choices) > limit:
             self.longer_seen = True
@@ -443,28 +457,27 @@ class CutSetFamilies:
         room = limit - len(events) - len(rest)  # each later choice takes at least one
         if not first or len(first[-1]) > room:
             self.longer_seen = True
-        for chosen in first:
-            if len(chosen) > room:
-                break
-            merged = events + chosen
-            if rest:
-                yield from self._products(merged, rest)
-            else:
-                yield tuple(sorted(merged))
+        end = bisect.bisect_right(first, room, key=len)
+        if rest:
+            for chosen in first[:end]:
+                self._products(events + chosen, rest, found)
+            return
+        if events:
+            found += [tuple(sorted(events + chosen)) for chosen in first[:end]]
+        else:  # a module's sets are ascending already
+            found += first[:end]
+        self._unlooked += end
+        if self._unlooked > 0xFFFF:  # the clock, every 65,536 sets or so
+            check_deadline(self.deadline)
+            self._unlooked = 0
 
     def top_sets(self) -> list[CutSet]:
         """The minimal cut sets of the top event up to the order, each ascending,
         sorted by length then variable numbers."""
-        by_length: list[list[CutSet]] = [[] for _ in range(self.max_order + 1)]
-        deadline = self.deadline
-        for count, s in enumerate(self._expand(self.diagram.top)):
-            by_length[len(s)].append(s)
-            if not count & 0xFFFF:
-                check_deadline(deadline)
-        found: list[CutSet] = []
-        for bucket in by_length:
-            bucket.sort()
-            found += bucket
+        found = self._expand(self.diagram.top)
+        check_deadline(self.deadline)
+        found.sort()
+        found.sort(key=len)  # stable: by length, then members
         return found
 
 
@@ -804,10 +817,26 @@ def _trivial(
 
 
 def _rare_event(cut_sets: Sequence[CutSet], p: Sequence[float]) -> float:
-    """Σ over the cut sets of Π of their events' probabilities, capped at 1 (SCRAM)."""
-    of = [0.0, *p].__getitem__  # variable v's probability at v
-    prod = math.prod
-    return min(1.0, math.fsum(prod(map(of, c)) for c in cut_sets))
+    """Σ over the cut sets of Π of their events' probabilities, capped at 1 (SCRAM).
+
+    Each product is taken left to right over the members in their order, as
+    `math.prod` takes it, and the sum is `math.fsum`'s (correctly rounded, so in any
+    order): the sets of one length at a time, unpacked in one comprehension, cost
+    half of a `prod(map(...))` call each (edfpa14o's 983,020 sets 0.41 s → 0.22 s)."""
+    q = [0.0, *p]  # variable v's probability at v
+    terms: list[float] = []
+    for length, run in itertools.groupby(cut_sets, key=len):
+        if length == 1:
+            terms += [q[a] for (a,) in run]
+        elif length == 2:
+            terms += [q[a] * q[b] for a, b in run]
+        elif length == 3:
+            terms += [q[a] * q[b] * q[c] for a, b, c in run]
+        elif length == 4:
+            terms += [q[a] * q[b] * q[c] * q[d] for a, b, c, d in run]
+        else:
+            terms += [math.prod(map(q.__getitem__, c)) for c in run]
+    return min(1.0, math.fsum(terms))
 
 
 def _within_budget(

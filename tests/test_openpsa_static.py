@@ -664,6 +664,39 @@ def test_sets_with_modules_expand_within_the_order() -> None:
     assert all(r.mif >= 0 for r in rows)
 
 
+def test_the_listing_looks_at_the_clock_every_65536_sets(monkeypatch: pytest.MonkeyPatch) -> None:
+    # isp9604: 229,045 cut sets of order <= 4, nearly all products of its 47 modules' sets.
+    problem = static_problem(read_model(files_of("isp9604")), None, 8760.0)
+    families = CutSetFamilies(build_diagrams(problem.graph), 4)
+    looks: list[float | None] = []
+    monkeypatch.setattr(static_analysis, "check_deadline", looks.append)
+    assert len(families.top_sets()) == 229_045
+    assert len(looks) >= 229_045 // 65_536
+
+
+def test_past_its_deadline_the_listing_stops() -> None:
+    from failspec.checker.decision_diagrams import TimeLimitHit
+
+    problem = static_problem(read_model(files_of("Baobab1")), None, 8760.0)
+    families = CutSetFamilies(build_diagrams(problem.graph), 4, deadline=0.0)
+    with pytest.raises(TimeLimitHit):
+        families.top_sets()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(1, 6), max_size=7).map(tuple), max_size=30),
+    st.lists(st.floats(0.0, 1.0), min_size=6, max_size=6),
+)
+def test_the_rare_event_sum_is_that_of_math_prod_and_fsum(
+    sets: list[tuple[int, ...]], p: list[float]
+) -> None:
+    # The same float, bit for bit: each product left to right over the members as given.
+    of = [0.0, *p].__getitem__
+    expected = min(1.0, math.fsum(math.prod(map(of, c)) for c in sets))
+    assert static_analysis._rare_event(sets, p) == expected
+
+
 def test_importance_of_a_non_coherent_tree_is_the_conditional_difference(
     scram: Callable[..., ElementTree.Element],
 ) -> None:

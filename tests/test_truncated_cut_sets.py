@@ -16,7 +16,11 @@ from test_openpsa_static import _brute_force, basic_event_definitions, files_of,
 
 from failspec.checker.decision_diagrams import DiagramTooLarge
 from failspec.checker.openpsa_tree import StaticProblem, static_problem
-from failspec.checker.order_limited_families import OrderLimitedFamilies
+from failspec.checker.order_limited_families import (
+    OrderLimitedFamilies,
+    _minimize,
+    order_limited_cut_sets,
+)
 from failspec.checker.pdag import GraphBuilder
 from failspec.checker.static_analysis import _cut_set_bounds, analyse
 from failspec.checker.truncated_cut_sets import truncated_cut_sets
@@ -54,15 +58,19 @@ def _problem(document: str) -> StaticProblem:
         return static_problem(read_model([path]), "top", 8760.0)
 
 
-def _check_against_brute_force(tree: Tree, order: int) -> None:
+def _check_against_brute_force(tree: Tree, order: int, bottom_up: bool = False) -> None:
+    """`truncated_cut_sets` (`bottom_up`: `order_limited_cut_sets`, on coherent trees
+    only) against every state."""
     document, _, _ = tree
     minimal, _ = _brute_force(tree)
     problem = _problem(document)
     graph = problem.graph
     if isinstance(graph.root, bool) or not graph.is_gate(abs(graph.root)):
         return  # a constant or one literal: `analyse` does not come here
+    if bottom_up and not (graph.coherent and graph.root > 0):
+        return
     number = [-1, *(int(name[1:]) for name in problem.names)]  # variable -> event number
-    found = truncated_cut_sets(graph, order)
+    found = order_limited_cut_sets(graph, order) if bottom_up else truncated_cut_sets(graph, order)
     got = [frozenset(number[v] for v in c) for c in found.cut_sets]
     assert len(got) == len(set(got))
     assert set(got) == {s for s in minimal if len(s) <= order}
@@ -85,6 +93,16 @@ def test_deeper_generated_trees_agree_with_brute_force(tree: Tree, order: int) -
     products are combined with its disjoint siblings') and the dropped negative
     literals of products K events long lose nothing."""
     _check_against_brute_force(tree, order)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(deeper_trees(), st.integers(1, 4))
+def test_the_bottom_up_families_of_coherent_trees_agree_with_brute_force(
+    tree: Tree, order: int
+) -> None:
+    """`order_limited_families.py` (the products of two families, and `_minimize` at
+    every gate) on the coherent ones of the same trees."""
+    _check_against_brute_force(tree, order, bottom_up=True)
 
 
 def test_an_and_of_disjoint_inputs_gets_smaller_budgets() -> None:
@@ -149,3 +167,14 @@ def test_without_the_bdds_a_non_coherent_tree_gets_its_cut_sets() -> None:
     families = OrderLimitedFamilies(found.cut_sets, False)
     assert _cut_set_bounds(families, [0.5, 0.5, 0.5], coherent=False) == (0.0, 0.75)
     assert _cut_set_bounds(families, [0.5, 0.5, 0.5], coherent=True) == (0.625, 0.75)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sets(st.frozensets(st.integers(1, 12), max_size=10), max_size=40))
+def test_minimize_keeps_the_sets_with_no_proper_subset_in_the_pool(
+    pool: set[frozenset[int]],
+) -> None:
+    # Up to 10 members: sets past 64 proper subsets of the kept lengths use the index.
+    sets = {tuple(sorted(s)) for s in pool}
+    expected = {c for c in sets if not any(set(o) < set(c) for o in sets)}
+    assert _minimize(sets) == expected
