@@ -168,6 +168,7 @@ class ExplicitEngine:
         if pace is not None:
             limits.watch = pace.poll
         jobs = 1 if self.max_runs is not None else self.processes()
+        more = None if pace is None else pace.processes
         screens: list[ConjunctScreen | None] = [None]
 
         def ask(numbers: tuple[int, ...]) -> Candidate | None:
@@ -188,7 +189,6 @@ class ExplicitEngine:
                     simulated = _count(_screened(_level([(check, scope)], size), screens))
                     pace.level(simulated, _after(size, last, 0))
                 unknown = _not_containing((numbers for numbers, _ in sets), found, pace)
-                more = None if pace is None else pace.processes
                 with contextlib.closing(ask_each(unknown, ask, jobs, more)) as answers:
                     for numbers, best in answers:
                         if pace is not None:
@@ -484,16 +484,10 @@ class Pace:
         near: NearEnd | None = None,
     ) -> None:
         self.wall = clock
-        self.total = 0
-        self.done = 0
         self.near = near
-        self.later: int | None = None
         self.jobs = 1
         self._follow(slow)
-        self.started = self.clock()
-        self.level_started = self.wall()
-        self.mark = (self.level_started, 0)
-        """When `NearEnd` was last told, and the sets done then."""
+        self.level(0)
 
     def _follow(self, slow: Slow) -> None:
         self.slow = slow
@@ -507,6 +501,7 @@ class Pace:
         self.started, self.total, self.done = self.clock(), total, 0
         self.level_started, self.later = self.wall(), later
         self.mark = (self.level_started, 0)
+        """When `NearEnd` was last told, and the sets done then."""
 
     def processes(self) -> int:
         """The processes the rest of the search may use."""

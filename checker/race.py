@@ -187,6 +187,13 @@ class HandOver:
             os._exit(0)
 
 
+def _go_on(paused: Sequence[Racer[T]]) -> list[Racer[T]]:
+    """Let the paused racers go on; none is paused any more."""
+    for racer in paused:
+        racer.go_on()
+    return []
+
+
 def first_of(
     racers: Sequence[Racer[T]], accept: Callable[[T], bool], rank: Callable[[T], int] | None = None
 ) -> T:
@@ -204,9 +211,7 @@ def first_of(
             timeout = None if until is None else max(until - time.perf_counter(), 0.0)
             ready_ones = wait(list(pending), timeout)
             if not ready_ones and until is not None:  # the racer that was ending is late
-                for racer in paused:
-                    racer.go_on()
-                paused, until = [], None
+                paused, until = _go_on(paused), None
             for ready in ready_ones:
                 assert isinstance(ready, Connection)
                 index = pending[ready]
@@ -225,9 +230,7 @@ def first_of(
                 del pending[ready]
                 answers[index] = value
                 if paused and racers[index] not in paused:  # the ending racer answered
-                    for racer in paused:
-                        racer.go_on()
-                    paused, until = [], None
+                    paused, until = _go_on(paused), None
                 if not isinstance(value, Failed) and accept(value):
                     return value
     finally:
