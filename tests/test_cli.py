@@ -526,3 +526,16 @@ def test_checking_a_model_imports_neither_the_static_analysis_nor_z3() -> None:
         "failspec.spec.openpsa_model",
     }
     assert not loaded & unwanted, sorted(loaded & unwanted)
+
+
+def test_python_starts_without_an_import_hook_for_failspec() -> None:
+    """Start-up (decision 67): the README's `pip install -e .` puts a plain path into
+    its `.pth`, so no `__editable__` finder (and the `pathlib` it loads) is imported at
+    every start of Python; nor does a normal install have one."""
+    import subprocess
+    import sys
+
+    program = "import sys; print(' '.join(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    hooks = [name for name in done.stdout.split() if name.startswith("__editable__")]
+    assert hooks == []
