@@ -3,10 +3,11 @@
 `engine_named("auto" | "explicit" | "smt")` returns an `Engine` (`engine.py`).
 
 `auto` chooses by what it measures, not by a count.  It runs the explicit
-engine in this process while its pace stays quick (`AUTO_FIRST_SECONDS`: until
+engine from this process while its pace stays quick (`AUTO_FIRST_SECONDS`: until
 the fault sets of one size have taken, or at the pace measured so far would
-take, longer) — enough for most checks, at no cost of a process.  Once it is
-slow, the rest of its search is handed to a child forked at that point
+take, longer), in `--jobs` workers as it would alone — enough for most checks,
+at no cost of a race.  Once it is slow, its workers are stopped and the rest of
+its search is handed to a child forked at that point
 (`race.HandOver`: it goes on where it was, nothing is done twice) and the SMT
 engine starts in a second child; the first definite answer wins and the
 other is stopped.  Near its end (`ENDING_WITHIN`), the explicit engine has the
@@ -103,9 +104,9 @@ def _searched_to_the_end(orders: list[CutSetOrder]) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class AutoEngine:
-    """The composite `auto`: see the module.  One process, then two racing; the
-    explicit engine's search, once it is near its end, in up to `jobs` processes
-    (before, a search with workers of its own could not be handed to a child)."""
+    """The composite `auto`: see the module.  The explicit engine's search in up to
+    `jobs` processes, then in one racing the SMT engine's, and once it is near its
+    end in up to `jobs` again."""
 
     first_seconds: float = AUTO_FIRST_SECONDS
     jobs: int = 1
@@ -159,7 +160,9 @@ class AutoEngine:
             return self.jobs
 
         explicit = ExplicitEngine(
-            slow=Slow(self.first_seconds, hand_over.fork, then=yielding), near=NearEnd(near)
+            slow=Slow(self.first_seconds, hand_over.fork, then=yielding),
+            near=NearEnd(near),
+            jobs=self.jobs,
         )
         try:
             found = search(explicit)

@@ -133,12 +133,7 @@ class ExplicitEngine:
     gives the same answer."""
 
     def pace(self) -> Pace | None:
-        return None if self.slow is None else Pace(self.slow, near=self.near)
-
-    def processes(self) -> int:
-        """`jobs`, but one with `slow`: a worker would act in a process of its own, and
-        a search with workers cannot be handed to a forked child."""
-        return 1 if self.slow is not None else self.jobs
+        return None if self.slow is None else Pace(self.slow, near=self.near, jobs=self.jobs)
 
     @property
     def name(self) -> str:
@@ -146,7 +141,7 @@ class ExplicitEngine:
 
     def decide(self, model: ir.Model, check: ir.Check, deadline: float | None) -> Outcome:
         outcome = check_explicit(
-            model, check, deadline, self.max_runs, self.cone, self.pace(), self.processes()
+            model, check, deadline, self.max_runs, self.cone, self.pace(), self.jobs
         )
         return outcome.by(self.name)
 
@@ -167,8 +162,7 @@ class ExplicitEngine:
         pace = self.pace()
         if pace is not None:
             limits.watch = pace.poll
-        jobs = 1 if self.max_runs is not None else self.processes()
-        more = None if pace is None else pace.processes
+        jobs = 1 if self.max_runs is not None else self.jobs
         screens: list[ConjunctScreen | None] = [None]
 
         def ask(numbers: tuple[int, ...]) -> Candidate | None:
@@ -189,7 +183,7 @@ class ExplicitEngine:
                     simulated = _count(_screened(_level([(check, scope)], size), screens))
                     pace.level(simulated, _after(size, last, 0))
                 unknown = _not_containing((numbers for numbers, _ in sets), found, pace)
-                with contextlib.closing(ask_each(unknown, ask, jobs, more)) as answers:
+                with contextlib.closing(ask_each(unknown, ask, jobs, pace)) as answers:
                     for numbers, best in answers:
                         if pace is not None:
                             pace.step()
@@ -382,7 +376,6 @@ def _search(
         return best_for_set(model, part, numbers, limits, scope, until)
 
     last = min(check.at_most, most)
-    more = None if pace is None else pace.processes
     for size in range(last + 1):
         total = sum(math.comb(len(scope.faults), size) for _, scope in scopes)
         if pace is not None:
@@ -398,7 +391,7 @@ def _search(
             if pace is not None:
                 pace.level(total, _after(size, last, len(rounds) - 1 - j))
             sets = _screened(_level(scopes, size), screens)
-            with contextlib.closing(ask_each(sets, ask, jobs, more)) as answers:
+            with contextlib.closing(ask_each(sets, ask, jobs, pace)) as answers:
                 for (numbers, _), candidate in answers:
                     if best is not None and best[0] == 0 and numbers > best[1]:
                         break
@@ -475,17 +468,30 @@ class Pace:
     """Measures the time the current size of fault sets has taken and acts once
     (`Slow`); then goes on under the next rule (`Slow.then`).  With `near`, tells it
     how long the search's last level would still take (`NearEnd`), and keeps the
-    number of processes it answers (`processes`)."""
+    number of processes it answers (`processes`).
+
+    Until its first rule acts the search may use `jobs` processes; from then on one
+    (`auto`'s race: a core of its own), until `near` answers more.  A rule due
+    while workers ask about a level (`pooled`) waits for them to be stopped
+    (`stopping`, `settle`): a search cannot be handed to a forked child with a pool
+    of workers, whose threads and processes are this process's alone."""
 
     def __init__(
         self,
         slow: Slow,
         clock: Callable[[], float] = time.perf_counter,
         near: NearEnd | None = None,
+        jobs: int = 1,
     ) -> None:
         self.wall = clock
         self.near = near
-        self.jobs = 1
+        self.jobs = jobs
+        self.pooled = False
+        """Workers are asking about the current level's sets (`ask_each`)."""
+        self.pending = False
+        """A rule is due, to act once the workers are stopped."""
+        self.inert = False
+        """In a worker: the pace is its parent's, and nothing acts here."""
         self._follow(slow)
         self.level(0)
 
@@ -509,6 +515,8 @@ class Pace:
 
     def step(self) -> None:
         """One more fault set of the current size is being asked about."""
+        if self.inert:
+            return
         self.done += 1
         if self.near is not None and self.later is not None and self.done % 16 == 0:
             self._near_end(self.near)
@@ -520,7 +528,7 @@ class Pace:
         if beyond is not None and self.done % 16 == 0:
             projected = spent / self.done * (self.total - self.done)
         if spent > self.slow.seconds or (beyond is not None and projected > beyond):
-            self.act()
+            self._due()
 
     def _near_end(self, near: NearEnd) -> None:
         now, (then, done_then) = self.wall(), self.mark
@@ -542,13 +550,37 @@ class Pace:
     def poll(self) -> None:
         """Inside one fault set's search (`Limits.watch`): act once the current size has
         taken longer than its seconds, however few sets it has."""
-        if not self.acted and self.clock() - self.started > self.slow.seconds:
+        if self.inert or self.acted:
+            return
+        if self.pending:
+            if not self.pooled:
+                self.settle()
+        elif self.clock() - self.started > self.slow.seconds:
+            self._due()
+
+    def _due(self) -> None:
+        if self.pooled:
+            self.pending = True
+        else:
+            self.act()
+
+    def stopping(self) -> bool:
+        """Asked by the workers' pool (`parallel.run_in_order`): should it stop, for a
+        rule that is due to act?"""
+        self.poll()
+        return self.pending
+
+    def settle(self) -> None:
+        """With no workers: a rule that became due while there were acts now."""
+        if self.pending:
+            self.pending = False
             self.act()
 
     def act(self) -> None:
-        """Act, once; if the search goes on, under the next rule, whose clock starts as
-        if this size's time so far had been measured on it."""
-        self.acted = True
+        """Act, once; if the search goes on, in one process and under the next rule,
+        whose clock starts as if this size's time so far had been measured on it."""
+        self.acted, self.pending = True, False
+        self.jobs = 1
         self.slow.act()
         then = self.slow.then
         if then is not None:
@@ -577,7 +609,7 @@ def _not_containing(
 
 
 def ask_each(
-    items: Iterable[S], ask: Callable[[S], R], jobs: int, more: Callable[[], int] | None = None
+    items: Iterable[S], ask: Callable[[S], R], jobs: int, pace: Pace | None = None
 ) -> Generator[tuple[S, R], None, None]:
     """`(item, ask(item))` for every item, in the order of `items`: in this process,
     or, with `jobs` > 1 and at least `PARALLEL_FROM` items, in up to `jobs` processes
@@ -587,22 +619,57 @@ def ask_each(
     other in the order), and a worker free takes the next.  An exception `ask`
     raises in a worker (OutOfTime, OverBudget) is raised here at its item's turn.
     A caller that stops early closes the iterator (`contextlib.closing`): the
-    items not yet started are cancelled.  In this process, `more` (if any) is
-    asked after each answer how many processes the rest may use: once more than
-    one, the rest is asked about in them."""
+    items not yet started are cancelled.
+
+    With `pace`, at most as many processes as it allows (`Pace.processes`): once
+    one of its rules is due while workers ask, they are stopped, the rule acts
+    (in `auto`, the search is handed to a forked child), and the items they had
+    not answered are asked about again under it; asked here, once it allows more
+    processes than one, the rest is asked about in them."""
+    most = jobs
+    if pace is not None:
+        pace.settle()
+        jobs = min(most, pace.processes())
     if jobs > 1 and can_race():
         listed = list(items)
         if len(listed) >= PARALLEL_FROM:
-            with contextlib.closing(run_in_order(listed, ask, jobs)) as answers:
-                yield from zip(listed, answers, strict=True)
+            yield from _ask_in_workers(listed, ask, jobs, pace)
             return
         items = listed
     rest = iter(items)
     for item in rest:
         yield item, ask(item)
-        if more is not None and more() > 1 and can_race():
-            yield from ask_each(rest, ask, more())
+        if pace is not None and min(most, pace.processes()) > jobs and can_race():
+            yield from ask_each(list(rest), ask, min(most, pace.processes()))
             return
+
+
+def _ask_in_workers(
+    listed: list[S], ask: Callable[[S], R], jobs: int, pace: Pace | None
+) -> Generator[tuple[S, R], None, None]:
+    if pace is None:
+        with contextlib.closing(run_in_order(listed, ask, jobs)) as answers:
+            yield from zip(listed, answers, strict=True)
+        return
+    watched = pace
+
+    def ask_in_worker(item: S) -> R:
+        watched.inert = True  # the worker's copy of the pace
+        return ask(item)
+
+    answered = 0
+    pace.pooled = True
+    try:
+        with contextlib.closing(
+            run_in_order(listed, ask_in_worker, jobs, stop=pace.stopping)
+        ) as answers:
+            for answer in answers:
+                answered += 1
+                yield listed[answered - 1], answer
+    finally:
+        pace.pooled = False
+    if answered < len(listed):  # stopped for a rule: it acts, and the rest goes on under it
+        yield from ask_each(listed[answered:], ask, jobs, pace)
 
 
 def _level(

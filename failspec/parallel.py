@@ -75,8 +75,15 @@ fault sets of one size: 171,406 pairs on a 1,000-component model) is not all
 queued at once."""
 
 
+STOP_EVERY = 0.05
+"""How often, in seconds, `run_in_order` asks its `stop` while it waits on workers."""
+
+
 def run_in_order(
-    tasks: Sequence[T], run_one: Callable[[T], R], jobs: int
+    tasks: Sequence[T],
+    run_one: Callable[[T], R],
+    jobs: int,
+    stop: Callable[[], bool] | None = None,
 ) -> Generator[R, None, None]:
     """Yield `run_one(task)` for every task, in task order, using up to `jobs` processes.
 
@@ -86,7 +93,10 @@ def run_in_order(
     slow task ahead holds back no worker).  An exception raised by `run_one` is
     raised here when its result's turn comes (the results before it have been
     yielded); the remaining tasks are cancelled, and so are they when the caller
-    stops early and closes the generator.
+    stops early and closes the generator.  With workers, `stop` (if any) is asked
+    after each result is taken and every `STOP_EVERY` seconds of waiting: once it
+    answers True, the workers are killed (what they were doing is lost) and the
+    generator ends; the caller knows from the results it took which tasks are left.
     """
     if jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
@@ -113,13 +123,31 @@ def run_in_order(
                         submitted += 1
                     if futures[turn].done():
                         break
-                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                    every = None if stop is None else STOP_EVERY
+                    finished, _ = wait(running, timeout=every, return_when=FIRST_COMPLETED)
                     running -= finished
+                    if stop is not None and stop():
+                        _kill(pool, futures)
+                        return
                 running.discard(futures[turn])
                 yield futures.pop(turn).result()
+                if stop is not None and stop():
+                    _kill(pool, futures)
+                    return
         finally:
             for future in futures.values():
                 future.cancel()
+
+
+def _kill(pool: ProcessPoolExecutor, futures: dict[int, Future[Any]]) -> None:
+    """Kill the pool's workers: a task they run is not waited for.  The executor, its
+    workers gone, fails what was queued and shuts down at once; its futures are
+    left to it (Python 3.11's executor fails a future cancelled here with an error
+    in its own thread), so `futures` is emptied of them."""
+    for worker in list(pool._processes.values()):
+        with contextlib.suppress(OSError):
+            worker.kill()
+    futures.clear()
 
 
 def parse_shard(text: str) -> tuple[int, int]:

@@ -536,6 +536,8 @@ def test_python_starts_without_an_import_hook_for_failspec() -> None:
     import sys
 
     program = "import sys; print(' '.join(sorted(sys.modules)))"
-    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
     hooks = [name for name in done.stdout.split() if name.startswith("__editable__")]
     assert hooks == []

@@ -94,7 +94,7 @@ def test_auto_keeps_the_most_that_was_proved(monkeypatch: pytest.MonkeyPatch) ->
     stop_smt_at(2, monkeypatch)
 
     class Stopped:
-        def __init__(self, slow: explicit.Slow, near: explicit.NearEnd) -> None:
+        def __init__(self, slow: explicit.Slow, near: explicit.NearEnd, jobs: int) -> None:
             self.slow = slow
 
         def decide(self, *_: object) -> Outcome:

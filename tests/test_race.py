@@ -3,6 +3,7 @@ forked child; `explicit.Pace`, which hands it over."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 import time
@@ -340,21 +341,52 @@ def test_a_racer_dies_with_the_process_that_started_it(tmp_path: Path) -> None:
 
 
 def test_asking_goes_on_in_workers_once_more_processes_are_allowed() -> None:
-    """`explicit.ask_each`: asked here until `more` allows two processes, then the
-    rest in workers, the answers in the order of the items."""
-    from failspec.checker.explicit import PARALLEL_FROM, ask_each
+    """`explicit.ask_each`: asked here until the pace allows two processes, then the
+    rest in workers, the answers in the order of the items; never more processes
+    than the caller's `jobs`."""
+    from failspec.checker.explicit import PARALLEL_FROM, Pace, Slow, ask_each
 
-    allowed = [1]
     items = list(range(20 + PARALLEL_FROM))
-    answers = []
-    for item, (value, pid) in ask_each(
-        items, lambda i: (i * i, os.getpid()), 1, lambda: allowed[0]
-    ):
-        answers.append((item, value, pid == os.getpid()))
-        if item == 19:
-            allowed[0] = 2
-    assert [(i, v) for i, v, _ in answers] == [(i, i * i) for i in items]
-    assert [here for _, _, here in answers] == [True] * 20 + [False] * PARALLEL_FROM
+    for most, expected in ((2, [True] * 20 + [False] * PARALLEL_FROM), (1, [True] * len(items))):
+        pace = Pace(Slow(1e9, lambda: None))
+        answers = []
+        for item, (value, pid) in ask_each(items, lambda i: (i * i, os.getpid()), most, pace):
+            answers.append((item, value, pid == os.getpid()))
+            if item == 19:
+                pace.jobs = 2
+        assert [(i, v) for i, v, _ in answers] == [(i, i * i) for i in items]
+        assert [here for _, _, here in answers] == expected
+
+
+def test_a_rule_due_while_workers_ask_acts_once_they_are_stopped() -> None:
+    """`explicit.ask_each` with a pace that allows two processes: the workers ask
+    until a rule is due (here the level's two seconds, while a slow item is asked);
+    they are killed, the rule acts in this process with no worker alive, and every
+    item not yet answered is asked again here, in order."""
+    from failspec.checker.explicit import PARALLEL_FROM, Pace, Slow, ask_each
+
+    acted: list[int] = []
+
+    def act() -> None:
+        acted.append(len(multiprocessing.active_children()))
+
+    def ask(i: int) -> tuple[int, int]:
+        if i == 10 and os.getpid() != here:
+            time.sleep(30)  # only a worker is slow: asked again here, it is quick
+        return i * i, os.getpid()
+
+    here = os.getpid()
+    pace = Pace(Slow(2.0, act), jobs=2)
+    pace.level(2 * PARALLEL_FROM)
+    started = time.perf_counter()
+    answers = [
+        (item, value, pid == here)
+        for item, (value, pid) in ask_each(list(range(2 * PARALLEL_FROM)), ask, 2, pace)
+    ]
+    assert time.perf_counter() - started < 10
+    assert acted == [0]  # acted once, no worker left alive
+    assert [(i, v) for i, v, _ in answers] == [(i, i * i) for i in range(2 * PARALLEL_FROM)]
+    assert [here for _, _, here in answers] == [False] * 10 + [True] * (2 * PARALLEL_FROM - 10)
 
 
 def test_the_pace_tells_how_long_the_last_level_would_take() -> None:
