@@ -30,6 +30,7 @@ from typing import IO, NamedTuple
 
 from failspec.checker.openpsa_tree import StaticProblem, static_problem
 from failspec.checker.static_analysis import StaticAnalysis, analyse
+from failspec.cli import help_formatter
 from failspec.counterexamples.static_report import (
     ImportanceRow,
     StaticReport,
@@ -95,6 +96,7 @@ def options_from(args: argparse.Namespace, files: Sequence[str]) -> StaticOption
 def main(argv: Sequence[str], stdout: IO[str], stderr: IO[str]) -> int:
     """`failspec cutsets FILE.xml … --static …` (argv after `cutsets`)."""
     parser = argparse.ArgumentParser(
+        formatter_class=help_formatter,
         prog="failspec cutsets",
         description="Minimal cut sets, exact probability and importance of an Open-PSA "
         "MEF fault tree (static analysis).",

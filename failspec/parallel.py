@@ -143,7 +143,10 @@ def _kill(pool: ProcessPoolExecutor, futures: dict[int, Future[Any]]) -> None:
     """Kill the pool's workers: a task they run is not waited for.  The executor, its
     workers gone, fails what was queued and shuts down at once; its futures are
     left to it (Python 3.11's executor fails a future cancelled here with an error
-    in its own thread), so `futures` is emptied of them."""
+    in its own thread), so `futures` is emptied of them.  A worker killed as it
+    sends a result leaves no part of it in the executor's pipe as long as the
+    result is smaller than the pipe's atomic write (4,096 bytes on Linux): the
+    explicit engine's answers, a few numbers each, are."""
     for worker in list(pool._processes.values()):
         with contextlib.suppress(OSError):
             worker.kill()

@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,6 +146,8 @@ class ResultCache:
         temporary = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            import tempfile  # here: it loads shutil, bz2 and lzma (4 ms of every start)
+
             descriptor, name = tempfile.mkstemp(dir=self.folder, prefix=f".{key}.", suffix=".tmp")
             temporary = Path(name)
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:

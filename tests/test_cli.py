@@ -541,3 +541,43 @@ def test_python_starts_without_an_import_hook_for_failspec() -> None:
     )
     hooks = [name for name in done.stdout.split() if name.startswith("__editable__")]
     assert hooks == []
+
+
+def test_a_static_analysis_loads_no_more_of_the_standard_library_than_it_uses() -> None:
+    """Start-up: `failspec cutsets FILE.xml --static` loads neither `shutil` (with `bz2`
+    and `lzma`; argparse would load it for the terminal's width), `tempfile` nor
+    `traceback` (only for an internal error under FAILSPEC_DEBUG=1)."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys, io, contextlib\n"
+        "from failspec.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    code = main(['cutsets', 'bench/data/aralia/chinese.xml', '--static'])\n"
+        "print(code, ' '.join(sorted(sys.modules)))\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, cwd=root, check=True
+    )
+    code, *loaded = done.stdout.split()
+    assert code == "1"  # the tree has cut sets
+    assert not {"shutil", "tempfile", "traceback", "bz2", "lzma"} & set(loaded)
+
+
+def test_help_is_as_wide_as_argparse_would_make_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`cli.help_formatter` reads the width as `shutil.get_terminal_size` does:
+    `COLUMNS` when it is a positive number, else the terminal (80 when there is none);
+    argparse then leaves 2 columns."""
+    import shutil
+
+    from failspec.cli import help_formatter
+
+    for columns in ("50", "133", "0", "wide", None):
+        if columns is None:
+            monkeypatch.delenv("COLUMNS", raising=False)
+        else:
+            monkeypatch.setenv("COLUMNS", columns)
+        expected = shutil.get_terminal_size().columns - 2
+        assert help_formatter("failspec")._width == expected, columns
