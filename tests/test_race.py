@@ -478,7 +478,9 @@ def test_a_search_that_goes_on_in_workers_near_its_end_gives_the_same_answers() 
         told.append(seconds)
         return 2
 
-    ending = ExplicitEngine(slow=Slow(1e9, lambda: None), near=NearEnd(near))
+    # the rule acts at once (among the single faults, in one process), so the pairs
+    # are asked about in one process until `near` allows two
+    ending = ExplicitEngine(slow=Slow(0.0, lambda: None), near=NearEnd(near), jobs=2)
     alone = ExplicitEngine()
     decided, expected = ending.decide(model, k2, None), alone.decide(model, k2, None)
     assert (decided.verdict, decided.scenario, decided.violation_at) == (
@@ -490,6 +492,81 @@ def test_a_search_that_goes_on_in_workers_near_its_end_gives_the_same_answers() 
     listed = [(o.order, o.cut_sets, o.complete) for o in ending.cut_sets(model, k2, 2, None)]
     assert listed == [(o.order, o.cut_sets, o.complete) for o in alone.cut_sets(model, k2, 2, None)]
     assert len(told) == 2 and len(listed[2][1]) == 25
+
+
+def test_a_search_whose_workers_are_stopped_for_a_rule_gives_the_same_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`auto`'s first phase (decision 68): the pairs are asked about in two workers
+    until the pace's rule is due (here at once, by a clock that starts with them);
+    the workers are stopped, the rule acts with none alive, and the rest is asked in
+    this process: the same verdict, scenario and cut sets as the engine alone."""
+    import failspec
+    from failspec import parallel
+    from failspec.checker import explicit
+    from failspec.checker.explicit import ExplicitEngine, Pace, Slow, check_explicit
+
+    model = failspec.loads(WIDE)
+    (k2,) = model.checks
+    stopped: list[tuple[int, int]] = []  # (answers taken, tasks) of each pool
+
+    def run_in_order(
+        tasks: list[object],
+        run_one: Callable[[object], object],
+        jobs: int,
+        stop: Callable[[], bool] | None = None,
+    ) -> Iterable[object]:
+        taken = 0
+        for answer in parallel.run_in_order(tasks, run_one, jobs, stop):
+            taken += 1
+            yield answer
+        stopped.append((taken, len(tasks)))
+
+    monkeypatch.setattr(explicit, "run_in_order", run_in_order)
+
+    acted: list[int] = []  # the workers alive each time the rule acted
+
+    def paced() -> Pace:
+        made: list[Pace] = []
+        ticks = [0.0]
+
+        def clock() -> float:
+            """No time passes until the pairs (190 sets), then 1,000 s a look."""
+            if made and made[0].total >= PAIRS:
+                ticks[0] += 1000.0
+            return ticks[0]
+
+        pace = Pace(
+            Slow(10.0, lambda: acted.append(len(multiprocessing.active_children()))),
+            clock=clock,
+            jobs=2,
+        )
+        made.append(pace)
+        return pace
+
+    class Paced(ExplicitEngine):
+        def pace(self) -> Pace:
+            return paced()
+
+    pace = paced()
+    decided = check_explicit(model, k2, pace=pace, jobs=2)
+    expected = ExplicitEngine().decide(model, k2, None)
+    assert (decided.verdict, decided.scenario, decided.violation_at) == (
+        expected.verdict,
+        expected.scenario,
+        expected.violation_at,
+    )
+    assert acted == [0]
+    assert len(stopped) == 1 and stopped[0][0] < stopped[0][1] == PAIRS
+    listed = [(o.order, o.cut_sets, o.complete) for o in Paced(jobs=2).cut_sets(model, k2, 2, None)]
+    alone = ExplicitEngine().cut_sets(model, k2, 2, None)
+    assert listed == [(o.order, o.cut_sets, o.complete) for o in alone]
+    assert acted == [0, 0]
+    assert len(stopped) == 2 and stopped[1][0] < stopped[1][1] <= PAIRS
+
+
+PAIRS = 190
+"""The pairs of WIDE's 20 faults."""
 
 
 def sets_before_acting(total: int, steps: int, work_per_set: float) -> list[int]:
