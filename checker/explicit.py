@@ -647,6 +647,8 @@ def ask_each(
 def _ask_in_workers(
     listed: list[S], ask: Callable[[S], R], jobs: int, pace: Pace | None
 ) -> Generator[tuple[S, R], None, None]:
+    """`ask_each` in `jobs` workers; with `pace`, stopped once one of its rules is due
+    (`Pace.stopping`), and the items not answered then asked about under it."""
     if pace is None:
         with contextlib.closing(run_in_order(listed, ask, jobs)) as answers:
             yield from zip(listed, answers, strict=True)
