@@ -29,15 +29,23 @@ Reliability Engineering and System Safety 40, 1993) that SCRAM uses by default;
 
 Everything is a plain int indexing into lists (level, low, high) with a unique
 table, so a diagram lives and dies with its manager: there is no module state.
+
+The apply, the hot loop of every BDD, runs in C where failspec's optional
+extension `failspec.checker._apply` was built (`setup.py`; decision 69): the same
+recursion over the same lists and unique table, so the same nodes with the same
+numbers.  `FAILSPEC_NO_EXTENSION=1` runs the Python one (`Bdd._apply_in_python`),
+as where no C compiler was found at install.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import TypeAlias
 
 FALSE = 0
 """The BDD leaf 0; also the ZBDD of the empty family."""
@@ -46,6 +54,18 @@ TRUE = 1
 
 _LEAF_LEVEL = 1 << 30
 """The leaves' level: below every variable."""
+
+try:
+    if os.environ.get("FAILSPEC_NO_EXTENSION") == "1":
+        raise ImportError("the extension is turned off")
+    from failspec.checker import _apply
+
+    NATIVE = True
+except ImportError:  # not built (no C compiler at install), or turned off
+    NATIVE = False
+
+Memo: TypeAlias = "dict[tuple[int, int], int] | _apply.Memo"
+"""The memo of an operation of the apply: (a, b) -> node (C's own where it runs in C)."""
 
 
 @contextmanager
@@ -119,8 +139,8 @@ class Bdd(_Diagram):
 
     def __init__(self, max_nodes: int | None = None, deadline: float | None = None) -> None:
         super().__init__(max_nodes, deadline)
-        self._and: dict[tuple[int, int], int] = {}
-        self._or: dict[tuple[int, int], int] = {}
+        self._and: Memo = _apply.Memo() if NATIVE else {}
+        self._or: Memo = _apply.Memo() if NATIVE else {}
         self._not: dict[int, int] = {FALSE: TRUE, TRUE: FALSE}
         self._closure: dict[int, int] = {FALSE: FALSE, TRUE: TRUE}
 
@@ -168,7 +188,30 @@ class Bdd(_Diagram):
         """a OR b."""
         return self._apply(a, b, TRUE, self._or)
 
-    def _apply(self, a: int, b: int, absorbing: int, cache: dict[tuple[int, int], int]) -> int:
+    def _apply(self, a: int, b: int, absorbing: int, cache: Memo) -> int:
+        """a OP b for the operator whose absorbing leaf is given (the other leaf is its
+        unit), in C where the extension is built, else in Python."""
+        if isinstance(cache, dict):
+            return self._apply_in_python(a, b, absorbing, cache)
+        deadline = self.deadline
+        return _apply.apply(
+            self.level,
+            self.low,
+            self.high,
+            self._unique,
+            cache,
+            a,
+            b,
+            absorbing,
+            (1 << 62) if self.max_nodes is None else self.max_nodes,
+            DEADLINE_STRIDE - 1,
+            None if deadline is None else lambda: check_deadline(deadline),
+            DiagramTooLarge,
+        )
+
+    def _apply_in_python(
+        self, a: int, b: int, absorbing: int, cache: dict[tuple[int, int], int]
+    ) -> int:
         """a OP b for the operator whose absorbing leaf is given (the other leaf is its
         unit; the recursion is one closure over local names: the hot loop of every
         BDD).  A new

@@ -6,6 +6,7 @@ folds a gate's inputs."""
 from __future__ import annotations
 
 import itertools
+import os
 import time
 from typing import Any
 
@@ -17,11 +18,15 @@ from failspec.checker import static_analysis as sa
 from failspec.checker.decision_diagrams import (
     DEADLINE_STRIDE,
     FALSE,
+    NATIVE,
     TRUE,
     Bdd,
     DiagramTooLarge,
     TimeLimitHit,
 )
+
+if NATIVE:
+    from failspec.checker import _apply
 from failspec.checker.pdag import GraphBuilder, depth_first_order, variable_order
 
 VARIABLES = 4
@@ -185,3 +190,76 @@ def test_an_exclusive_or_of_two_events_and_its_complement() -> None:
                 by_level[level] = state[v - 1]
             expected = state[0] != state[1]
             assert _evaluate(diagram.bdd, top, tuple(by_level)) == (expected == (root > 0))
+
+
+def _in_python(bdd: Bdd) -> Bdd:
+    """`bdd` with the Python apply (its memos dictionaries), as without the extension."""
+    bdd._and, bdd._or = {}, {}
+    return bdd
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(formulas(depth=4), min_size=1, max_size=4), st.integers(2, 400))
+def test_the_apply_in_c_makes_the_nodes_the_python_apply_makes(
+    fs: list[Formula], budget: int
+) -> None:
+    """Decision 69: the C apply makes the same nodes, numbered alike, as the Python
+    one — with no budget, and with one that either stops at the same node."""
+    if not NATIVE:
+        pytest.skip("the extension is not built")
+    c, py = Bdd(), _in_python(Bdd())
+    assert isinstance(c._and, _apply.Memo)
+    assert [_diagram(c, f) for f in fs] == [_diagram(py, f) for f in fs]
+    assert (c.level, c.low, c.high, c._unique) == (py.level, py.low, py.high, py._unique)
+    outcomes = []
+    for bdd in (Bdd(max_nodes=budget), _in_python(Bdd(max_nodes=budget))):
+        try:
+            roots: object = [_diagram(bdd, f) for f in fs]
+        except DiagramTooLarge:
+            roots = "too large"
+        outcomes.append((roots, bdd.level, bdd.low, bdd.high))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_the_apply_in_c_is_built_where_a_c_compiler_is() -> None:
+    """`pip install -e .` builds the extension where it can (`setup.py`); on a machine
+    with a C compiler and Python's headers (CI's) it must have been built."""
+    import shutil
+    import sysconfig
+    from pathlib import Path
+
+    headers = Path(sysconfig.get_paths()["include"]) / "Python.h"
+    if shutil.which("cc") is None or not headers.exists():
+        pytest.skip("no C compiler or no Python headers: failspec runs without its extension")
+    if os.environ.get("FAILSPEC_NO_EXTENSION") == "1":
+        pytest.skip("the extension is turned off (FAILSPEC_NO_EXTENSION=1)")
+    assert NATIVE
+
+
+@pytest.mark.parametrize("tree", ["chinese", "das9601", "edfpa15r", "isp9604"])
+def test_a_static_analysis_reports_the_same_with_the_extension_and_without(tree: str) -> None:
+    """Byte for byte, text and JSON (the `seconds` aside): the same cut sets, in the same
+    order, and the same probability to its last digit."""
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if not NATIVE:
+        pytest.skip("the extension is not built")
+    root = Path(__file__).resolve().parent.parent
+    path = str(root / "bench" / "data" / "aralia" / f"{tree}.xml")
+    outputs = []
+    for off in ("0", "1"):
+        env = {**os.environ, "FAILSPEC_NO_EXTENSION": off}
+        for form in ("text", "json"):
+            done = subprocess.run(
+                [sys.executable, "-m", "failspec", "cutsets", path, "--static", "--format", form],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=False,
+            )
+            outputs.append((done.returncode, re.sub(r'"seconds": [0-9.e-]+', "", done.stdout)))
+    assert outputs[:2] == outputs[2:]
+    assert outputs[0][0] == 1 and "cut sets" in outputs[0][1]
