@@ -67,6 +67,9 @@ except ImportError:  # not built (no C compiler at install), or turned off
 Memo: TypeAlias = "dict[tuple[int, int], int] | _apply.Memo"
 """The memo of an operation of the apply: (a, b) -> node (C's own where it runs in C)."""
 
+UniqueTable: TypeAlias = "dict[tuple[int, int, int], int] | _apply.Unique"
+"""(level, low, high) -> node: a BDD's is C's own where its apply runs in C."""
+
 
 @contextmanager
 def recursion_room(levels: int) -> Iterator[None]:
@@ -110,7 +113,7 @@ class _Diagram:
         self.level: list[int] = [_LEAF_LEVEL, _LEAF_LEVEL]
         self.low: list[int] = [FALSE, TRUE]
         self.high: list[int] = [FALSE, TRUE]
-        self._unique: dict[tuple[int, int, int], int] = {}
+        self._unique: UniqueTable = {}
 
     def __len__(self) -> int:
         """The number of nodes, leaves included."""
@@ -139,6 +142,8 @@ class Bdd(_Diagram):
 
     def __init__(self, max_nodes: int | None = None, deadline: float | None = None) -> None:
         super().__init__(max_nodes, deadline)
+        if NATIVE:
+            self._unique = _apply.Unique()  # read and written as the dict was
         self._and: Memo = _apply.Memo() if NATIVE else {}
         self._or: Memo = _apply.Memo() if NATIVE else {}
         self._not: dict[int, int] = {FALSE: TRUE, TRUE: FALSE}
@@ -193,12 +198,14 @@ class Bdd(_Diagram):
         unit), in C where the extension is built, else in Python."""
         if isinstance(cache, dict):
             return self._apply_in_python(a, b, absorbing, cache)
+        unique = self._unique
+        assert isinstance(unique, _apply.Unique)
         deadline = self.deadline
         return _apply.apply(
             self.level,
             self.low,
             self.high,
-            self._unique,
+            unique,
             cache,
             a,
             b,

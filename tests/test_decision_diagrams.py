@@ -193,8 +193,10 @@ def test_an_exclusive_or_of_two_events_and_its_complement() -> None:
 
 
 def _in_python(bdd: Bdd) -> Bdd:
-    """`bdd` with the Python apply (its memos dictionaries), as without the extension."""
-    bdd._and, bdd._or = {}, {}
+    """A new `bdd` with the Python apply (its memos and unique table dictionaries), as
+    without the extension."""
+    assert len(bdd) == 2
+    bdd._and, bdd._or, bdd._unique = {}, {}, {}
     return bdd
 
 
@@ -210,7 +212,8 @@ def test_the_apply_in_c_makes_the_nodes_the_python_apply_makes(
     c, py = Bdd(), _in_python(Bdd())
     assert isinstance(c._and, _apply.Memo)
     assert [_diagram(c, f) for f in fs] == [_diagram(py, f) for f in fs]
-    assert (c.level, c.low, c.high, c._unique) == (py.level, py.low, py.high, py._unique)
+    assert (c.level, c.low, c.high) == (py.level, py.low, py.high)
+    assert dict(c._unique.items()) == py._unique
     outcomes = []
     for bdd in (Bdd(max_nodes=budget), _in_python(Bdd(max_nodes=budget))):
         try:
@@ -263,3 +266,26 @@ def test_a_static_analysis_reports_the_same_with_the_extension_and_without(tree:
             outputs.append((done.returncode, re.sub(r'"seconds": [0-9.e-]+', "", done.stdout)))
     assert outputs[:2] == outputs[2:]
     assert outputs[0][0] == 1 and "cut sets" in outputs[0][1]
+
+
+def test_the_c_unique_table_reads_and_writes_as_the_dict_did() -> None:
+    """`_apply.Unique`, which `_make` uses as it used a dict of (level, low, high)."""
+    if not NATIVE:
+        pytest.skip("the extension is not built")
+    table = _apply.Unique()
+    assert (len(table), table.get((0, 0, 1)), table.get((0, 0, 1), 7)) == (0, None, 7)
+    for i in range(5000):  # past several growths of the table
+        table[(i % 13, i, i + 1)] = i + 2
+    table[(3, 3, 4)] = 99  # a key written again keeps one entry
+    assert len(table) == 5000
+    assert table[(3, 3, 4)] == table.get((3, 3, 4)) == 99
+    assert table.get((4, 4, 5)) == 6
+    assert dict(table.items()) == {
+        (i % 13, i, i + 1): (99 if i == 3 else i + 2) for i in range(5000)
+    }
+    with pytest.raises(KeyError):
+        table[(0, 1, 2)]
+    with pytest.raises(TypeError):
+        table.get((1, 2))  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        del table[(3, 3, 4)]  # type: ignore[attr-defined]
