@@ -500,23 +500,28 @@ def test_auto_settles_quick_checks_in_process_and_races_the_rest() -> None:
     assert (result.verdict, result.engine) == ("violated", "explicit")
 
 
-def test_checking_a_model_imports_neither_the_static_analysis_nor_z3() -> None:
-    """Start-up (issue 15): `failspec check` on the contract's example, decided in
-    process, loads only what it uses — not Z3, not the static analysis, not Open-PSA."""
+def _python_prints(program: str, check: bool = True) -> str:
+    """What a new Python process running `program` from the repository's root prints."""
     import subprocess
     import sys
 
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, cwd=root, check=check
+    )
+    return done.stdout
+
+
+def test_checking_a_model_imports_neither_the_static_analysis_nor_z3() -> None:
+    """Start-up (issue 15): `failspec check` on the contract's example, decided in
+    process, loads only what it uses — not Z3, not the static analysis, not Open-PSA."""
     program = (
         "import sys\n"
         "from failspec.cli import main\n"
         "main(['check', 'models/examples/atm-network.fspec', '--no-cache', '-q'])\n"
         "print(' '.join(sorted(sys.modules)))\n"
     )
-    root = Path(__file__).resolve().parent.parent
-    done = subprocess.run(
-        [sys.executable, "-c", program], capture_output=True, text=True, cwd=root, check=False
-    )
-    loaded = set(done.stdout.split("\n")[-2].split())
+    loaded = set(_python_prints(program, check=False).split("\n")[-2].split())
     assert "failspec.checker.explicit" in loaded  # the check was decided
     unwanted = {
         "z3",
@@ -532,14 +537,8 @@ def test_python_starts_without_an_import_hook_for_failspec() -> None:
     """Start-up (decision 67): the README's `pip install -e .` puts a plain path into
     its `.pth`, so no `__editable__` finder (and the `pathlib` it loads) is imported at
     every start of Python; nor does a normal install have one."""
-    import subprocess
-    import sys
-
     program = "import sys; print(' '.join(sorted(sys.modules)))"
-    done = subprocess.run(
-        [sys.executable, "-c", program], capture_output=True, text=True, check=True
-    )
-    hooks = [name for name in done.stdout.split() if name.startswith("__editable__")]
+    hooks = [name for name in _python_prints(program).split() if name.startswith("__editable__")]
     assert hooks == []
 
 
@@ -547,9 +546,6 @@ def test_a_static_analysis_loads_no_more_of_the_standard_library_than_it_uses() 
     """Start-up: `failspec cutsets FILE.xml --static` loads neither `shutil` (with `bz2`
     and `lzma`; argparse would load it for the terminal's width), `tempfile` nor
     `traceback` (only for an internal error under FAILSPEC_DEBUG=1)."""
-    import subprocess
-    import sys
-
     program = (
         "import sys, io, contextlib\n"
         "from failspec.cli import main\n"
@@ -557,11 +553,7 @@ def test_a_static_analysis_loads_no_more_of_the_standard_library_than_it_uses() 
         "    code = main(['cutsets', 'bench/data/aralia/chinese.xml', '--static'])\n"
         "print(code, ' '.join(sorted(sys.modules)))\n"
     )
-    root = Path(__file__).resolve().parent.parent
-    done = subprocess.run(
-        [sys.executable, "-c", program], capture_output=True, text=True, cwd=root, check=True
-    )
-    code, *loaded = done.stdout.split()
+    code, *loaded = _python_prints(program).split()
     assert code == "1"  # the tree has cut sets
     assert not {"shutil", "tempfile", "traceback", "bz2", "lzma"} & set(loaded)
 
