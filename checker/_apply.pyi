@@ -1,6 +1,8 @@
 """The C extension of `decision_diagrams.Bdd`'s apply (`_apply.c`)."""
 
+from array import array
 from collections.abc import Callable
+from typing import TypeAlias
 
 class Memo:
     """The memo of one operation of the apply: (a, b) -> node."""
@@ -19,17 +21,32 @@ class Unique:
     def __setitem__(self, key: tuple[int, int, int], node: int) -> None: ...
     def __len__(self) -> int: ...
 
-def apply(
-    level: list[int],
-    low: list[int],
-    high: list[int],
-    unique: Unique,
-    memo: Memo,
-    a: int,
-    b: int,
-    absorbing: int,
-    limit: int,
-    stride: int,
-    check: Callable[[], None] | None,
-    too_large: type[BaseException],
+Manager: TypeAlias = tuple[
+    list[int],  # level
+    list[int],  # low
+    list[int],  # high
+    Unique,
+    int,  # the node budget
+    int,  # the clock's stride (a power of two, less one)
+    Callable[[], None] | None,  # the look at the clock
+    type[BaseException],  # raised past the budget
+]
+"""A diagram's manager as the functions below take it (`_Diagram._native`)."""
+
+def apply(bdd: Manager, memo: Memo, a: int, b: int, absorbing: int, /) -> int: ...
+def negate(bdd: Manager, memo: Memo, a: int, /) -> int: ...
+def heights(bdd: Manager, last: int, weight: list[int] | None, out: array[int], /) -> None: ...
+def valuate(
+    bdd: Manager, root: int, by_level: list[float], values: array[float], done: bytearray, /
+) -> float: ...
+def minimal_solutions(
+    bdd: Manager,
+    zbdd: Manager,
+    root: int,
+    max_order: int,
+    height: array[int],
+    without: Memo | None,
+    /,
 ) -> int: ...
+def without(zbdd: Manager, memo: Memo, f: int, g: int, /) -> int: ...
+def sets(zbdd: Manager, family: int, label: list[int], /) -> list[tuple[int, ...]]: ...

@@ -42,6 +42,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -58,7 +59,9 @@ _LEAF_LEVEL = 1 << 30
 try:
     if os.environ.get("FAILSPEC_NO_EXTENSION") == "1":
         raise ImportError("the extension is turned off")
-    from failspec.checker import _apply
+    # _listing (sorting, products and report lines of cut sets) is used by
+    # static_analysis and static_report under the same flag.
+    from failspec.checker import _apply, _listing  # noqa: F401
 
     NATIVE = True
 except ImportError:  # not built (no C compiler at install), or turned off
@@ -113,7 +116,29 @@ class _Diagram:
         self.level: list[int] = [_LEAF_LEVEL, _LEAF_LEVEL]
         self.low: list[int] = [FALSE, TRUE]
         self.high: list[int] = [FALSE, TRUE]
-        self._unique: UniqueTable = {}
+        self._unique: UniqueTable = _apply.Unique() if NATIVE else {}
+
+    def _native(self) -> _apply.Manager:
+        """The manager as the extension's functions take it: the lists, the unique
+        table (C's own), the node budget, the clock's stride and look, DiagramTooLarge."""
+        assert isinstance(self._unique, _apply.Unique)
+        deadline = self.deadline
+        return (
+            self.level,
+            self.low,
+            self.high,
+            self._unique,
+            (1 << 62) if self.max_nodes is None else self.max_nodes,
+            DEADLINE_STRIDE - 1,
+            None if deadline is None else lambda: check_deadline(deadline),
+            DiagramTooLarge,
+        )
+
+    @property
+    def native(self) -> bool:
+        """Whether the extension's functions run on this manager (its unique table is
+        C's own: the extension is built, and the table was not swapped for a dict)."""
+        return NATIVE and isinstance(self._unique, _apply.Unique)
 
     def __len__(self) -> int:
         """The number of nodes, leaves included."""
@@ -142,11 +167,11 @@ class Bdd(_Diagram):
 
     def __init__(self, max_nodes: int | None = None, deadline: float | None = None) -> None:
         super().__init__(max_nodes, deadline)
-        if NATIVE:
-            self._unique = _apply.Unique()  # read and written as the dict was
         self._and: Memo = _apply.Memo() if NATIVE else {}
         self._or: Memo = _apply.Memo() if NATIVE else {}
-        self._not: dict[int, int] = {FALSE: TRUE, TRUE: FALSE}
+        self._not: dict[int, int] | _apply.Memo = (
+            _apply.Memo() if NATIVE else {FALSE: TRUE, TRUE: FALSE}
+        )
         self._closure: dict[int, int] = {FALSE: FALSE, TRUE: TRUE}
 
     def node(self, level: int, low: int, high: int) -> int:
@@ -161,6 +186,8 @@ class Bdd(_Diagram):
 
     def negate(self, a: int) -> int:
         """NOT a."""
+        if not isinstance(self._not, dict):
+            return _apply.negate(self._native(), self._not, a)
         found = self._not.get(a)
         if found is None:
             found = self._make(self.level[a], self.negate(self.low[a]), self.negate(self.high[a]))
@@ -198,23 +225,7 @@ class Bdd(_Diagram):
         unit), in C where the extension is built, else in Python."""
         if isinstance(cache, dict):
             return self._apply_in_python(a, b, absorbing, cache)
-        unique = self._unique
-        assert isinstance(unique, _apply.Unique)
-        deadline = self.deadline
-        return _apply.apply(
-            self.level,
-            self.low,
-            self.high,
-            unique,
-            cache,
-            a,
-            b,
-            absorbing,
-            (1 << 62) if self.max_nodes is None else self.max_nodes,
-            DEADLINE_STRIDE - 1,
-            None if deadline is None else lambda: check_deadline(deadline),
-            DiagramTooLarge,
-        )
+        return _apply.apply(self._native(), cache, a, b, absorbing)
 
     def _apply_in_python(
         self, a: int, b: int, absorbing: int, cache: dict[tuple[int, int], int]
@@ -328,6 +339,42 @@ class Bdd(_Diagram):
         return values[root]
 
 
+class Valuation:
+    """The probabilities of a BDD's nodes, P(x·f1 + ¬x·f0) = p·P(f1) + (1 - p)·P(f0),
+    each node valued once, after its children: `of` values the nodes below a root that
+    no earlier call valued (those keep their value, so a module's walk stops where an
+    earlier module's valued).  In C where the extension runs, with the same floats:
+    the same two products and one sum, no fused multiply-add (`setup.py`)."""
+
+    def __init__(self, bdd: Bdd) -> None:
+        self.bdd = bdd
+        self.values = array("d", bytes(8 * len(bdd)))
+        self.values[TRUE] = 1.0
+        self.done = bytearray(len(bdd))
+        self.done[FALSE] = self.done[TRUE] = 1
+
+    def of(self, root: int, by_level: list[float]) -> float:
+        """P(root), level i being true with probability `by_level[i]`."""
+        bdd, values, done = self.bdd, self.values, self.done
+        if bdd.native:
+            return _apply.valuate(bdd._native(), root, by_level, values, done)
+        low, high, level_of = bdd.low, bdd.high, bdd.level
+        fresh: list[int] = []
+        stack = [root]
+        while stack:
+            i = stack.pop()
+            if not done[i]:
+                done[i] = 1
+                fresh.append(i)
+                stack.append(low[i])
+                stack.append(high[i])
+        fresh.sort()  # children before parents
+        for i in fresh:
+            q = by_level[level_of[i]]
+            values[i] = q * values[high[i]] + (1.0 - q) * values[low[i]]
+        return values[root]
+
+
 def _fold(operation: Callable[[int, int], int], unit: int, inputs: Sequence[int]) -> int:
     result = unit
     for item in inputs:
@@ -342,7 +389,7 @@ class Zbdd(_Diagram):
 
     def __init__(self, max_nodes: int | None = None, deadline: float | None = None) -> None:
         super().__init__(max_nodes, deadline)
-        self._without: dict[tuple[int, int], int] = {}
+        self._without: Memo = _apply.Memo() if NATIVE else {}
 
     def node(self, level: int, low: int, high: int) -> int:
         """The family `low ∪ level·high` (reduced: an empty `high` is `low`)."""
@@ -356,6 +403,13 @@ class Zbdd(_Diagram):
         for some r ≥ root, when the caller has it."""
         if height is None:
             height = path_heights(bdd, root)
+        if self.native and bdd.native and max_order >= 0:
+            return self._minimal_solutions_in_c(bdd, root, max_order, height, monotone=True)
+        return self._minimal_solutions_in_python(bdd, root, max_order, height)
+
+    def _minimal_solutions_in_python(
+        self, bdd: Bdd, root: int, max_order: int, height: Sequence[int]
+    ) -> int:
         solutions: dict[tuple[int, int], int] = {}
         filtered: dict[tuple[int, int], int] = {}
         level, low, high = bdd.level, bdd.low, bdd.high
@@ -410,6 +464,18 @@ class Zbdd(_Diagram):
 
         return minsol(root, max_order)
 
+    def _minimal_solutions_in_c(
+        self, bdd: Bdd, root: int, max_order: int, height: Sequence[int], monotone: bool
+    ) -> int:
+        """`minimal_solutions` (monotone) or `minimal_solutions_any` in C: the same
+        recursion, the same nodes in the same order (decision 70)."""
+        memo = None if monotone else self._without
+        assert memo is None or isinstance(memo, _apply.Memo)
+        heights = _heights_array(height)
+        return _apply.minimal_solutions(
+            bdd._native(), self._native(), root, max_order, heights, memo
+        )
+
     def minimal_solutions_any(
         self, bdd: Bdd, root: int, max_order: int, height: Sequence[int] | None = None
     ) -> int:
@@ -422,6 +488,8 @@ class Zbdd(_Diagram):
         K − 1 members can be subsets of S)."""
         if height is None:
             height = path_heights(bdd, root)
+        if self.native and bdd.native and max_order >= 0:
+            return self._minimal_solutions_in_c(bdd, root, max_order, height, monotone=False)
         solutions: dict[tuple[int, int], int] = {}
         level, low, high = bdd.level, bdd.low, bdd.high
         without, node = self.without, self.node
@@ -464,6 +532,8 @@ class Zbdd(_Diagram):
     def without(self, family: int, removed: int) -> int:
         """The sets of `family` that contain no set of `removed`."""
         memo = self._without
+        if not isinstance(memo, dict):
+            return _apply.without(self._native(), memo, family, removed)
         z_level, z_low, z_high = self.level, self.low, self.high
 
         def contains_empty(g: int) -> bool:
@@ -545,6 +615,8 @@ class Zbdd(_Diagram):
         levels, depth first, a node's high branch before its low one.  One call a high
         edge and each set sorted once: on Baobab1's 46,188 sets half the time of
         building every path as a tuple and mapping it after."""
+        if self.native and isinstance(label, list):
+            return _apply.sets(self._native(), family, label)
         level, low, high = self.level, self.low, self.high
         found: list[tuple[int, ...]] = []
         path: list[int] = []
@@ -572,14 +644,19 @@ _NO_PATH = -(1 << 40)
 """The height of false: no path to true (below any sum of weights)."""
 
 
-def path_heights(bdd: Bdd, root: int, weight: Sequence[int] | None = None) -> list[int]:
+def path_heights(bdd: Bdd, root: int, weight: Sequence[int] | None = None) -> Sequence[int]:
     """For each node up to `root` (by number), the most high edges on a path from it to
     true (with `weight`, the most total weight of the levels of those edges; true: 0;
     false: negative).  A node is made after its children, so one pass in number order
     does it, with no stack and no dict (nodes of other diagrams in the manager come
-    along; their heights are never read)."""
-    heights = [_NO_PATH, 0]
+    along; their heights are never read).  In C where the extension runs: an
+    array('q'), read as the list."""
     last = max(root, TRUE) + 1
+    if bdd.native:
+        out = array("q", bytes(8 * last))
+        _apply.heights(bdd._native(), last, None if weight is None else list(weight), out)
+        return out
+    heights = [_NO_PATH, 0]
     append = heights.append
     if weight is None:
         for lo, hi in zip(bdd.low[2:last], bdd.high[2:last], strict=True):
@@ -590,6 +667,13 @@ def path_heights(bdd: Bdd, root: int, weight: Sequence[int] | None = None) -> li
             a, b = heights[lo], heights[hi] + weight[lv]
             append(a if a > b else b)
     return heights
+
+
+def _heights_array(height: Sequence[int]) -> array[int]:
+    """`height` as the extension reads it: an array('q')."""
+    if isinstance(height, array) and height.typecode == "q":
+        return height
+    return array("q", height)
 
 
 def has_longer_minimal_solution(

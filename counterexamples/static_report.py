@@ -15,6 +15,11 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import IO, NamedTuple
 
+from failspec.checker.decision_diagrams import NATIVE
+
+if NATIVE:
+    from failspec.checker import _listing
+
 CUTSETS_FORMAT = "failspec-cutsets/1"
 ORDER_NAMES = {1: "single point of failure", 2: "pair", 3: "triple"}
 CHUNK = 4096
@@ -131,7 +136,30 @@ def probability_line(report: StaticReport) -> str:
     return line
 
 
+def _lines(
+    cut_sets: Sequence[tuple[int, ...]],
+    start: int,
+    end: int,
+    names: Sequence[str],
+    prefixes: Sequence[str],
+    separator: str,
+    suffix: str,
+    terminator: str,
+) -> str:
+    """The lines of cut_sets[start:end]: for each set c, prefixes[len(c)], its members'
+    names joined by `separator`, `suffix` and `terminator`; in C where the extension
+    runs (decision 70), the same text."""
+    if NATIVE and isinstance(cut_sets, list):
+        return _listing.lines(cut_sets, start, end, names, prefixes, separator, suffix, terminator)
+    return "".join(
+        prefixes[len(c)] + separator.join(map(names.__getitem__, c)) + suffix + terminator
+        for c in cut_sets[start:end]
+    )
+
+
 def _counts(cut_sets: Sequence[tuple[int, ...]]) -> dict[int, int]:
+    if NATIVE and isinstance(cut_sets, list):
+        return _listing.count_by_order(cut_sets)
     return dict(Counter(map(len, cut_sets)))
 
 
@@ -154,11 +182,7 @@ def write_static_text(report: StaticReport, out: IO[str]) -> None:
     cut_sets = report.cut_sets
     prefixes = [f"  order {k}  " for k in range(report.max_order + 1)]
     for start in range(0, len(cut_sets), CHUNK):
-        lines = [
-            prefixes[len(c)] + " + ".join(map(names.__getitem__, c))
-            for c in cut_sets[start : start + CHUNK]
-        ]
-        out.write("\n".join(lines) + "\n")
+        out.write(_lines(cut_sets, start, start + CHUNK, names, prefixes, " + ", "", "\n"))
     summary = order_summary(_counts(cut_sets), report.max_order, report.model is not None)
     if not report.complete:
         summary = (
@@ -238,14 +262,11 @@ def write_static_json(report: StaticReport, out: IO[str], pretty: bool = False) 
         ]
     cut_sets = report.cut_sets
     inner = indent * 2
+    prefixes = [f'{inner}{{"order":{k},{key}:[' for k in range(report.max_order + 1)]
     for start in range(0, len(cut_sets), CHUNK):
-        chunk = cut_sets[start : start + CHUNK]
-        lines = [
-            f'{inner}{{"order":{len(c)},{key}:[{",".join(map(names.__getitem__, c))}]}}'
-            for c in chunk
-        ]
+        text = _lines(cut_sets, start, start + CHUNK, names, prefixes, ",", "]}", ",\n")
         last = start + CHUNK >= len(cut_sets)
-        out.write(",\n".join(lines) + ("\n" if last else ",\n"))
+        out.write(text[:-2] + "\n" if last else text)
     counts = _counts(cut_sets)
     tail: dict[str, object] = {
         "summary": [{"order": k, "count": counts.get(k, 0)} for k in range(report.max_order + 1)],

@@ -23,6 +23,9 @@ from failspec.checker.decision_diagrams import (
     Bdd,
     DiagramTooLarge,
     TimeLimitHit,
+    Valuation,
+    Zbdd,
+    path_heights,
 )
 
 if NATIVE:
@@ -197,7 +200,19 @@ def _in_python(bdd: Bdd) -> Bdd:
     without the extension."""
     assert len(bdd) == 2
     bdd._and, bdd._or, bdd._unique = {}, {}, {}
+    bdd._not = {FALSE: TRUE, TRUE: FALSE}
     return bdd
+
+
+def _zbdd_in_python(zbdd: Zbdd) -> Zbdd:
+    """A new `zbdd` whose operations run in Python (its tables dictionaries)."""
+    assert len(zbdd) == 2
+    zbdd._unique, zbdd._without = {}, {}
+    return zbdd
+
+
+def _nodes(diagram: Bdd | Zbdd) -> tuple[list[int], list[int], list[int]]:
+    return diagram.level, diagram.low, diagram.high
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
@@ -289,3 +304,84 @@ def test_the_c_unique_table_reads_and_writes_as_the_dict_did() -> None:
         table.get((1, 2))  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         del table[(3, 3, 4)]  # type: ignore[attr-defined]
+
+
+def _solutions_both_ways(
+    fs: list[Formula], order: int, budget: int | None, monotone: bool
+) -> list[object]:
+    """For the C and the Python managers alike: each formula's BDD (its upward closure
+    when `monotone`), its path heights (plain and weighted), its probability, and the
+    ZBDD of its minimal solutions of at most `order` members, made in one ZBDD with
+    `budget` nodes (or "too large"), with the nodes of both managers."""
+    outcomes: list[object] = []
+    for native in (True, False):
+        bdd = Bdd() if native else _in_python(Bdd())
+        roots = [_diagram(bdd, f) for f in fs]
+        if monotone:
+            roots = [bdd.upward_closure(r) for r in roots]
+        top = max(roots)
+        weight = [1 + (i % 3) for i in range(VARIABLES)]
+        height = path_heights(bdd, top)
+        weighted = path_heights(bdd, top, weight)
+        p = [0.1 + 0.2 * i for i in range(VARIABLES)]
+        valuation = Valuation(bdd)
+        probabilities = [valuation.of(r, p) for r in roots]  # later roots meet valued nodes
+        zbdd = Zbdd(budget) if native else _zbdd_in_python(Zbdd(budget))
+        try:
+            solve = zbdd.minimal_solutions if monotone else zbdd.minimal_solutions_any
+            families: object = [solve(bdd, r, order, height) for r in roots]
+        except DiagramTooLarge:
+            families = "too large"
+        outcomes.append(
+            (
+                roots,
+                list(height),
+                list(weighted),
+                probabilities,
+                families,
+                _nodes(bdd),
+                _nodes(zbdd),
+            )
+        )
+    return outcomes
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.lists(formulas(depth=4), min_size=1, max_size=3),
+    st.integers(0, VARIABLES),
+    st.one_of(st.none(), st.integers(2, 40)),
+    st.booleans(),
+)
+def test_the_c_heights_probabilities_and_minimal_solutions_are_pythons(
+    fs: list[Formula], order: int, budget: int | None, monotone: bool
+) -> None:
+    """Decision 70: negation, the path heights, the probabilities (to the last bit) and
+    the minimal solutions (monotone, and of any function through `without`) in C make
+    the same nodes, numbered alike, and the same floats as in Python; a ZBDD budget
+    stops both at the same node."""
+    if not NATIVE:
+        pytest.skip("the extension is not built")
+    with_c, in_python = _solutions_both_ways(fs, order, budget, monotone)
+    assert with_c == in_python
+
+
+def test_the_c_minimal_solutions_are_the_minimal_solutions() -> None:
+    """Not only the same as Python's: on x0·x1 + x2 + ¬x0·x3, the minimal solutions of
+    order ≤ 2 (every other variable false) are {x2}, {x3} and {x0, x1}; of order ≤ 1
+    {x2}, {x3}; and the upward closure's are the same sets."""
+    bdd = Bdd()
+    x = [bdd.variable(i) for i in range(4)]
+    f = bdd.disjoin(bdd.disjoin(bdd.conjoin(x[0], x[1]), x[2]), bdd.conjoin(bdd.negate(x[0]), x[3]))
+    zbdd = Zbdd()
+    label = list(range(4))
+    assert sorted(zbdd.sets(zbdd.minimal_solutions_any(bdd, f, 2), label)) == [(0, 1), (2,), (3,)]
+    assert sorted(zbdd.sets(zbdd.minimal_solutions_any(bdd, f, 1), label)) == [(2,), (3,)]
+    up = bdd.upward_closure(f)
+    assert sorted(zbdd.sets(zbdd.minimal_solutions(bdd, up, 2), label)) == [(0, 1), (2,), (3,)]
+    assert sorted(zbdd.sets(zbdd.minimal_solutions(bdd, up, 0), label)) == []
+    assert list(path_heights(bdd, f))[f] == 2  # x0 and x1 on the way to true
+    valuation = Valuation(bdd)
+    p = [0.5, 0.5, 0.5, 0.5]
+    # P = P(x2) + P(¬x2)·(P(x0 x1) + P(¬x0 x3)) = 0.5 + 0.5·(0.25 + 0.25)
+    assert valuation.of(f, p) == 0.75
