@@ -138,6 +138,9 @@ def failspec_probability(path: Path) -> str | None:
         for line in text:
             if line.startswith("probability ") and "exact " in line:
                 return line.split("exact ")[1].split()[0]
+            if line.startswith("probability ") and ": between " in line:
+                low, high = line.split(": between ")[1].split(" (")[0].split(" and ")
+                return f"[{low}, {high}]"  # a rigorous interval
     return None
 
 
@@ -181,6 +184,7 @@ class Row:
     p_agree: str
     ours_s: float | None
     scram_s: float | None
+    ours_complete: bool  # False: failspec finished without every cut set (exit 3)
 
 
 def measure(name: str, files: list[str], runs: int, directory: Path) -> Row:
@@ -190,9 +194,10 @@ def measure(name: str, files: list[str], runs: int, directory: Path) -> Row:
     scram = ["scram", *files, "-l", str(ORDER), "--probability", "true", *ccf, "-o", str(scram_out)]
     first_ours = timed(failspec, ours_out)
     first_scram = timed(scram, directory / "scram-stdout.txt")
-    ours_ok = first_ours.seconds is not None and first_ours.returncode in (0, 1)
+    ours_ok = first_ours.seconds is not None and first_ours.returncode in (0, 1, 3)
+    ours_complete = first_ours.returncode in (0, 1)
     scram_ok = first_scram.seconds is not None and first_scram.returncode == 0
-    ours_digest = digest(failspec_sets(ours_out)) if ours_ok else None
+    ours_digest = digest(failspec_sets(ours_out)) if ours_ok and ours_complete else None
     scram_digest = digest(scram_sets(scram_out)) if scram_ok else None
     ours_p = failspec_probability(ours_out) if ours_ok else None
     scram_p = scram_probability(scram_out) if scram_ok else None
@@ -228,6 +233,7 @@ def measure(name: str, files: list[str], runs: int, directory: Path) -> Row:
         p_same,
         statistics.median(ours_times) if ours_ok and ours_times else None,
         statistics.median(scram_times) if scram_ok and scram_times else None,
+        ours_complete,
     )
 
 
@@ -336,12 +342,15 @@ def main() -> int:
                 continue
             row = measure(tree, files, args.runs, directory)
             ratio = "—"
-            if row.ours_s is not None and row.scram_s is not None:
+            ours_s = _seconds(row.ours_s)
+            if row.ours_s is not None and not row.ours_complete:
+                ours_s += " (incomplete)"
+            elif row.ours_s is not None and row.scram_s is not None:
                 ratios.append(row.ours_s / row.scram_s)
                 ratio = f"{ratios[-1]:.2f}"
             print(
                 f"| {row.name} | {row.cut_sets} | {row.sets_agree} | {row.ours_p} | {row.scram_p} "
-                f"| {row.p_agree} | {_seconds(row.ours_s)} | {_seconds(row.scram_s)} | {ratio} |",
+                f"| {row.p_agree} | {ours_s} | {_seconds(row.scram_s)} | {ratio} |",
                 flush=True,
             )
     if ratios:

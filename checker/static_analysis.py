@@ -723,7 +723,8 @@ def analyse(
     rigorous interval) and SCRAM's order is not tried.  Otherwise the BDDs in SCRAM's
     order, within `max_nodes` nodes; past them the cut sets of `truncated_cut_sets.py`
     (coherent or not), else bottom up within `order_limited_families.MAX_UNIONS`
-    (coherent graphs only; none listed past it), and
+    (coherent graphs only), else from the BDDs within the ball of `ball_cut_sets.py`
+    (none listed past its budget), and
     the probability likewise (bounds of at most `bound_nodes` nodes a gate).  Past
     `deadline` (a `time.perf_counter()` value) the analysis stops with what it had
     completed (the exact probability comes before the cut sets)."""
@@ -735,7 +736,6 @@ def analyse(
     root = graph.root
     if isinstance(root, bool) or not graph.is_gate(abs(root)):
         return _trivial(root, p, missing, max_order, with_importance)
-    from failspec.checker.order_limited_families import MAX_UNIONS
 
     timed_out = StaticAnalysis(max_order, [], False, "time", None, None, None, None, missing, None)
     try:
@@ -749,9 +749,7 @@ def analyse(
         if diagram is None:
             diagram = _within_budget(_second_try, prepared, max_nodes, deadline)
         if diagram is None:
-            found = _truncated(graph, max_order, deadline)
-            if found is None and graph.coherent:
-                found = _families(graph, max_order, deadline, MAX_UNIONS)
+            found = _without_diagrams(graph, max_order, deadline)
             return _bounded(graph, p, missing, max_order, found, deadline, bound_nodes)
     except TimeLimitHit:
         return timed_out
@@ -898,6 +896,38 @@ def _truncated(graph: Pdag, max_order: int, deadline: float | None) -> OrderLimi
     except DiagramTooLarge:
         pass
     gc.collect()  # outside the handler, whose traceback holds the search's diagrams
+    return None
+
+
+def _without_diagrams(
+    graph: Pdag, max_order: int, deadline: float | None
+) -> OrderLimitedFamilies | None:
+    """The cut sets once neither whole BDD fits: `truncated_cut_sets.py`, else (a
+    coherent graph) bottom up within `order_limited_families.MAX_UNIONS`, else within
+    the ball; None when each is past its budget."""
+    from failspec.checker.order_limited_families import MAX_UNIONS
+
+    found = _truncated(graph, max_order, deadline)
+    if found is None and graph.coherent:
+        found = _families(graph, max_order, deadline, MAX_UNIONS)
+    if found is None:
+        found = _within_ball(graph, max_order, deadline)
+    return found
+
+
+def _within_ball(
+    graph: Pdag, max_order: int, deadline: float | None
+) -> OrderLimitedFamilies | None:
+    """The graph's cut sets of at most `max_order` events from the BDDs within the
+    ball (`ball_cut_sets.py`), or None past its budget (TimeLimitHit past `deadline`)."""
+    from failspec.checker.ball_cut_sets import ball_cut_sets
+    from failspec.checker.order_limited_families import OrderLimitedFamilies
+
+    try:
+        return OrderLimitedFamilies(*ball_cut_sets(graph, max_order, deadline))
+    except DiagramTooLarge:
+        pass
+    gc.collect()  # outside the handler, whose traceback holds the diagrams
     return None
 
 

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_openpsa_static import _brute_force, basic_event_definitions, files_of, gate_formula, trees
 
+from failspec.checker.ball_cut_sets import ball_cut_sets
 from failspec.checker.decision_diagrams import DiagramTooLarge
 from failspec.checker.openpsa_tree import StaticProblem, static_problem
 from failspec.checker.order_limited_families import (
@@ -58,9 +59,11 @@ def _problem(document: str) -> StaticProblem:
         return static_problem(read_model([path]), "top", 8760.0)
 
 
-def _check_against_brute_force(tree: Tree, order: int, bottom_up: bool = False) -> None:
+def _check_against_brute_force(
+    tree: Tree, order: int, bottom_up: bool = False, within_ball: bool = False
+) -> None:
     """`truncated_cut_sets` (`bottom_up`: `order_limited_cut_sets`, on coherent trees
-    only) against every state."""
+    only; `within_ball`: `ball_cut_sets`) against every state."""
     document, _, _ = tree
     minimal, _ = _brute_force(tree)
     problem = _problem(document)
@@ -70,7 +73,12 @@ def _check_against_brute_force(tree: Tree, order: int, bottom_up: bool = False) 
     if bottom_up and not (graph.coherent and graph.root > 0):
         return
     number = [-1, *(int(name[1:]) for name in problem.names)]  # variable -> event number
-    found = order_limited_cut_sets(graph, order) if bottom_up else truncated_cut_sets(graph, order)
+    if within_ball:
+        found = OrderLimitedFamilies(*ball_cut_sets(graph, order))
+    elif bottom_up:
+        found = order_limited_cut_sets(graph, order)
+    else:
+        found = OrderLimitedFamilies(*truncated_cut_sets(graph, order))
     got = [frozenset(number[v] for v in c) for c in found.cut_sets]
     assert len(got) == len(set(got))
     assert set(got) == {s for s in minimal if len(s) <= order}
