@@ -136,11 +136,13 @@ def failspec_sets(path: Path) -> Iterator[list[str]]:
 def failspec_probability(path: Path) -> str | None:
     with path.open(encoding="utf-8") as text:
         for line in text:
-            if line.startswith("probability ") and "exact " in line:
-                return line.split("exact ")[1].split()[0]
-            if line.startswith("probability ") and ": between " in line:
+            if not line.startswith("probability "):
+                continue
+            if ": between " in line:  # a rigorous interval ("... the exact value was ...")
                 low, high = line.split(": between ")[1].split(" (")[0].split(" and ")
-                return f"[{low}, {high}]"  # a rigorous interval
+                return f"[{low}, {high}]"
+            if ": exact " in line:
+                return line.split(": exact ")[1].split()[0]
     return None
 
 
