@@ -745,12 +745,15 @@ def analyse(
         if diagram is None and graph.coherent and not with_importance:
             found = _families(graph, max_order, deadline, quick_unions)
             if found is not None:
-                return _bounded(graph, p, missing, max_order, found, deadline, bound_nodes)
+                return _bounded(graph, p, missing, max_order, lambda: found, deadline, bound_nodes)
         if diagram is None:
             diagram = _within_budget(_second_try, prepared, max_nodes, deadline)
         if diagram is None:
-            found = _without_diagrams(graph, max_order, deadline)
-            return _bounded(graph, p, missing, max_order, found, deadline, bound_nodes)
+
+            def search() -> OrderLimitedFamilies | None:
+                return _without_diagrams(graph, max_order, deadline)
+
+            return _bounded(graph, p, missing, max_order, search, deadline, bound_nodes)
     except TimeLimitHit:
         return timed_out
     quantities = None if missing else probabilities(diagram, p)
@@ -936,36 +939,44 @@ def _bounded(
     p: Sequence[float],
     missing: tuple[int, ...],
     max_order: int,
-    found: OrderLimitedFamilies | None,
+    search: Callable[[], OrderLimitedFamilies | None],
     deadline: float | None,
     bound_nodes: int,
 ) -> StaticAnalysis:
-    """Without the BDDs: the cut sets `found` bottom up (None: they were out of reach
-    too), and the probability from `probability_bounds.py`: exact when no bound had to
-    be pruned, else a rigorous interval, narrowed by what the cut sets tell
-    (`_cut_set_bounds`)."""
+    """Without the BDDs: the probability from `probability_bounds.py` first (exact when
+    no bound had to be pruned, else a rigorous interval), then the cut sets `search`
+    finds (None: out of reach), which narrow the interval (`_cut_set_bounds`).  Past
+    `deadline` (`stopped` "time") what came before it is kept: the probability when
+    the search is late, cut sets that were already found when the bounds are."""
     from failspec.checker.probability_bounds import probability_interval
 
-    cut_sets: list[CutSet] = []
-    complete, truncated = False, None
-    stopped: Stopped | None = "budget"
-    if found is not None:
-        cut_sets, complete, truncated, stopped = found.cut_sets, True, found.truncated, None
-    exact = interval = rare = None
+    bounds = None
+    late = False  # past the deadline
     if not missing:
         try:
             bounds = probability_interval(graph, p, bound_nodes, deadline)
-            if bounds.pruned:
-                interval = (bounds.low, bounds.high)
-                if found is not None:
-                    low, high = _cut_set_bounds(found, p, graph.coherent)
-                    interval = (max(bounds.low, low), min(bounds.high, high))
-            else:
-                exact = bounds.low  # nothing was cut: the BDD of the whole tree
         except TimeLimitHit:
-            stopped = "time"
-        if complete:
-            rare = _rare_event(cut_sets, p)
+            late = True
+    cut_sets: list[CutSet] = []
+    complete, truncated = False, None
+    try:
+        found = search()  # past the deadline, a search stops at its first look
+    except TimeLimitHit:
+        found, late = None, True
+    if found is not None:
+        cut_sets, complete, truncated = found.cut_sets, True, found.truncated
+    stopped: Stopped | None = "time" if late else None if complete else "budget"
+    exact = interval = rare = None
+    if bounds is not None:
+        if bounds.pruned:
+            interval = (bounds.low, bounds.high)
+            if found is not None:
+                low, high = _cut_set_bounds(found, p, graph.coherent)
+                interval = (max(bounds.low, low), min(bounds.high, high))
+        else:
+            exact = bounds.low  # nothing was cut: the BDD of the whole tree
+    if complete and not missing:
+        rare = _rare_event(cut_sets, p)
     return StaticAnalysis(
         max_order, cut_sets, complete, stopped, truncated, exact, rare, interval, missing, None
     )

@@ -14,7 +14,7 @@ from test_truncated_cut_sets import Tree, _check_against_brute_force, deeper_tre
 
 from failspec.checker import truncated_cut_sets as truncated_module
 from failspec.checker.ball_cut_sets import ball, ball_cut_sets
-from failspec.checker.decision_diagrams import TRUE, Bdd, DiagramTooLarge
+from failspec.checker.decision_diagrams import TRUE, Bdd, DiagramTooLarge, TimeLimitHit
 from failspec.checker.openpsa_tree import static_problem
 from failspec.checker.pdag import GraphBuilder, Pdag
 from failspec.checker.static_analysis import analyse
@@ -162,3 +162,23 @@ def test_das9701_order_2() -> None:
     assert not _fails(graph, frozenset())
     singles = [(v,) for v in range(1, graph.variables + 1) if _fails(graph, frozenset([v]))]
     assert [c for c in found.cut_sets if len(c) == 1] == singles
+
+
+def test_past_the_deadline_in_the_search_the_probability_is_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without the BDDs the probability comes first: when the time limit is hit in the
+    search for cut sets (here the ball's, made to hit it), the exact value (no bound
+    pruned) is kept, and no cut set is listed ("time")."""
+    builder = GraphBuilder(3)
+    graph = builder.build(builder.disjoin([builder.conjoin([1, -2]), builder.conjoin([2, 3])]))
+    monkeypatch.setattr(truncated_module, "NON_COHERENT_STEPS", 1)
+
+    def late(*_: object) -> None:
+        raise TimeLimitHit
+
+    monkeypatch.setattr("failspec.checker.ball_cut_sets.ball_cut_sets", late)
+    found = analyse(graph, [0.5, 0.5, 0.5], 2, max_nodes=2, bound_nodes=10**9)
+    assert (found.cut_sets, found.complete, found.stopped) == ([], False, "time")
+    assert found.probability == pytest.approx(0.5, abs=1e-12)
+    assert found.rare_event is None and found.interval is None
