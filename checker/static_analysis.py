@@ -58,6 +58,7 @@ if NATIVE:
 
 if TYPE_CHECKING:
     from failspec.checker.order_limited_families import OrderLimitedFamilies
+    from failspec.checker.truncated_cut_sets import TruncatedCutSets
 
 NODE_BUDGET = 3_500_000
 """The most nodes a tree's BDDs may have together before the analysis gives up (a
@@ -888,49 +889,34 @@ def _families(
         return None
 
 
-def _truncated(graph: Pdag, max_order: int, deadline: float | None) -> OrderLimitedFamilies | None:
-    """The graph's cut sets of at most `max_order` events by `truncated_cut_sets.py`
-    (coherent or not), or None past its budget (TimeLimitHit past `deadline`)."""
-    from failspec.checker.order_limited_families import OrderLimitedFamilies
-    from failspec.checker.truncated_cut_sets import truncated_cut_sets
-
-    try:
-        return OrderLimitedFamilies(*truncated_cut_sets(graph, max_order, deadline))
-    except DiagramTooLarge:
-        pass
-    gc.collect()  # outside the handler, whose traceback holds the search's diagrams
-    return None
-
-
 def _without_diagrams(
     graph: Pdag, max_order: int, deadline: float | None
 ) -> OrderLimitedFamilies | None:
-    """The cut sets once neither whole BDD fits: `truncated_cut_sets.py`, else (a
-    coherent graph) bottom up within `order_limited_families.MAX_UNIONS`, else within
-    the ball; None when each is past its budget."""
+    """The cut sets once neither whole BDD fits: `truncated_cut_sets.py` (coherent or
+    not), else (a coherent graph) bottom up within `order_limited_families.MAX_UNIONS`,
+    else from the BDDs within the ball (`ball_cut_sets.py`); None when each is past its
+    budget (TimeLimitHit past `deadline`)."""
+    from failspec.checker.ball_cut_sets import ball_cut_sets
     from failspec.checker.order_limited_families import MAX_UNIONS
+    from failspec.checker.truncated_cut_sets import truncated_cut_sets
 
-    found = _truncated(graph, max_order, deadline)
+    found = _unless_too_large(lambda: truncated_cut_sets(graph, max_order, deadline))
     if found is None and graph.coherent:
         found = _families(graph, max_order, deadline, MAX_UNIONS)
     if found is None:
-        found = _within_ball(graph, max_order, deadline)
+        found = _unless_too_large(lambda: ball_cut_sets(graph, max_order, deadline))
     return found
 
 
-def _within_ball(
-    graph: Pdag, max_order: int, deadline: float | None
-) -> OrderLimitedFamilies | None:
-    """The graph's cut sets of at most `max_order` events from the BDDs within the
-    ball (`ball_cut_sets.py`), or None past its budget (TimeLimitHit past `deadline`)."""
-    from failspec.checker.ball_cut_sets import ball_cut_sets
+def _unless_too_large(search: Callable[[], TruncatedCutSets]) -> OrderLimitedFamilies | None:
+    """The cut sets `search` finds, or None past its budget (DiagramTooLarge)."""
     from failspec.checker.order_limited_families import OrderLimitedFamilies
 
     try:
-        return OrderLimitedFamilies(*ball_cut_sets(graph, max_order, deadline))
+        return OrderLimitedFamilies(*search())
     except DiagramTooLarge:
         pass
-    gc.collect()  # outside the handler, whose traceback holds the diagrams
+    gc.collect()  # outside the handler, whose traceback holds the search's diagrams
     return None
 
 
